@@ -1,0 +1,23 @@
+/** @type {import('jest').Config} */
+const shared = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  moduleNameMapper: {
+    '^@snapex/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+    '^@snapex/(contracts|bus|config|logging|aws|engines|parquet|service)$': '<rootDir>/libs/$1/src',
+  },
+  rootDir: __dirname,
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 300_000,
+    },
+  ],
+};

@@ -1,0 +1,3 @@
+export * from './aws-clients';
+export * from './s3-errors';
+export * from './aws.module';

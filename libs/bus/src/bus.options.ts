@@ -1,0 +1,24 @@
+import { EventContract, RpcContract } from '@snapex/contracts';
+
+export interface ConsumerTuning {
+  /** Messages handled at once per subject. */
+  concurrency?: number;
+  ackWaitSeconds?: number;
+  maxDeliver?: number;
+}
+
+export interface BusOptions {
+  /** Service name: durable consumer and queue group names derive from it. */
+  service: string;
+  natsUrl: string;
+  /** Subjects this service must handle durably; start-up fails unless each has exactly one handler. */
+  consumes: readonly EventContract[];
+  /** Request/reply subjects this service answers. */
+  serves?: readonly RpcContract[];
+  /** Broadcast subjects this service listens to. */
+  listens?: readonly EventContract[];
+  tuning?: ConsumerTuning & { perSubject?: Record<string, ConsumerTuning> };
+  rpcTimeoutMs?: number;
+}
+
+export const BUS_OPTIONS = Symbol('snapex:bus-options');

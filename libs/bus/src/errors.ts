@@ -1,0 +1,40 @@
+/**
+ * How a failed handler's message is settled. The bus decides by type, never by message text:
+ * - RetryableError: nak with a delay; JetStream redelivers until maxDeliver.
+ * - PermanentError: terminate; redelivery cannot help (bad input, a rule the task broke).
+ * Anything else is treated as retryable: an unknown failure deserves another attempt.
+ */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs = 2000,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RetryableError';
+  }
+}
+
+export class PermanentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}
+
+/** A consumed message failed its contract's validation: terminate, never retry. */
+export class InvalidMessageError extends PermanentError {
+  constructor(subject: string, detail: string) {
+    super(`message on ${subject} breaks its contract: ${detail}`);
+    this.name = 'InvalidMessageError';
+  }
+}
+
+export type Settlement = { kind: 'ack' } | { kind: 'nak'; delayMs: number } | { kind: 'term' };
+
+export function settlementFor(error: unknown, attempt: number, maxDeliver: number): Settlement {
+  if (error instanceof PermanentError) return { kind: 'term' };
+  if (attempt >= maxDeliver) return { kind: 'term' };
+  const base = error instanceof RetryableError ? error.delayMs : 2000;
+  return { kind: 'nak', delayMs: Math.min(base * 2 ** Math.max(0, attempt - 1), 60_000) };
+}

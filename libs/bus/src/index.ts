@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './decorators';
+export * from './bus.options';
+export * from './bus.module';
+export * from './bus-runtime';
+export * from './nats-connection';
+export * from './publisher';
+export * from './rpc-client';
+export * from './streams';
+export * from './tokens';
+export { durableName, sleep } from './consumer-loop';

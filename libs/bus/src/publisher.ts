@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventContract, EventPayload } from '@snapex/contracts';
+import { headers as natsHeaders } from 'nats';
+import { RetryableError } from './errors';
+import { NatsConnectionHolder } from './nats-connection';
+
+/** Publishes contract-checked events to JetStream, de-duplicated by their eventId. */
+@Injectable()
+export class EventPublisher {
+  constructor(@Inject(NatsConnectionHolder) private readonly nats: NatsConnectionHolder) {}
+
+  async publish<C extends EventContract>(contract: C, payload: EventPayload<C>): Promise<void> {
+    const checked = contract.schema.parse(payload) as { eventId: string };
+    const headers = natsHeaders();
+    headers.set('Snapex-Event', contract.name);
+    try {
+      await this.nats.jetstream.publish(contract.subject, JSON.stringify(checked), {
+        msgID: checked.eventId,
+        headers,
+      });
+    } catch (error) {
+      throw new RetryableError(`publishing ${contract.name} failed: ${(error as Error).message}`, 1000, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Publishes raw JSON that already passed its contract (the outbox relay re-sends stored events). */
+  async publishStored(subject: string, eventId: string, json: string): Promise<void> {
+    await this.nats.jetstream.publish(subject, json, { msgID: eventId });
+  }
+}

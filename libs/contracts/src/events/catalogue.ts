@@ -1,0 +1,11 @@
+import { EventContract } from './event-contract';
+import * as lifecycle from './lifecycle.v1';
+import * as work from './work.v1';
+
+function isContract(value: unknown): value is EventContract {
+  return typeof value === 'object' && value !== null && 'subject' in value && 'schema' in value;
+}
+
+export const ALL_EVENTS: readonly EventContract[] = ([...Object.values(lifecycle), ...Object.values(work)] as unknown[]).filter(
+  isContract,
+);

@@ -1,0 +1,71 @@
+import { FaultBody } from './rpc/rpc-contract';
+
+/** RDS faults: code on the wire and HTTP status, as RDS returns them. */
+export const FAULTS = {
+  ExportTaskAlreadyExists: 400,
+  ExportTaskNotFound: 404,
+  InvalidExportOnly: 400,
+  InvalidExportSourceState: 400,
+  InvalidExportTaskStateFault: 400,
+  InvalidS3BucketFault: 400,
+  IamRoleMissingPermissions: 400,
+  IamRoleNotFound: 404,
+  KMSKeyNotAccessibleFault: 400,
+  DBSnapshotNotFound: 404,
+  DBClusterSnapshotNotFoundFault: 404,
+  DBClusterNotFoundFault: 404,
+  ExportTaskLimitReached: 400,
+  InvalidParameterValue: 400,
+  InvalidParameterCombination: 400,
+  MissingParameter: 400,
+  MissingAuthenticationToken: 403,
+  InvalidClientTokenId: 403,
+  InvalidAction: 400,
+  PayloadTooLarge: 413,
+  ServiceUnavailable: 503,
+  InternalFailure: 500,
+} as const;
+export type FaultCode = keyof typeof FAULTS;
+
+/** A fault a caller caused or must know about; carried across RPC and rendered by the gateway. */
+export class Fault extends Error {
+  constructor(
+    readonly code: FaultCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Fault';
+  }
+
+  get httpStatus(): number {
+    return FAULTS[this.code];
+  }
+
+  toBody(): FaultBody {
+    return { code: this.code, message: this.message, httpStatus: this.httpStatus };
+  }
+
+  static fromBody(body: FaultBody): Fault {
+    const code = (body.code in FAULTS ? body.code : 'InternalFailure') as FaultCode;
+    return new Fault(code, body.message);
+  }
+}
+
+/** Failure messages of the seed's "Failure messages for Amazon S3 export tasks" table, word for word. */
+export const FailureMessages = {
+  unknown: () => 'An unknown internal error occurred.',
+  unknownMetadata: (bucket: string) =>
+    `An unknown internal error occurred writing the export task's metadata to the S3 bucket ${bucket}.`,
+  cannotAssumeRole: (roleArn: string) =>
+    `The RDS export failed to write the export task's metadata because it can't assume the IAM role ${roleArn}.`,
+  metadataWriteDenied: (bucket: string, roleArn: string, keyId: string, errorCode: string) =>
+    `The RDS export failed to write the export task's metadata to the S3 bucket ${bucket} using the IAM role ${roleArn} with the KMS key ${keyId}. Error code: ${errorCode}`,
+  roleNotAuthorized: (roleArn: string, action: string, bucket: string) =>
+    `The IAM role ${roleArn} isn't authorized to call ${action} on the S3 bucket ${bucket}. Review your permissions and retry the export.`,
+  kmsCheckFailed: () => 'KMS key check failed. Check the credentials on your KMS key and try again.',
+  s3CheckFailed: () => 'S3 credential check failed. Check the permissions on your S3 bucket and IAM policy.',
+  bucketInvalid: (bucket: string) =>
+    `The S3 bucket ${bucket} isn't valid. Either it isn't located in the current AWS Region or it doesn't exist. Review your S3 bucket name and retry the export.`,
+  bucketWrongRegion: (bucket: string) =>
+    `The S3 bucket ${bucket} isn't located in the current AWS Region. Review your S3 bucket name and retry the export.`,
+} as const;

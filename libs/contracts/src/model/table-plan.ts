@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** The Parquet column a source column becomes; the same vocabulary for every engine and encoder. */
+export const ParquetColumnTypeSchema = z.enum([
+  'BOOLEAN',
+  'INT32',
+  'INT16', // INT32 annotated INT_16
+  'INT64',
+  'FLOAT',
+  'DOUBLE',
+  'STRING', // BYTE_ARRAY annotated STRING (UTF8)
+  'BINARY', // BYTE_ARRAY without annotation
+]);
+export type ParquetColumnType = z.infer<typeof ParquetColumnTypeSchema>;
+
+export const ColumnPlanSchema = z.object({
+  name: z.string(),
+  /** The type as the source database names it, e.g. `timestamp with time zone`. */
+  originalType: z.string(),
+  /** Engine-specific key the extractor's value decoder switches on, e.g. `int8`, `bytea`, `text`. */
+  decoder: z.string(),
+  parquetType: ParquetColumnTypeSchema,
+  /** How export_tables_info describes the exported type, e.g. `binary (UTF8)`. */
+  expectedExportedType: z.string(),
+  originalCharMaxLength: z.number().int(),
+  originalNumPrecision: z.number().int(),
+  originalDateTimePrecision: z.number().int(),
+});
+export type ColumnPlan = z.infer<typeof ColumnPlanSchema>;
+
+export const PartitionRangeSchema = z.object({
+  /** Column the range is on (`ctid` for page ranges). */
+  column: z.string(),
+  constraintType: z.enum(['PRIMARY_KEY', 'CTID', 'NONE']),
+  /** Inclusive lower and exclusive upper bound as decimal strings; null means unbounded. */
+  lower: z.string().nullable(),
+  upper: z.string().nullable(),
+});
+export type PartitionRange = z.infer<typeof PartitionRangeSchema>;
+
+export const PartitioningInfoSchema = z.object({
+  numberOfPartitions: z.number().int(),
+  constraintType: z.enum(['PRIMARY_KEY', 'CTID', 'NONE']),
+  partitionColumns: z.array(
+    z.object({ columnName: z.string(), columnType: z.string(), min: z.string(), max: z.string() }),
+  ),
+});
+export type PartitioningInfo = z.infer<typeof PartitioningInfoSchema>;
+
+export const TableRefSchema = z.object({
+  tableIndex: z.number().int().nonnegative(),
+  database: z.string(),
+  schema: z.string(),
+  table: z.string(),
+});
+export type TableRef = z.infer<typeof TableRefSchema>;
+
+/** `database.schema.table`, the name export_tables_info uses. */
+export function tableTarget(ref: Pick<TableRef, 'database' | 'schema' | 'table'>): string {
+  return `${ref.database}.${ref.schema}.${ref.table}`;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { ExportTaskSchema, ExportTaskStatusSchema, SourceTypeSchema, TaskSpecSchema } from '../model/export-task';
+import { ColumnPlanSchema, PartitioningInfoSchema, TableRefSchema } from '../model/table-plan';
+import { defineRpc } from './rpc-contract';
+
+const AccountId = z.string().regex(/^\d{12}$/);
+
+export const StartExportTaskInputSchema = z.object({
+  ExportTaskIdentifier: z.string(),
+  SourceArn: z.string(),
+  S3BucketName: z.string(),
+  IamRoleArn: z.string(),
+  KmsKeyId: z.string(),
+  S3Prefix: z.string().optional(),
+  ExportOnly: z.array(z.string()).optional(),
+});
+export type StartExportTaskInput = z.infer<typeof StartExportTaskInputSchema>;
+
+export const StartExportTaskRpc = defineRpc(
+  'snapex.rpc.registry.start-export-task.v1',
+  z.object({ accountId: AccountId, input: StartExportTaskInputSchema }),
+  ExportTaskSchema,
+);
+
+export const DescribeFilterSchema = z.object({ Name: z.string(), Values: z.array(z.string()) });
+
+export const DescribeExportTasksInputSchema = z.object({
+  ExportTaskIdentifier: z.string().optional(),
+  SourceArn: z.string().optional(),
+  SourceType: SourceTypeSchema.optional(),
+  Filters: z.array(DescribeFilterSchema).optional(),
+  Marker: z.string().optional(),
+  MaxRecords: z.number().int().optional(),
+});
+export type DescribeExportTasksInput = z.infer<typeof DescribeExportTasksInputSchema>;
+
+export const DescribeExportTasksRpc = defineRpc(
+  'snapex.rpc.registry.describe-export-tasks.v1',
+  z.object({ accountId: AccountId, input: DescribeExportTasksInputSchema }),
+  z.object({ ExportTasks: z.array(ExportTaskSchema), Marker: z.string().optional() }),
+);
+
+export const CancelExportTaskRpc = defineRpc(
+  'snapex.rpc.registry.cancel-export-task.v1',
+  z.object({ accountId: AccountId, input: z.object({ ExportTaskIdentifier: z.string() }) }),
+  ExportTaskSchema,
+);
+
+/** Cheap status look-up for stages that must not work on a task that has ended or is canceling. */
+export const GetTaskStatusRpc = defineRpc(
+  'snapex.rpc.registry.get-task-status.v1',
+  z.object({ taskId: z.string().uuid() }),
+  z.object({ status: ExportTaskStatusSchema }),
+);
+
+export const TableReportSchema = z.object({
+  table: TableRefSchema,
+  target: z.string(),
+  tableKeyPrefix: z.string().nullable(),
+  status: z.enum(['PLANNED', 'IN_PROGRESS', 'COMPLETE', 'SKIPPED', 'CANCELED']),
+  skipReason: z.string().nullable(),
+  skipDetail: z.string().nullable(),
+  columns: z.array(ColumnPlanSchema),
+  partitioning: PartitioningInfoSchema.nullable(),
+  numberOfCompletedPartitions: z.number().int(),
+  rowCount: z.number().int(),
+  bytes: z.number().int(),
+  extractionStartTime: z.string().nullable(),
+  extractionEndTime: z.string().nullable(),
+});
+export type TableReport = z.infer<typeof TableReportSchema>;
+
+/** Everything metadata-writer needs to describe a finished export. */
+export const GetExportReportRpc = defineRpc(
+  'snapex.rpc.registry.get-export-report.v1',
+  z.object({ taskId: z.string().uuid() }),
+  z.object({
+    spec: TaskSpecSchema,
+    task: ExportTaskSchema,
+    totalBytes: z.number().int(),
+    tables: z.array(TableReportSchema),
+  }),
+);

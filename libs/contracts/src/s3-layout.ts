@@ -1,0 +1,52 @@
+/** The seed: these characters in an S3 file path become underscores. */
+export function sanitizePathSegment(segment: string): string {
+  return segment.replace(/[\\`" ]/g, '_');
+}
+
+function join(...parts: string[]): string {
+  return parts
+    .map((part) => part.replace(/^\/+|\/+$/g, ''))
+    .filter((part) => part.length > 0)
+    .join('/');
+}
+
+/** `<prefix>/<id>`: the folder every file of one export lives under. */
+export function exportRootKey(s3Prefix: string, exportTaskIdentifier: string): string {
+  return join(sanitizePathSegment(s3Prefix), sanitizePathSegment(exportTaskIdentifier));
+}
+
+/** `<prefix>/<id>/<database>/<schema>.<table>` */
+export function tableKeyPrefix(
+  s3Prefix: string,
+  exportTaskIdentifier: string,
+  database: string,
+  schema: string,
+  table: string,
+): string {
+  return join(
+    exportRootKey(s3Prefix, exportTaskIdentifier),
+    sanitizePathSegment(database),
+    sanitizePathSegment(`${schema}.${table}`),
+  );
+}
+
+export function partitionKeyPrefix(tablePrefix: string, partitionIndex: number): string {
+  return `${tablePrefix}/${partitionIndex}`;
+}
+
+export function partFileName(fileIndex: number, uuid: string): string {
+  return `part-${String(fileIndex).padStart(5, '0')}-${uuid}-c000.gz.parquet`;
+}
+
+export function exportInfoKey(s3Prefix: string, exportTaskIdentifier: string): string {
+  return `${exportRootKey(s3Prefix, exportTaskIdentifier)}/export_info_${sanitizePathSegment(exportTaskIdentifier)}.json`;
+}
+
+export function exportTablesInfoKey(s3Prefix: string, exportTaskIdentifier: string, from: number, to: number): string {
+  const id = sanitizePathSegment(exportTaskIdentifier);
+  return `${exportRootKey(s3Prefix, exportTaskIdentifier)}/export_tables_info_${id}_from_${from}_to_${to}.json`;
+}
+
+export function successMarkerKey(tablePrefix: string): string {
+  return `${tablePrefix}/_SUCCESS`;
+}

@@ -1,0 +1,61 @@
+import { ColumnPlan, Engine, PartitionRange, PartitioningInfo } from '@snapex/contracts';
+import { SourceConfig } from '@snapex/config';
+
+/** A consistent read point held open in one database until release(). */
+export interface PinnedReadPoint {
+  readonly database: string;
+  /** Token extractors use to read at the same point (PostgreSQL: pg_export_snapshot()). */
+  readonly snapshotId: string | null;
+  /** The instant the data is from (ExportTime). */
+  readonly pinnedAt: Date;
+  listTables(): Promise<DiscoveredTable[]>;
+  /** Cuts a table into partitions of about targetBytes each, looking at the data at the pinned point. */
+  planPartitions(table: DiscoveredTable, targetBytes: number): Promise<PartitionPlan>;
+  release(): Promise<void>;
+}
+
+export interface DiscoveredTable {
+  schema: string;
+  table: string;
+  columns: ColumnPlan[];
+  /** Size on disk, used to size partitions and weigh progress. */
+  estimatedBytes: number;
+  /** `permanent`, `unlogged` or `temporary` (PostgreSQL relpersistence). */
+  persistence: 'permanent' | 'unlogged' | 'temporary';
+  /** Whether the export user may SELECT the table. */
+  readable: boolean;
+}
+
+export interface PartitionPlan {
+  /** One entry per partition; null range means the whole table. */
+  ranges: (PartitionRange | null)[];
+  info: PartitioningInfo;
+}
+
+export interface PartitionReadRequest {
+  database: string;
+  snapshotId: string | null;
+  schema: string;
+  table: string;
+  columns: ColumnPlan[];
+  range: PartitionRange | null;
+  /** Rows per batch; the caller checks for cancellation between batches. */
+  batchRows: number;
+}
+
+/**
+ * A row as the Parquet writer takes it, one value per column in ColumnPlan order, already in the
+ * representation its parquetType calls for: number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64),
+ * boolean, string (STRING), Buffer (BINARY), or null.
+ */
+export type ExportRow = (number | bigint | boolean | string | Buffer | null)[];
+
+/** Everything that differs between PostgreSQL and MySQL, behind one interface. */
+export interface DatabaseEngine {
+  readonly engine: Engine;
+  /** User databases of the source (templates and system databases left out; config may narrow it). */
+  listDatabases(source: SourceConfig): Promise<string[]>;
+  pinReadPoint(source: SourceConfig, database: string): Promise<PinnedReadPoint>;
+  /** Streams one partition's rows at the pinned point, in batches; never the whole table in memory. */
+  readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ExportRow[]>;
+}

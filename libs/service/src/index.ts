@@ -1,0 +1,3 @@
+export * from './tokens';
+export * from './run-service';
+export * from './service.module';

@@ -1,0 +1,46 @@
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { BusModule, BusOptions, FailureStage } from '@snapex/bus';
+import { SnapexConfig } from '@snapex/config';
+import { Logger } from '@snapex/logging';
+import { CONFIG, LOGGER } from './tokens';
+
+export interface ServiceModuleOptions {
+  config: SnapexConfig;
+  logger: Logger;
+  bus: Omit<BusOptions, 'natsUrl' | 'rpcTimeoutMs'>;
+  /** Stage reported in TaskFailed when this service gives up on a task's message; null for none. */
+  failureStage: FailureStage | null;
+  providers: Provider[];
+  controllers?: Type[];
+  imports?: DynamicModule[];
+}
+
+/** Root module every service uses: configuration, logger and the bus, plus the service's own parts. */
+@Module({})
+export class ServiceModule {
+  static create(options: ServiceModuleOptions): DynamicModule {
+    const { config, logger } = options;
+    return {
+      module: ServiceModule,
+      imports: [
+        BusModule.forService(
+          {
+            ...options.bus,
+            natsUrl: config.nats.url,
+            rpcTimeoutMs: config.nats.rpcTimeoutMs,
+            tuning: {
+              ackWaitSeconds: config.nats.ackWaitSeconds,
+              maxDeliver: config.nats.maxDeliver,
+              ...options.bus.tuning,
+            },
+          },
+          logger,
+          options.failureStage,
+        ),
+        ...(options.imports ?? []),
+      ],
+      controllers: options.controllers ?? [],
+      providers: [{ provide: CONFIG, useValue: config }, { provide: LOGGER, useValue: logger }, ...options.providers],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export const CONFIG = Symbol('snapex:config');
+export const LOGGER = Symbol('snapex:logger');
