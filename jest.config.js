@@ -2,7 +2,7 @@
 const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleNameMapper: {
     '^@snapex/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
     '^@snapex/(contracts|bus|config|logging|aws|engines|parquet|service)$': '<rootDir>/libs/$1/src',
@@ -11,13 +11,13 @@ const shared = {
 };
 
 module.exports = {
+  testTimeout: 300_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testTimeout: 300_000,
     },
   ],
 };

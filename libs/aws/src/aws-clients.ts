@@ -31,7 +31,10 @@ export class AwsClients {
   /** Clients with snapex's own identity (used to call STS). */
   serviceSts(): STSClient {
     const { serviceCredentials } = this.config.aws;
-    return new STSClient({ ...this.common, ...(serviceCredentials ? { credentials: serviceCredentials } : {}) });
+    return new STSClient({
+      ...this.common,
+      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
+    });
   }
 
   forRole(roleArn: string): RoleClients {

@@ -8,7 +8,12 @@ export function httpStatusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidAccessKeyId', 'SignatureDoesNotMatch']);
+const DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+]);
 
 export function isAccessDenied(error: unknown): boolean {
   return DENIED.has(awsErrorCode(error)) || httpStatusOf(error) === 403;

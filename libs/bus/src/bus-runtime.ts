@@ -1,6 +1,13 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { EventContract, eventIdFor, Fault, RpcContract, TaskFailed } from '@snapex/contracts';
+import {
+  EventContract,
+  eventIdFor,
+  Fault,
+  RpcContract,
+  TaskFailed,
+  taskEventFields,
+} from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { Subscription } from 'nats';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
@@ -11,7 +18,11 @@ import { EventPublisher } from './publisher';
 import { provisionStreams } from './streams';
 import { BUS_LOGGER, FAILURE_STAGE, FailureStage } from './tokens';
 
-type Bound = { contract: EventContract | RpcContract; handler: (...args: unknown[]) => Promise<unknown>; owner: string };
+type Bound = {
+  contract: EventContract | RpcContract;
+  handler: (...args: unknown[]) => Promise<unknown>;
+  owner: string;
+};
 
 export class BusWiringError extends Error {
   constructor(message: string) {
@@ -41,6 +52,16 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.start();
+    } catch (error) {
+      // Nest runs no shutdown hooks for a context that failed to start; do not leave the connection open.
+      await this.nats.connection.close();
+      throw error;
+    }
+  }
+
+  private async start(): Promise<void> {
     const events = this.wire(EVENT_HANDLER, this.options.consumes, 'event');
     const rpcs = this.wire(RPC_HANDLER, this.options.serves ?? [], 'request/reply');
     const signals = this.wire(SIGNAL_HANDLER, this.options.listens ?? [], 'signal');
@@ -59,23 +80,32 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     await Promise.all(this.loops.map((loop) => loop.stop()));
   }
 
-  private wire(key: symbol, declared: readonly (EventContract | RpcContract)[], kind: string): Map<string, Bound> {
+  private wire(
+    key: symbol,
+    declared: readonly (EventContract | RpcContract)[],
+    kind: string,
+  ): Map<string, Bound> {
     const found = this.discover(key);
     const declaredSubjects = new Set(declared.map((contract) => contract.subject));
     const bySubject = new Map<string, Bound>();
     for (const bound of found) {
       const subject = bound.contract.subject;
       if (!declaredSubjects.has(subject)) {
-        throw new BusWiringError(`${this.options.service}: ${bound.owner} handles ${kind} ${subject}, which the service does not declare`);
+        throw new BusWiringError(
+          `${this.options.service}: ${bound.owner} handles ${kind} ${subject}, which the service does not declare`,
+        );
       }
       const other = bySubject.get(subject);
       if (other) {
-        throw new BusWiringError(`${this.options.service}: ${kind} ${subject} has two handlers: ${other.owner} and ${bound.owner}`);
+        throw new BusWiringError(
+          `${this.options.service}: ${kind} ${subject} has two handlers: ${other.owner} and ${bound.owner}`,
+        );
       }
       bySubject.set(subject, bound);
     }
     for (const subject of declaredSubjects) {
-      if (!bySubject.has(subject)) throw new BusWiringError(`${this.options.service}: ${kind} ${subject} has no handler`);
+      if (!bySubject.has(subject))
+        throw new BusWiringError(`${this.options.service}: ${kind} ${subject} has no handler`);
     }
     return bySubject;
   }
@@ -87,7 +117,8 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const contract = Reflect.getMetadata(key, prototype, method) as EventContract | RpcContract | undefined;
+        const contract = Reflect.getMetadata(key, prototype, method) as
+          EventContract | RpcContract | undefined;
         if (!contract) continue;
         const handler = (instance[method] as (...args: unknown[]) => Promise<unknown>).bind(instance);
         bound.push({ contract, handler, owner: `${instance.constructor.name}.${method}` });
@@ -119,7 +150,9 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
       queue: this.options.service,
       callback: (error, message) => {
         if (error) return this.logger.error({ err: error, subject }, 'request subscription failed');
-        void this.answer(contract, bound, message.string()).then((reply) => message.respond(JSON.stringify(reply)));
+        void this.answer(contract, bound, message.string()).then((reply) =>
+          message.respond(JSON.stringify(reply)),
+        );
       },
     });
     this.subscriptions.push(subscription);
@@ -129,7 +162,9 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     try {
       const request = contract.request.safeParse(JSON.parse(body));
       if (!request.success) {
-        const detail = request.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+        const detail = request.error.issues
+          .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+          .join('; ');
         return { ok: false, fault: new Fault('InvalidParameterValue', detail).toBody() };
       }
       const result = contract.response.parse(await bound.handler(request.data));
@@ -137,7 +172,10 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     } catch (error) {
       if (error instanceof Fault) return { ok: false, fault: error.toBody() };
       this.logger.error({ err: error, subject: contract.subject }, 'request handler failed');
-      return { ok: false, fault: new Fault('InternalFailure', 'An internal error occurred. Try again later.').toBody() };
+      return {
+        ok: false,
+        fault: new Fault('InternalFailure', 'An internal error occurred. Try again later.').toBody(),
+      };
     }
   }
 
@@ -148,7 +186,9 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
         if (error) return this.logger.error({ err: error, subject }, 'signal subscription failed');
         void Promise.resolve()
           .then(() => bound.handler(parsePayload(contract, message), { subject, attempt: 1 }))
-          .catch((handlerError: unknown) => this.logger.warn({ err: handlerError, subject }, 'signal handler failed'));
+          .catch((handlerError: unknown) =>
+            this.logger.warn({ err: handlerError, subject }, 'signal handler failed'),
+          );
       },
     });
     this.subscriptions.push(subscription);
@@ -161,10 +201,7 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     this.logger.error({ err: error, taskId: task.taskId, event: contract.name }, 'failing the task');
     await this.publisher.publish(TaskFailed, {
       eventId: eventIdFor(TaskFailed, task.taskId, this.failureStage, contract.name),
-      taskId: task.taskId,
-      accountId: task.accountId,
-      exportTaskIdentifier: task.exportTaskIdentifier,
-      occurredAt: new Date().toISOString(),
+      ...taskEventFields(task),
       stage: this.failureStage,
       failureCause: 'An unknown internal error occurred.',
     });

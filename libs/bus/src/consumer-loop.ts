@@ -66,12 +66,15 @@ export class ConsumerLoop {
 
   private async runSlot(consumer: Consumer): Promise<void> {
     while (this.running && !this.nats.connection.isClosed()) {
-      let message: JsMsg | null = null;
+      let message: JsMsg | null;
       try {
         message = await consumer.next({ expires: 2000 });
       } catch (error) {
         if (!this.running) return;
-        this.settings.logger.warn({ err: error, subject: this.settings.contract.subject }, 'pull failed; retrying');
+        this.settings.logger.warn(
+          { err: error, subject: this.settings.contract.subject },
+          'pull failed; retrying',
+        );
         await sleep(1000);
         continue;
       }
@@ -113,7 +116,10 @@ export class ConsumerLoop {
   }
 }
 
-export function parsePayload(contract: EventContract, message: { subject: string; string(): string }): unknown {
+export function parsePayload(
+  contract: EventContract,
+  message: { subject: string; string(): string },
+): unknown {
   let json: unknown;
   try {
     json = JSON.parse(message.string());

@@ -11,7 +11,12 @@ export class NatsConnectionHolder implements OnApplicationShutdown {
   ) {}
 
   static async open(url: string, name: string): Promise<NatsConnectionHolder> {
-    const connection = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
+    const connection = await connect({
+      servers: url,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+    });
     const manager = await connection.jetstreamManager();
     return new NatsConnectionHolder(connection, connection.jetstream(), manager);
   }

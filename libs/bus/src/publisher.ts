@@ -25,8 +25,8 @@ export class EventPublisher {
     }
   }
 
-  /** Publishes raw JSON that already passed its contract (the outbox relay re-sends stored events). */
-  async publishStored(subject: string, eventId: string, json: string): Promise<void> {
+  /** Publishes JSON that was checked elsewhere (outbox rows, notifications), de-duplicated by eventId. */
+  async publishRaw(subject: string, eventId: string, json: string): Promise<void> {
     await this.nats.jetstream.publish(subject, json, { msgID: eventId });
   }
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
-const Identifier = z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a letter followed by letters, digits or hyphens');
+const Identifier = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a letter followed by letters, digits or hyphens');
 
 export const SourceConfigSchema = z.object({
   name: Identifier,
@@ -41,7 +43,10 @@ export const SnapexConfigSchema = z
     registry: z
       .object({
         databaseUrl: z.string().url('must be a PostgreSQL connection URL'),
-        schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier').default('snapex_registry'),
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+          .default('snapex_registry'),
         maxActiveTasksPerAccount: z.number().int().min(1).default(5),
       })
       .optional(),
@@ -51,7 +56,9 @@ export const SnapexConfigSchema = z
         endpoint: z.string().url().optional(),
         forcePathStyle: z.boolean().default(false),
         /** snapex's own identity, the one that assumes the caller's role; SDK default chain when absent. */
-        serviceCredentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).optional(),
+        serviceCredentials: z
+          .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) })
+          .optional(),
         roleSessionSeconds: z.number().int().min(900).max(43_200).default(3600),
         roleSessionName: z.string().default('snapex-export'),
       })
@@ -66,9 +73,17 @@ export const SnapexConfigSchema = z
     restorer: z
       .object({
         /** A table is cut into partitions of about this many bytes. */
-        partitionTargetBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+        partitionTargetBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(256 * 1024 * 1024),
         /** A pinned snapshot is released after this long even if no terminal event arrives. */
-        maxSnapshotHoldSeconds: z.number().int().min(60).default(24 * 3600),
+        maxSnapshotHoldSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .default(24 * 3600),
       })
       .default({}),
     extractor: z
@@ -78,7 +93,11 @@ export const SnapexConfigSchema = z
         /** Rows fetched from the database per round trip; cancellation is checked between batches. */
         batchRows: z.number().int().min(1).default(5000),
         rowGroupRows: z.number().int().min(1).default(50_000),
-        uploadPartBytes: z.number().int().min(5 * 1024 * 1024).default(8 * 1024 * 1024),
+        uploadPartBytes: z
+          .number()
+          .int()
+          .min(5 * 1024 * 1024)
+          .default(8 * 1024 * 1024),
         uploadQueueSize: z.number().int().min(1).default(4),
       })
       .default({}),

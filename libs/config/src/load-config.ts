@@ -16,10 +16,14 @@ export class ConfigError extends Error {
  */
 function resolveReferences(value: unknown, path: string, env: NodeJS.ProcessEnv): unknown {
   if (typeof value === 'string') return resolveReference(value, path, env);
-  if (Array.isArray(value)) return value.map((item, index) => resolveReferences(item, `${path}.${index}`, env));
+  if (Array.isArray(value))
+    return value.map((item, index) => resolveReferences(item, `${path}.${index}`, env));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, resolveReferences(item, path ? `${path}.${key}` : key, env)]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        resolveReferences(item, path ? `${path}.${key}` : key, env),
+      ]),
     );
   }
   return value;
@@ -46,7 +50,9 @@ function resolveReference(value: string, path: string, env: NodeJS.ProcessEnv): 
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `config: ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n');
+  return error.issues
+    .map((issue) => `config: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('\n');
 }
 
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SnapexConfig {

@@ -42,7 +42,12 @@ export function exportInfoKey(s3Prefix: string, exportTaskIdentifier: string): s
   return `${exportRootKey(s3Prefix, exportTaskIdentifier)}/export_info_${sanitizePathSegment(exportTaskIdentifier)}.json`;
 }
 
-export function exportTablesInfoKey(s3Prefix: string, exportTaskIdentifier: string, from: number, to: number): string {
+export function exportTablesInfoKey(
+  s3Prefix: string,
+  exportTaskIdentifier: string,
+  from: number,
+  to: number,
+): string {
   const id = sanitizePathSegment(exportTaskIdentifier);
   return `${exportRootKey(s3Prefix, exportTaskIdentifier)}/export_tables_info_${id}_from_${from}_to_${to}.json`;
 }

@@ -1,3 +1,4 @@
 export * from './tokens';
 export * from './run-service';
 export * from './service.module';
+export * from './stopped-tasks';

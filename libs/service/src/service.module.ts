@@ -40,7 +40,11 @@ export class ServiceModule {
         ...(options.imports ?? []),
       ],
       controllers: options.controllers ?? [],
-      providers: [{ provide: CONFIG, useValue: config }, { provide: LOGGER, useValue: logger }, ...options.providers],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        ...options.providers,
+      ],
     };
   }
 }

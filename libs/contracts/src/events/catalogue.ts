@@ -6,6 +6,6 @@ function isContract(value: unknown): value is EventContract {
   return typeof value === 'object' && value !== null && 'subject' in value && 'schema' in value;
 }
 
-export const ALL_EVENTS: readonly EventContract[] = ([...Object.values(lifecycle), ...Object.values(work)] as unknown[]).filter(
-  isContract,
-);
+export const ALL_EVENTS: readonly EventContract[] = (
+  [...Object.values(lifecycle), ...Object.values(work)] as unknown[]
+).filter(isContract);

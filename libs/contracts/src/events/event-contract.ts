@@ -20,7 +20,10 @@ export const EventBaseSchema = z.object({
 });
 export type EventBase = z.infer<typeof EventBaseSchema>;
 
-export interface EventContract<TSubject extends string = string, TSchema extends z.ZodTypeAny = z.ZodTypeAny> {
+export interface EventContract<
+  TSubject extends string = string,
+  TSchema extends z.ZodTypeAny = z.ZodTypeAny,
+> {
   readonly name: string;
   readonly subject: TSubject;
   readonly stream: StreamKey;
@@ -41,4 +44,14 @@ export function defineEvent<TSubject extends string, TSchema extends z.ZodTypeAn
 /** The idempotency key of an event: the same business fact always gets the same id. */
 export function eventIdFor(contract: EventContract, taskId: string, ...parts: (string | number)[]): string {
   return [contract.name, taskId, ...parts].join(':');
+}
+
+/** The fields every event of a task repeats, stamped now; eventId is added by the publisher of each fact. */
+export function taskEventFields(task: { taskId: string; accountId: string; exportTaskIdentifier: string }) {
+  return {
+    taskId: task.taskId,
+    accountId: task.accountId,
+    exportTaskIdentifier: task.exportTaskIdentifier,
+    occurredAt: new Date().toISOString(),
+  };
 }

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { ExportTaskSchema, ExportTaskStatusSchema, SourceTypeSchema, TaskSpecSchema } from '../model/export-task';
+import {
+  ExportTaskSchema,
+  ExportTaskStatusSchema,
+  SourceTypeSchema,
+  TaskSpecSchema,
+} from '../model/export-task';
 import { ColumnPlanSchema, PartitioningInfoSchema, TableRefSchema } from '../model/table-plan';
 import { defineRpc } from './rpc-contract';
 

@@ -13,11 +13,11 @@ export interface RpcContract<
 export type RpcRequest<C extends RpcContract> = z.infer<C['request']>;
 export type RpcResponse<C extends RpcContract> = z.infer<C['response']>;
 
-export function defineRpc<TSubject extends string, TRequest extends z.ZodTypeAny, TResponse extends z.ZodTypeAny>(
-  subject: TSubject,
-  request: TRequest,
-  response: TResponse,
-): RpcContract<TSubject, TRequest, TResponse> {
+export function defineRpc<
+  TSubject extends string,
+  TRequest extends z.ZodTypeAny,
+  TResponse extends z.ZodTypeAny,
+>(subject: TSubject, request: TRequest, response: TResponse): RpcContract<TSubject, TRequest, TResponse> {
   return { subject, request, response };
 }
 

@@ -20,16 +20,29 @@ export interface ExportTarget {
 }
 
 export function adminClients(moto: MotoServer) {
-  const common = { endpoint: moto.endpoint, region: MOTO_REGION, credentials: moto.admin, forcePathStyle: true };
+  const common = {
+    endpoint: moto.endpoint,
+    region: MOTO_REGION,
+    credentials: moto.admin,
+    forcePathStyle: true,
+  };
   return { iam: new IAMClient(common), s3: new S3Client(common), kms: new KMSClient(common) };
 }
 
 /** The seed's policy: the five S3 actions an export needs, on the bucket and its objects. */
-export function exportPolicyDocument(bucket: string, actions = ['s3:PutObject*', 's3:ListBucket', 's3:GetObject*', 's3:DeleteObject*', 's3:GetBucketLocation']) {
+export function exportPolicyDocument(
+  bucket: string,
+  actions = ['s3:PutObject*', 's3:ListBucket', 's3:GetObject*', 's3:DeleteObject*', 's3:GetBucketLocation'],
+) {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ExportPolicy', Effect: 'Allow', Action: actions, Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] },
+      {
+        Sid: 'ExportPolicy',
+        Effect: 'Allow',
+        Action: actions,
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+      },
     ],
   });
 }
@@ -47,7 +60,9 @@ export function ensureServiceIdentity(moto: MotoServer): Promise<ExportTarget['s
         PolicyName: 'assume-export-roles',
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${MOTO_ACCOUNT}:role/*` }],
+          Statement: [
+            { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${MOTO_ACCOUNT}:role/*` },
+          ],
         }),
       }),
     );
@@ -80,7 +95,10 @@ export async function createExportTarget(moto: MotoServer, name: string): Promis
     }),
   );
   const { Policy } = await iam.send(
-    new CreatePolicyCommand({ PolicyName: `${name}-export-policy`, PolicyDocument: exportPolicyDocument(bucket) }),
+    new CreatePolicyCommand({
+      PolicyName: `${name}-export-policy`,
+      PolicyDocument: exportPolicyDocument(bucket),
+    }),
   );
   await iam.send(new AttachRolePolicyCommand({ RoleName: Role!.RoleName!, PolicyArn: Policy!.Arn! }));
   const { Policy: keyUse } = await iam.send(
@@ -91,7 +109,13 @@ export async function createExportTarget(moto: MotoServer, name: string): Promis
         Statement: [
           {
             Effect: 'Allow',
-            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:ReEncrypt*'],
+            Action: [
+              'kms:Encrypt',
+              'kms:Decrypt',
+              'kms:GenerateDataKey*',
+              'kms:DescribeKey',
+              'kms:ReEncrypt*',
+            ],
             // moto authorizes KMS calls against resource "*", not the key ARN.
             Resource: '*',
           },

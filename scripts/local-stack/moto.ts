@@ -1,6 +1,11 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
 
 /**
  * moto_server as the S3 + KMS + STS + IAM endpoint, with IAM enforcement on: the first three calls
@@ -69,7 +74,11 @@ export async function startMoto(): Promise<MotoServer> {
       MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
       MOTO_ACCOUNT_ID: MOTO_ACCOUNT,
     },
-    stdio: ['ignore', process.env.MOTO_DEBUG ? 'inherit' : 'pipe', process.env.MOTO_DEBUG ? 'inherit' : 'pipe'],
+    stdio: [
+      'ignore',
+      process.env.MOTO_DEBUG ? 'inherit' : 'pipe',
+      process.env.MOTO_DEBUG ? 'inherit' : 'pipe',
+    ],
   });
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

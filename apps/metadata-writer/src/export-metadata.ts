@@ -1,0 +1,79 @@
+import { exportRootKey, RpcResponse, GetExportReportRpc, TableReport } from '@snapex/contracts';
+
+export type ExportReport = RpcResponse<typeof GetExportReportRpc>;
+
+const BYTES_PER_GB = 1024 ** 3;
+
+/** RDS reports sizes in whole GB; the tables file keeps a fraction so small tables do not read as 0. */
+export function wholeGb(bytes: number): number {
+  return Math.floor(bytes / BYTES_PER_GB);
+}
+
+function sizeGb(bytes: number): number {
+  return Number((bytes / BYTES_PER_GB).toFixed(6));
+}
+
+/** `export_info_<id>.json`, with the keys RDS writes. */
+export function exportInfo(report: ExportReport, taskEndTime: string) {
+  const { spec, task } = report;
+  return {
+    exportTaskIdentifier: spec.exportTaskIdentifier,
+    sourceArn: spec.sourceArn,
+    exportOnly: spec.exportOnly,
+    snapshotTime: task.ExportTime ?? task.SnapshotTime ?? null,
+    taskStartTime: task.TaskStartTime ?? null,
+    taskEndTime,
+    s3Bucket: spec.s3Bucket,
+    s3Prefix: spec.s3Prefix,
+    exportedFilesPath: exportRootKey(spec.s3Prefix, spec.exportTaskIdentifier),
+    iamRoleArn: spec.iamRoleArn,
+    kmsKeyId: spec.kmsKeyId,
+    status: 'COMPLETE',
+    percentProgress: 100,
+    totalExportedDataInGB: wholeGb(report.totalBytes),
+    warningMessage: task.WarningMessage ?? null,
+  };
+}
+
+/** One entry of `perTableStatus` in `export_tables_info_<id>_from_<n>_to_<m>.json`. */
+export function perTableStatus(table: TableReport) {
+  const entry = {
+    target: table.target,
+    status: table.status,
+    sizeGB: sizeGb(table.bytes),
+    tableStatistics: {
+      extractionStartTime: table.extractionStartTime,
+      extractionEndTime: table.extractionEndTime,
+      rowCount: table.rowCount,
+      partitioningInfo: table.partitioning && {
+        ...table.partitioning,
+        numberOfCompletedPartitions: table.numberOfCompletedPartitions,
+      },
+    },
+    schemaMetadata: {
+      originalTypeMappings: table.columns.map((column) => ({
+        columnName: column.name,
+        originalType: column.originalType,
+        expectedExportedType: column.expectedExportedType,
+        originalCharMaxLength: column.originalCharMaxLength,
+        originalNumPrecision: column.originalNumPrecision,
+        originalDateTimePrecision: column.originalDateTimePrecision,
+      })),
+    },
+  };
+  if (table.status !== 'SKIPPED') return entry;
+  return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
+}
+
+/** Tables in files of at most `size` entries, numbered by table position as RDS's file names are. */
+export function tableChunks(
+  tables: TableReport[],
+  size: number,
+): { from: number; to: number; tables: TableReport[] }[] {
+  const chunks = [];
+  for (let from = 0; from < tables.length; from += size) {
+    const slice = tables.slice(from, from + size);
+    chunks.push({ from, to: from + slice.length - 1, tables: slice });
+  }
+  return chunks;
+}

@@ -1,0 +1,23 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { Inject, Injectable } from '@nestjs/common';
+import { AwsClients } from '@snapex/aws';
+import { TaskSpec } from '@snapex/contracts';
+
+/** Writes metadata objects into the export's bucket as the task's role, encrypted with its key. */
+@Injectable()
+export class MetadataRepository {
+  constructor(@Inject(AwsClients) private readonly aws: AwsClients) {}
+
+  async put(spec: TaskSpec, key: string, body: string, contentType = 'application/json'): Promise<void> {
+    await this.aws.forRole(spec.iamRoleArn).s3.send(
+      new PutObjectCommand({
+        Bucket: spec.s3Bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: spec.kmsKeyId,
+      }),
+    );
+  }
+}

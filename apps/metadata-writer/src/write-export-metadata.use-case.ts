@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { awsErrorCode, isAccessDenied, isTransientAwsError } from '@snapex/aws';
+import { EventPublisher, RetryableError, RpcClient } from '@snapex/bus';
+import {
+  eventIdFor,
+  exportInfoKey,
+  exportTablesInfoKey,
+  FailureMessages,
+  GetExportReportRpc,
+  successMarkerKey,
+  TaskCompleted,
+  taskEventFields,
+  TaskFailed,
+  TaskSpec,
+} from '@snapex/contracts';
+import { Logger } from '@snapex/logging';
+import { LOGGER } from '@snapex/service';
+import { exportInfo, perTableStatus, tableChunks, wholeGb } from './export-metadata';
+import { MetadataRepository } from './metadata.repository';
+
+const TABLES_PER_INFO_FILE = 500;
+
+/**
+ * The last stage of an export: a _SUCCESS marker in every finished table's folder, the tables
+ * files, then export_info; only then is the task COMPLETE. Rewriting the same keys on a
+ * redelivered event is harmless.
+ */
+@Injectable()
+export class WriteExportMetadata {
+  constructor(
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(MetadataRepository) private readonly metadata: MetadataRepository,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute(spec: TaskSpec): Promise<void> {
+    const log = this.logger.child({ taskId: spec.taskId, exportTaskIdentifier: spec.exportTaskIdentifier });
+    const report = await this.rpc.call(GetExportReportRpc, { taskId: spec.taskId });
+    if (report.task.Status !== 'IN_PROGRESS') {
+      log.info({ status: report.task.Status }, 'task is no longer in progress; no metadata written');
+      return;
+    }
+    const taskEndTime = new Date().toISOString();
+    try {
+      log.info({ step: 1, tables: report.tables.length }, 'writing _SUCCESS markers');
+      for (const table of report.tables) {
+        if (table.status === 'COMPLETE' && table.tableKeyPrefix) {
+          await this.metadata.put(
+            spec,
+            successMarkerKey(table.tableKeyPrefix),
+            '',
+            'application/octet-stream',
+          );
+        }
+      }
+      log.info({ step: 2 }, 'writing export_tables_info');
+      for (const chunk of tableChunks(report.tables, TABLES_PER_INFO_FILE)) {
+        const body = JSON.stringify({ perTableStatus: chunk.tables.map(perTableStatus) });
+        await this.metadata.put(
+          spec,
+          exportTablesInfoKey(spec.s3Prefix, spec.exportTaskIdentifier, chunk.from, chunk.to),
+          body,
+        );
+      }
+      log.info({ step: 3 }, 'writing export_info');
+      const info = JSON.stringify(exportInfo(report, taskEndTime));
+      await this.metadata.put(spec, exportInfoKey(spec.s3Prefix, spec.exportTaskIdentifier), info);
+    } catch (error) {
+      if (isTransientAwsError(error))
+        throw new RetryableError(`metadata write: ${awsErrorCode(error)}`, 2000, { cause: error });
+      log.error({ err: error }, 'metadata write refused');
+      await this.fail(spec, error);
+      return;
+    }
+    await this.publisher.publish(TaskCompleted, {
+      ...taskEventFields(spec),
+      eventId: eventIdFor(TaskCompleted, spec.taskId),
+      taskEndTime,
+      totalExtractedDataInGB: wholeGb(report.totalBytes),
+      totalBytes: report.totalBytes,
+    });
+    log.info({ totalBytes: report.totalBytes }, 'export complete');
+  }
+
+  private async fail(spec: TaskSpec, error: unknown): Promise<void> {
+    const failureCause = isAccessDenied(error)
+      ? FailureMessages.metadataWriteDenied(
+          spec.s3Bucket,
+          spec.iamRoleArn,
+          spec.kmsKeyId,
+          awsErrorCode(error),
+        )
+      : FailureMessages.unknownMetadata(spec.s3Bucket);
+    await this.publisher.publish(TaskFailed, {
+      ...taskEventFields(spec),
+      eventId: eventIdFor(TaskFailed, spec.taskId, 'METADATA'),
+      stage: 'METADATA',
+      failureCause,
+    });
+  }
+}

@@ -1,0 +1,4 @@
+import { runService } from '@snapex/service';
+import { NotifierModule } from './notifier.module';
+
+void runService({ name: 'notifier', module: NotifierModule.register });

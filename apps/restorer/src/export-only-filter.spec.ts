@@ -1,0 +1,27 @@
+import { ExportOnlyFilter } from './export-only-filter';
+
+describe('ExportOnly', () => {
+  it('exports everything when empty', () => {
+    const filter = new ExportOnlyFilter([], true);
+    expect(filter.includesDatabase('any')).toBe(true);
+    expect(filter.includesTable('any', 's', 't')).toBe(true);
+  });
+
+  it('narrows PostgreSQL exports by database, schema and table', () => {
+    const filter = new ExportOnlyFilter(['shop', 'crm.public', 'hr.payroll.salaries'], true);
+    expect(filter.includesDatabase('shop')).toBe(true);
+    expect(filter.includesDatabase('hr')).toBe(true);
+    expect(filter.includesDatabase('other')).toBe(false);
+    expect(filter.includesTable('shop', 'anything', 'at_all')).toBe(true);
+    expect(filter.includesTable('crm', 'public', 'contacts')).toBe(true);
+    expect(filter.includesTable('crm', 'private', 'contacts')).toBe(false);
+    expect(filter.includesTable('hr', 'payroll', 'salaries')).toBe(true);
+    expect(filter.includesTable('hr', 'payroll', 'bonuses')).toBe(false);
+  });
+
+  it('reads MySQL items as database.table', () => {
+    const filter = new ExportOnlyFilter(['shop.orders'], false);
+    expect(filter.includesTable('shop', 'shop', 'orders')).toBe(true);
+    expect(filter.includesTable('shop', 'shop', 'customers')).toBe(false);
+  });
+});

@@ -1,0 +1,4 @@
+import { runService } from '@snapex/service';
+import { RestorerModule } from './restorer.module';
+
+void runService({ name: 'restorer', module: RestorerModule.register });

@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from './load-config';
+
+const minimal = {
+  region: 'us-east-1',
+  accounts: [{ id: '123456789012', apiKeys: ['a-key-of-at-least-16'] }],
+  sources: [{ name: 'main', accountId: '123456789012', engine: 'postgres', url: 'env:MAIN_URL' }],
+};
+
+describe('configuration', () => {
+  it('resolves env: and file: references and fills defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snapex-config-'));
+    writeFileSync(join(dir, 'secret'), 'postgresql://reader@db/app\n');
+    const config = parseConfig(
+      { ...minimal, registry: { databaseUrl: `file:${join(dir, 'secret')}` } },
+      { MAIN_URL: 'postgresql://u@h/db' },
+    );
+    expect(config.sources[0].url).toBe('postgresql://u@h/db');
+    expect(config.registry?.databaseUrl).toBe('postgresql://reader@db/app');
+    expect(config.nats.url).toBe('nats://127.0.0.1:4222');
+    expect(config.registry?.maxActiveTasksPerAccount).toBe(5);
+  });
+
+  it('names the bad setting', () => {
+    expect(() => parseConfig({ ...minimal, region: 'mars' }, { MAIN_URL: 'postgresql://h/db' })).toThrow(
+      /config: region: must be an AWS region name/,
+    );
+    expect(() => parseConfig(minimal, {})).toThrow('config: sources.0.url: environment variable MAIN_URL is not set');
+    expect(() =>
+      parseConfig({ ...minimal, sources: [{ ...minimal.sources[0], accountId: '999999999999' }] }, { MAIN_URL: 'postgresql://h/db' }),
+    ).toThrow('config: sources.0.accountId: names account 999999999999, which is not in accounts');
+  });
+
+  it('refuses a missing or malformed file with a message that says which', () => {
+    expect(() => loadConfig({ SNAPEX_CONFIG: '/nonexistent/snapex.yaml' })).toThrow(ConfigError);
+    const dir = mkdtempSync(join(tmpdir(), 'snapex-config-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'region: [unclosed');
+    expect(() => loadConfig({ SNAPEX_CONFIG: join(dir, 'bad.yaml') })).toThrow(/is not valid YAML/);
+  });
+});

@@ -1,0 +1,230 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { connect } from 'nats';
+import { stringify } from 'yaml';
+import { recreateDatabase } from './databases';
+import { createExportTarget, ExportTarget } from './export-target';
+export { adminClients } from './export-target';
+import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
+
+export const SERVICES = [
+  'task-registry',
+  'api-gateway',
+  'credential-validator',
+  'restorer',
+  'table-extractor',
+  'metadata-writer',
+  'notifier',
+] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** The checkout's root, found from here whether running from sources or from dist/. */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'nest-cli.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no nest-cli.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
+export const API_KEY = 'e2e-api-key-account-one-0001';
+export const OTHER_ACCOUNT = '210987654321';
+export const OTHER_API_KEY = 'e2e-api-key-account-two-0002';
+export const NATS_URL = process.env.SNAPEX_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+export interface StackSource {
+  name: string;
+  url: string;
+  databases?: string[];
+  engine?: 'postgres' | 'mysql';
+}
+
+export interface StackOptions {
+  name: string;
+  sources: StackSource[];
+  /** Overrides merged into the generated configuration. */
+  config?: Record<string, unknown>;
+  /** How many table-extractor processes to run. */
+  extractors?: number;
+  /** Folder for the configuration and service logs; a temporary one when absent. */
+  workDir?: string;
+  gatewayPort?: number;
+}
+
+interface RunningService {
+  name: string;
+  process: ChildProcess;
+  logFile: string;
+}
+
+/** The seven services as separate Node processes, built from dist/, against moto, PostgreSQL and NATS. */
+export class Stack {
+  readonly services: RunningService[] = [];
+
+  private constructor(
+    readonly moto: MotoServer,
+    readonly target: ExportTarget,
+    readonly gatewayUrl: string,
+    readonly configFile: string,
+    readonly workDir: string,
+  ) {}
+
+  static async start(options: StackOptions): Promise<Stack> {
+    assertBuilt();
+    await resetStreams();
+    const moto = await startMoto();
+    const target = await createExportTarget(moto, options.name);
+    const registryUrl = await recreateDatabase(`snapex_registry_${options.name.replace(/-/g, '_')}`);
+    const port = options.gatewayPort ?? (await freePort());
+    const workDir = options.workDir
+      ? ensureDir(options.workDir)
+      : mkdtempSync(join(tmpdir(), `snapex-${options.name}-`));
+    const configFile = join(workDir, 'snapex.yaml');
+    writeFileSync(configFile, stringify(stackConfig(options, moto, target, registryUrl, port)));
+    const stack = new Stack(moto, target, `http://127.0.0.1:${port}`, configFile, workDir);
+    try {
+      for (const service of SERVICES) {
+        const copies = service === 'table-extractor' ? (options.extractors ?? 1) : 1;
+        for (let copy = 0; copy < copies; copy++) await stack.startService(service, copy);
+      }
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  async startService(service: ServiceName, copy = 0): Promise<RunningService> {
+    const logFile = join(this.workDir, `${service}-${copy}.log`);
+    const entry = join(REPO_ROOT, 'dist', 'apps', service, 'src', 'main.js');
+    const child = spawn(process.execPath, [entry], {
+      env: { ...process.env, SNAPEX_CONFIG: this.configFile, NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(logFile);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const running = { name: `${service}-${copy}`, process: child, logFile };
+    this.services.push(running);
+    await waitForLog(running, /"msg":"[a-z-]+ (started|listening)"/);
+    return running;
+  }
+
+  async stopService(running: RunningService, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (running.process.exitCode !== null || running.process.signalCode !== null) return;
+    await new Promise<void>((resolveExit) => {
+      running.process.once('exit', () => resolveExit());
+      running.process.kill(signal);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.services.map((service) => this.stopService(service)));
+    await this.moto.stop();
+  }
+
+  logs(service: string): string {
+    const running = this.services.find((candidate) => candidate.name.startsWith(service));
+    return running && existsSync(running.logFile) ? readFileSync(running.logFile, 'utf8') : '';
+  }
+
+  async api(path: string, body?: unknown, apiKey = API_KEY): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.gatewayUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  clusterArn(name: string, account = MOTO_ACCOUNT): string {
+    return `arn:aws:rds:${MOTO_REGION}:${account}:cluster:${name}`;
+  }
+
+  /** Polls DescribeExportTasks until the task reaches one of the given statuses. */
+  async waitForStatus(identifier: string, statuses: string[], timeoutMs = 180_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    let last: any;
+    while (Date.now() < deadline) {
+      const { body } = await this.api('/v1/DescribeExportTasks', { ExportTaskIdentifier: identifier });
+      last = body?.ExportTasks?.[0];
+      if (last && statuses.includes(last.Status)) return last;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+    }
+    throw new Error(
+      `task ${identifier} did not reach ${statuses.join('|')}; last seen ${JSON.stringify(last)}`,
+    );
+  }
+}
+
+function stackConfig(
+  options: StackOptions,
+  moto: MotoServer,
+  target: ExportTarget,
+  registryUrl: string,
+  port: number,
+) {
+  return {
+    region: MOTO_REGION,
+    accounts: [
+      { id: MOTO_ACCOUNT, apiKeys: [API_KEY] },
+      { id: OTHER_ACCOUNT, apiKeys: [OTHER_API_KEY] },
+    ],
+    sources: options.sources.map((source) => ({
+      name: source.name,
+      accountId: MOTO_ACCOUNT,
+      engine: source.engine ?? 'postgres',
+      url: source.url,
+      ...(source.databases ? { databases: source.databases } : {}),
+    })),
+    nats: { url: NATS_URL, ackWaitSeconds: 10, maxDeliver: 5 },
+    registry: { databaseUrl: registryUrl },
+    aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: target.service },
+    gateway: { host: '127.0.0.1', port },
+    logging: { level: 'debug' },
+    ...options.config,
+  };
+}
+
+function assertBuilt(): void {
+  const entry = join(REPO_ROOT, 'dist', 'apps', 'api-gateway', 'src', 'main.js');
+  if (!existsSync(entry))
+    throw new Error(`services are not built (${entry} missing): run \`npm run build\` first`);
+}
+
+/** Each stack starts from empty streams, so nothing left by an earlier run is redelivered to it. */
+export async function resetStreams(): Promise<void> {
+  const connection = await connect({ servers: NATS_URL });
+  try {
+    const manager = await connection.jetstreamManager();
+    for await (const stream of manager.streams.list()) {
+      if (stream.config.name.startsWith('SNAPEX_')) await manager.streams.delete(stream.config.name);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+async function waitForLog(service: RunningService, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const text = existsSync(service.logFile) ? readFileSync(service.logFile, 'utf8') : '';
+    if (pattern.test(text)) return;
+    if (service.process.exitCode !== null) {
+      throw new Error(`${service.name} exited with ${service.process.exitCode}:\n${text.slice(-3000)}`);
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  throw new Error(`${service.name} did not start within ${timeoutMs} ms`);
+}
+
+export function ensureDir(path: string): string {
+  mkdirSync(path, { recursive: true });
+  return path;
+}
