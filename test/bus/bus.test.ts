@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BusWiringError, EventPublisher, OnEvent, PermanentError, RetryableError } from '@snapex/bus';
 import { parseConfig } from '@snapex/config';
-import { CancelRequested, EventPayload, eventIdFor, TaskCanceled, TaskFailed } from '@snapex/contracts';
+import { CancelRequested, EventContract, EventPayload, eventIdFor, TaskCanceled, TaskFailed } from '@snapex/contracts';
 import { createLogger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
 import { randomUUID } from 'node:crypto';
@@ -16,7 +16,7 @@ const config = parseConfig({
 });
 const logger = createLogger('bus-test', 'silent');
 
-function moduleWith(service: string, providers: any[], consumes = [CancelRequested]) {
+function moduleWith(service: string, providers: any[], consumes: EventContract[] = [CancelRequested]) {
   return ServiceModule.create({
     config,
     logger,

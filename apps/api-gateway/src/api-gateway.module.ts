@@ -1,0 +1,44 @@
+import { DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { SnapexConfig } from '@snapex/config';
+import { Logger } from '@snapex/logging';
+import { ServiceModule } from '@snapex/service';
+import { ActionInterceptor } from './api/action';
+import { ExportTasksController } from './api/export-tasks.controller';
+import { HealthController } from './api/health.controller';
+import { RegistryClient } from './api/registry.client';
+import { ApiKeyAuthenticator } from './http/api-key-authenticator';
+import { FaultFilter } from './http/fault.filter';
+import { HttpPipelineModule } from './http/http-pipeline.module';
+
+export const API_GATEWAY = 'api-gateway';
+
+export interface ApiGatewayOptions {
+  serviceName?: string;
+}
+
+export function apiGatewayModule(
+  config: SnapexConfig,
+  logger: Logger,
+  options: ApiGatewayOptions = {},
+): DynamicModule {
+  return ServiceModule.create({
+    config,
+    logger,
+    bus: { service: options.serviceName ?? API_GATEWAY, consumes: [], serves: [] },
+    failureStage: null,
+    imports: [
+      HttpPipelineModule.register({
+        logger,
+        authenticator: new ApiKeyAuthenticator(config.accounts),
+        maxBodyBytes: config.gateway.maxBodyBytes,
+      }),
+    ],
+    controllers: [ExportTasksController, HealthController],
+    providers: [
+      { provide: APP_FILTER, useClass: FaultFilter },
+      { provide: APP_INTERCEPTOR, useClass: ActionInterceptor },
+      RegistryClient,
+    ],
+  });
+}

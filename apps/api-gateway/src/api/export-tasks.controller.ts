@@ -1,0 +1,51 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ExportTask } from '@snapex/contracts';
+import { accountOf } from '../http/authentication.middleware';
+import { GatewayRequest } from '../http/request-context';
+import { Action } from './action';
+import { CancelExportTaskBody, DescribeExportTasksBody, StartExportTaskBody } from './input-schemas';
+import { parseInput } from './parse-input';
+import { DescribeExportTasksResult, RegistryClient } from './registry.client';
+
+/** The RDS export actions as JSON over HTTP: one POST per action, bodies and answers with RDS's names. */
+@Controller('v1')
+export class ExportTasksController {
+  constructor(@Inject(RegistryClient) private readonly registry: RegistryClient) {}
+
+  @Post('StartExportTask')
+  @HttpCode(200)
+  @Action('StartExportTask')
+  startExportTask(@Req() request: GatewayRequest): Promise<ExportTask> {
+    const input = parseInput(StartExportTaskBody, request.body);
+    return this.registry.startExportTask(accountOf(request), input);
+  }
+
+  @Post('DescribeExportTasks')
+  @HttpCode(200)
+  @Action('DescribeExportTasks')
+  describeExportTasks(@Req() request: GatewayRequest): Promise<DescribeExportTasksResult> {
+    const input = parseInput(DescribeExportTasksBody, request.body);
+    return this.registry.describeExportTasks(accountOf(request), input);
+  }
+
+  @Post('CancelExportTask')
+  @HttpCode(200)
+  @Action('CancelExportTask')
+  cancelExportTask(@Req() request: GatewayRequest): Promise<ExportTask> {
+    const input = parseInput(CancelExportTaskBody, request.body);
+    return this.registry.cancelExportTask(accountOf(request), input.ExportTaskIdentifier);
+  }
+
+  /** One task by its identifier, for callers that prefer a plain GET. */
+  @Get('export-tasks/:id')
+  @Action('DescribeExportTask')
+  async describeExportTask(
+    @Req() request: GatewayRequest,
+    @Param('id') identifier: string,
+  ): Promise<ExportTask> {
+    const result = await this.registry.describeExportTasks(accountOf(request), {
+      ExportTaskIdentifier: identifier,
+    });
+    return result.ExportTasks[0];
+  }
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RetryableError, RpcClient } from '@snapex/bus';
+import {
+  CancelExportTaskRpc,
+  DescribeExportTasksInput,
+  DescribeExportTasksRpc,
+  ExportTask,
+  Fault,
+  RpcContract,
+  RpcRequest,
+  RpcResponse,
+  StartExportTaskInput,
+  StartExportTaskRpc,
+} from '@snapex/contracts';
+
+export type DescribeExportTasksResult = RpcResponse<typeof DescribeExportTasksRpc>;
+
+/** task-registry as the gateway sees it; an unreachable registry is the service's fault, not the caller's. */
+@Injectable()
+export class RegistryClient {
+  constructor(@Inject(RpcClient) private readonly rpc: RpcClient) {}
+
+  startExportTask(accountId: string, input: StartExportTaskInput): Promise<ExportTask> {
+    return this.call(StartExportTaskRpc, { accountId, input });
+  }
+
+  describeExportTasks(
+    accountId: string,
+    input: DescribeExportTasksInput,
+  ): Promise<DescribeExportTasksResult> {
+    return this.call(DescribeExportTasksRpc, { accountId, input });
+  }
+
+  cancelExportTask(accountId: string, exportTaskIdentifier: string): Promise<ExportTask> {
+    return this.call(CancelExportTaskRpc, {
+      accountId,
+      input: { ExportTaskIdentifier: exportTaskIdentifier },
+    });
+  }
+
+  private async call<C extends RpcContract>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {
+    try {
+      return await this.rpc.call(contract, request);
+    } catch (error) {
+      if (error instanceof RetryableError) {
+        throw new Fault(
+          'ServiceUnavailable',
+          'The export service is temporarily unavailable. Try again later.',
+        );
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RetryableError } from '@snapex/bus';
+import { EventPayload, ExportPlanned, TablePlanned, TableSkipped } from '@snapex/contracts';
+import { Connection } from '../database/registry-database';
+import { PlanRepository } from '../plan/plan.repository';
+import { TaskRecord } from '../tasks/task-record';
+import { TaskRepository } from '../tasks/task.repository';
+import { EventApplication } from './event-application';
+import { ExtractionTracker } from './extraction-tracker';
+
+/** Records what the restorer planned: tables, skipped tables, and the plan as a whole. */
+@Injectable()
+export class PlanRecorder {
+  constructor(
+    @Inject(EventApplication) private readonly application: EventApplication,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(TaskRepository) private readonly tasks: TaskRepository,
+    @Inject(ExtractionTracker) private readonly tracker: ExtractionTracker,
+  ) {}
+
+  async tablePlanned(event: EventPayload<typeof TablePlanned>): Promise<void> {
+    await this.application.applyOnce(event, async (tx) => {
+      await this.plans.recordTablePlanned(tx, event);
+      await this.plans.refreshTableStatus(tx, event.taskId, event.table.tableIndex);
+    });
+  }
+
+  /** A table an extractor skips mid-export leaves the totals, which may end extraction or a cancel. */
+  async tableSkipped(event: EventPayload<typeof TableSkipped>): Promise<void> {
+    await this.application.applyOnce(event, async (tx) => {
+      await this.plans.recordTableSkipped(tx, event);
+      await this.tracker.update(tx, event.taskId);
+    });
+  }
+
+  async exportPlanned(event: EventPayload<typeof ExportPlanned>): Promise<void> {
+    await this.application.applyOnce(event, async (tx, task) => {
+      await this.requireEveryTableRecorded(tx, event);
+      await this.tasks.recordPlan(
+        tx,
+        task.taskId,
+        {
+          tableCount: event.tableCount,
+          skippedTableCount: event.skippedTableCount,
+          partitionCount: event.partitionCount,
+        },
+        new Date(event.exportTime),
+        event.general,
+      );
+      if (task.status === 'STARTING') await this.startExtraction(tx, task);
+      // Partitions exported before the plan was known are counted now.
+      await this.tracker.update(tx, task.taskId, ['plan']);
+    });
+  }
+
+  private async startExtraction(tx: Connection, task: TaskRecord): Promise<void> {
+    await this.tasks.setStatus(tx, task.taskId, 'IN_PROGRESS');
+  }
+
+  /**
+   * ExportPlanned travels on its own subject and may overtake the table events it sums up;
+   * tableCount counts TablePlanned events, skippedTableCount the restorer's TableSkipped events.
+   */
+  private async requireEveryTableRecorded(tx: Connection, event: EventPayload<typeof ExportPlanned>) {
+    const counts = await this.plans.planCounts(tx, event.taskId);
+    if (counts.planned < event.tableCount || counts.skippedUnplanned < event.skippedTableCount) {
+      throw new RetryableError(
+        `ExportPlanned for task ${event.taskId} arrived before its tables: ` +
+          `${counts.planned}/${event.tableCount} planned, ${counts.skippedUnplanned}/${event.skippedTableCount} skipped`,
+      );
+    }
+  }
+}

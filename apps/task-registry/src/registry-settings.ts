@@ -1,0 +1,20 @@
+import { requireSection, SnapexConfig } from '@snapex/config';
+
+export const REGISTRY_SETTINGS = Symbol('snapex:registry-settings');
+
+export interface RegistrySettings {
+  region: string;
+  databaseUrl: string;
+  schema: string;
+  maxActiveTasksPerAccount: number;
+}
+
+export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
+  const registry = requireSection(config, 'registry');
+  return {
+    region: config.region,
+    databaseUrl: registry.databaseUrl,
+    schema: registry.schema,
+    maxActiveTasksPerAccount: registry.maxActiveTasksPerAccount,
+  };
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ExportTaskStatus, Fault, GetExportReportRpc, RpcResponse } from '@snapex/contracts';
+import { RegistryDatabase } from '../database/registry-database';
+import { PlanRepository } from '../plan/plan.repository';
+import { toExportTask } from '../tasks/export-task-view';
+import { specOf, TaskRecord } from '../tasks/task-record';
+import { TaskRepository } from '../tasks/task.repository';
+
+export type ExportReport = RpcResponse<typeof GetExportReportRpc>;
+
+/** Read-only views other stages use: a task's status, and everything metadata-writer reports. */
+@Injectable()
+export class TaskReportsUseCase {
+  constructor(
+    @Inject(RegistryDatabase) private readonly database: RegistryDatabase,
+    @Inject(TaskRepository) private readonly tasks: TaskRepository,
+    @Inject(PlanRepository) private readonly plans: PlanRepository,
+  ) {}
+
+  async status(taskId: string): Promise<ExportTaskStatus> {
+    const task = await this.database.read((connection) => this.tasks.findByTaskId(connection, taskId));
+    return requireTask(task, taskId).status;
+  }
+
+  async exportReport(taskId: string): Promise<ExportReport> {
+    return this.database.read(async (connection) => {
+      const task = requireTask(await this.tasks.findByTaskId(connection, taskId), taskId);
+      const tables = await this.plans.tableReports(connection, taskId);
+      const skipped = tables
+        .filter((table) => table.status === 'SKIPPED')
+        .map((table) => ({ target: table.target, reason: table.skipReason ?? 'UNKNOWN' }));
+      return {
+        spec: specOf(task),
+        task: toExportTask(task, skipped),
+        totalBytes: task.bytesExported,
+        tables,
+      };
+    });
+  }
+}
+
+function requireTask(task: TaskRecord | undefined, taskId: string): TaskRecord {
+  if (!task) throw new Fault('ExportTaskNotFound', `No export task has the task id ${taskId}.`);
+  return task;
+}

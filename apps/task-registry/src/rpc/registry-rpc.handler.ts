@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OnRpc } from '@snapex/bus';
+import {
+  CancelExportTaskRpc,
+  DescribeExportTasksRpc,
+  ExportTask,
+  GetExportReportRpc,
+  GetTaskStatusRpc,
+  RpcRequest,
+  RpcResponse,
+  StartExportTaskRpc,
+} from '@snapex/contracts';
+import { CancelExportTaskUseCase } from '../cancel/cancel-export-task.use-case';
+import { DescribeExportTasksUseCase } from '../describe/describe-export-tasks.use-case';
+import { TaskReportsUseCase } from '../reports/task-reports.use-case';
+import { StartExportTaskUseCase } from '../start/start-export-task.use-case';
+
+export const SERVED_RPCS = [
+  StartExportTaskRpc,
+  DescribeExportTasksRpc,
+  CancelExportTaskRpc,
+  GetTaskStatusRpc,
+  GetExportReportRpc,
+];
+
+@Injectable()
+export class RegistryRpcHandler {
+  constructor(
+    @Inject(StartExportTaskUseCase) private readonly startExportTask: StartExportTaskUseCase,
+    @Inject(DescribeExportTasksUseCase) private readonly describeExportTasks: DescribeExportTasksUseCase,
+    @Inject(CancelExportTaskUseCase) private readonly cancelExportTask: CancelExportTaskUseCase,
+    @Inject(TaskReportsUseCase) private readonly reports: TaskReportsUseCase,
+  ) {}
+
+  @OnRpc(StartExportTaskRpc)
+  onStartExportTask(request: RpcRequest<typeof StartExportTaskRpc>): Promise<ExportTask> {
+    return this.startExportTask.execute(request.accountId, request.input);
+  }
+
+  @OnRpc(DescribeExportTasksRpc)
+  onDescribeExportTasks(
+    request: RpcRequest<typeof DescribeExportTasksRpc>,
+  ): Promise<RpcResponse<typeof DescribeExportTasksRpc>> {
+    return this.describeExportTasks.execute(request.accountId, request.input);
+  }
+
+  @OnRpc(CancelExportTaskRpc)
+  onCancelExportTask(request: RpcRequest<typeof CancelExportTaskRpc>): Promise<ExportTask> {
+    return this.cancelExportTask.execute(request.accountId, request.input.ExportTaskIdentifier);
+  }
+
+  @OnRpc(GetTaskStatusRpc)
+  async onGetTaskStatus(
+    request: RpcRequest<typeof GetTaskStatusRpc>,
+  ): Promise<RpcResponse<typeof GetTaskStatusRpc>> {
+    return { status: await this.reports.status(request.taskId) };
+  }
+
+  @OnRpc(GetExportReportRpc)
+  onGetExportReport(
+    request: RpcRequest<typeof GetExportReportRpc>,
+  ): Promise<RpcResponse<typeof GetExportReportRpc>> {
+    return this.reports.exportReport(request.taskId);
+  }
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  eventIdFor,
+  ExportTask,
+  Fault,
+  StartExportTaskInput,
+  TaskStarted,
+  taskEventFields,
+} from '@snapex/contracts';
+import { SourceCatalogue } from '@snapex/config';
+import { Connection, isUniqueViolation, RegistryDatabase } from '../database/registry-database';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { OutboxRepository } from '../outbox/outbox.repository';
+import { REGISTRY_SETTINGS, RegistrySettings } from '../registry-settings';
+import { toExportTask } from '../tasks/export-task-view';
+import { specOf, TaskRecord } from '../tasks/task-record';
+import { NewTask, TaskRepository } from '../tasks/task.repository';
+import { resolveSource } from './source-arn';
+import { validateStartInput } from './start-export-task.rules';
+
+/** StartExportTask: checks the request, then records a STARTING task and announces TaskStarted. */
+@Injectable()
+export class StartExportTaskUseCase {
+  constructor(
+    @Inject(RegistryDatabase) private readonly database: RegistryDatabase,
+    @Inject(TaskRepository) private readonly tasks: TaskRepository,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(SourceCatalogue) private readonly catalogue: SourceCatalogue,
+    @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+  ) {}
+
+  async execute(accountId: string, input: StartExportTaskInput): Promise<ExportTask> {
+    const task = this.newTask(accountId, input);
+    const created = await this.database.transaction(async (tx) => {
+      await this.tasks.lockAccount(tx, accountId);
+      await this.checkAccountState(tx, task);
+      const record = await this.insert(tx, task);
+      await this.announce(tx, record);
+      return record;
+    });
+    this.relay.kick();
+    return toExportTask(created);
+  }
+
+  private newTask(accountId: string, input: StartExportTaskInput): NewTask {
+    const valid = validateStartInput(input);
+    const { sourceType, source } = resolveSource(
+      valid.sourceArn,
+      { accountId, region: this.settings.region },
+      this.catalogue,
+    );
+    return {
+      taskId: randomUUID(),
+      accountId,
+      exportTaskIdentifier: valid.exportTaskIdentifier,
+      sourceArn: valid.sourceArn.arn,
+      sourceType,
+      sourceName: source.name,
+      engine: source.engine,
+      s3Bucket: valid.s3Bucket,
+      s3Prefix: valid.s3Prefix,
+      iamRoleArn: valid.iamRoleArn,
+      kmsKeyId: valid.kmsKeyId,
+      exportOnly: valid.exportOnly,
+      status: 'STARTING',
+      taskStartTime: new Date(),
+    };
+  }
+
+  private async checkAccountState(tx: Connection, task: NewTask): Promise<void> {
+    if (await this.tasks.identifierExists(tx, task.accountId, task.exportTaskIdentifier)) {
+      throw alreadyExists(task.exportTaskIdentifier);
+    }
+    if (await this.tasks.hasActiveForSource(tx, task.accountId, task.sourceArn)) {
+      throw sourceBusy(task.sourceArn);
+    }
+    const limit = this.settings.maxActiveTasksPerAccount;
+    if ((await this.tasks.countActive(tx, task.accountId)) >= limit) {
+      throw new Fault(
+        'ExportTaskLimitReached',
+        `You can't have more than ${limit} export tasks in progress at once in this account. ` +
+          'Wait for one to finish, or cancel one, and retry.',
+      );
+    }
+  }
+
+  /** The account lock makes these violations unlikely; the constraints still have the last word. */
+  private async insert(tx: Connection, task: NewTask): Promise<TaskRecord> {
+    try {
+      return await this.tasks.insert(tx, task);
+    } catch (error) {
+      if (isUniqueViolation(error, 'export_tasks_identifier_per_account')) {
+        throw alreadyExists(task.exportTaskIdentifier);
+      }
+      if (isUniqueViolation(error, 'export_tasks_one_active_per_source')) throw sourceBusy(task.sourceArn);
+      throw error;
+    }
+  }
+
+  private async announce(tx: Connection, task: TaskRecord): Promise<void> {
+    await this.outbox.enqueue(tx, TaskStarted, {
+      ...taskEventFields(task),
+      eventId: eventIdFor(TaskStarted, task.taskId),
+      spec: specOf(task),
+      taskStartTime: task.taskStartTime.toISOString(),
+    });
+  }
+}
+
+function alreadyExists(identifier: string): Fault {
+  return new Fault('ExportTaskAlreadyExists', `The export task with the ID ${identifier} already exists.`);
+}
+
+function sourceBusy(sourceArn: string): Fault {
+  return new Fault('InvalidExportSourceState', `An export task is already running for ${sourceArn}.`);
+}

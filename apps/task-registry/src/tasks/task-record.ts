@@ -1,0 +1,58 @@
+import { Engine, ExportTaskStatus, SourceType, TaskSpec } from '@snapex/contracts';
+
+export interface GeneralWarning {
+  reason: string;
+  detail?: string;
+}
+
+/** What ExportPlanned told the registry about the export as a whole. */
+export interface PlanSummary {
+  tableCount: number;
+  skippedTableCount: number;
+  partitionCount: number;
+}
+
+/** One row of export_tasks, in the shape the code works with. */
+export interface TaskRecord {
+  taskId: string;
+  seq: string;
+  accountId: string;
+  exportTaskIdentifier: string;
+  sourceArn: string;
+  sourceType: SourceType;
+  sourceName: string;
+  engine: Engine;
+  s3Bucket: string;
+  s3Prefix: string;
+  iamRoleArn: string;
+  kmsKeyId: string;
+  exportOnly: string[];
+  status: ExportTaskStatus;
+  percentProgress: number;
+  bytesExported: number;
+  totalExtractedGb: number;
+  exportTime: Date | null;
+  taskStartTime: Date;
+  taskEndTime: Date | null;
+  failureCause: string | null;
+  warnings: GeneralWarning[];
+  plan: PlanSummary | null;
+  extractionCompletedAt: Date | null;
+}
+
+export function specOf(task: TaskRecord): TaskSpec {
+  return {
+    taskId: task.taskId,
+    accountId: task.accountId,
+    exportTaskIdentifier: task.exportTaskIdentifier,
+    sourceArn: task.sourceArn,
+    sourceType: task.sourceType,
+    sourceName: task.sourceName,
+    engine: task.engine,
+    s3Bucket: task.s3Bucket,
+    s3Prefix: task.s3Prefix,
+    iamRoleArn: task.iamRoleArn,
+    kmsKeyId: task.kmsKeyId,
+    exportOnly: task.exportOnly,
+  };
+}
