@@ -77,11 +77,15 @@ export function ensureServiceIdentity(moto: MotoServer): Promise<ExportTarget['s
 }
 
 /** A bucket, a symmetric KMS key and a role set up exactly as the seed tells users to. */
-export async function createExportTarget(moto: MotoServer, name: string): Promise<ExportTarget> {
+export async function createExportTarget(
+  moto: MotoServer,
+  name: string,
+  options: { createBucket?: boolean } = {},
+): Promise<ExportTarget> {
   const service = await ensureServiceIdentity(moto);
   const { iam, s3, kms } = adminClients(moto);
   const bucket = `${name}-bucket`;
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  if (options.createBucket ?? true) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: `${name} export key` }));
   const kmsKeyArn = KeyMetadata!.Arn!;
   const { Role } = await iam.send(

@@ -9,14 +9,18 @@ export interface BucketObject {
   size: number;
 }
 
+/**
+ * Lists the whole bucket and filters here: moto 5 miscomputes the signature of a ListObjectsV2
+ * request whose prefix contains "/" (it canonicalizes the decoded query), so no Prefix is sent.
+ */
 export async function listObjects(s3: S3Client, bucket: string, prefix = ''): Promise<BucketObject[]> {
   const objects: BucketObject[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) objects.push({ key: object.Key!, size: object.Size ?? 0 });
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) {
+      if (object.Key!.startsWith(prefix)) objects.push({ key: object.Key!, size: object.Size ?? 0 });
+    }
     token = page.NextContinuationToken;
   } while (token);
   return objects;

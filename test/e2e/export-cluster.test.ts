@@ -1,6 +1,7 @@
 import { connect } from 'nats';
 import { join } from 'node:path';
 import { recreateDatabase, withPg } from '../../scripts/local-stack/databases';
+import { createExportTarget } from '../../scripts/local-stack/export-target';
 import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
 import { createSampleDatabase } from '../../scripts/local-stack/sample-database';
 import {
@@ -52,7 +53,7 @@ const TEXT_SETTINGS =
   "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1";
 
 function sameValue(kind: Kind, exported: unknown, sourceText: string | null): boolean {
-  if (sourceText === null) return exported === null;
+  if (sourceText === null || exported === null) return exported === sourceText;
   switch (kind) {
     case 'INT64':
     case 'INT32':
@@ -65,7 +66,7 @@ function sameValue(kind: Kind, exported: unknown, sourceText: string | null): bo
     case 'BOOLEAN':
       return exported === (sourceText === 't');
     case 'BINARY':
-      return Buffer.from(exported as Uint8Array).toString('hex') === sourceText;
+      return `\\x${Buffer.from(exported as Uint8Array).toString('hex')}` === sourceText;
     case 'STRING':
       return exported === sourceText;
   }
@@ -112,6 +113,16 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
   it('exports every table as gzip Parquet whose types and values match the source, with metadata', async () => {
     const { s3 } = adminClients(stack.moto);
     const identifier = `full-export-${Date.now()}`;
+    const sourceStats = await withPg(sourceUrl, async (client) => {
+      await client.query(TEXT_SETTINGS);
+      const { rows } = await client.query(
+        `SELECT count(*) AS n, sum(order_id) AS ids, sum(quantity) AS qty, count(note) AS notes, count(*) FILTER (WHERE shipped) AS shipped,
+                md5(string_agg(amount::text, ',' ORDER BY order_id)) AS amounts, md5(string_agg(ordered_at::text, ',' ORDER BY order_id)) AS times,
+                md5(string_agg(customer || coalesce(note, '∅'), ',' ORDER BY order_id)) AS texts
+         FROM sales.orders`,
+      );
+      return rows[0];
+    });
     const started = await stack.api('/v1/StartExportTask', {
       ExportTaskIdentifier: identifier,
       SourceArn: stack.clusterArn('sample-cluster'),
@@ -128,13 +139,20 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
       SourceType: 'CLUSTER',
     });
 
-    // The cluster keeps taking writes; the export must not see them.
+    // Once the read point is pinned the cluster keeps taking writes; the export must not see them.
+    const pinned = await stack.waitForStatus(identifier, ['IN_PROGRESS', 'COMPLETE', 'FAILED']);
+    expect(pinned.ExportTime).toBeDefined();
     await withPg(sourceUrl, (client) =>
-      client.query("INSERT INTO inventory.items VALUES ('SKU-LATE', 'after start', 1, 1)"),
+      client.query(
+        "INSERT INTO inventory.items VALUES ('SKU-LATE', 'after start', 1, 1); " +
+          'DELETE FROM sales.orders WHERE order_id <= 1000; ' +
+          "UPDATE sales.orders SET note = 'changed' WHERE order_id % 7 = 0",
+      ),
     );
 
     const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED']);
-    expect(task).toMatchObject({ Status: 'COMPLETE', PercentProgress: 100 });
+    expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({ Status: 'COMPLETE' });
+    expect(task.PercentProgress).toBe(100);
     expect(task.TaskEndTime).toBeDefined();
     expect(task.ExportTime).toBeDefined();
 
@@ -179,14 +197,13 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
     const exported = await reader.rows(
       `SELECT * FROM read_parquet(${parquetList(allTypesFiles)}) ORDER BY id`,
     );
+    // The database's own output function for every value (pg hands it over unparsed).
     const source = await withPg(sourceUrl, async (client) => {
       await client.query(TEXT_SETTINGS);
-      const select = columns
-        .map((column) => (kindOf(column) === 'BINARY' ? `encode(${column}, 'hex')` : `${column}::text`))
-        .join(', ');
       const { rows } = await client.query({
-        text: `SELECT ${select} FROM public.all_types ORDER BY id`,
+        text: 'SELECT * FROM public.all_types ORDER BY id',
         rowMode: 'array',
+        types: { getTypeParser: () => (text: string) => text },
       });
       return rows as (string | null)[][];
     });
@@ -210,16 +227,6 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
               md5(string_agg(customer || coalesce(note, '∅'), ',' ORDER BY order_id)) AS texts
        FROM read_parquet(${parquetList(orders)})`,
     );
-    const sourceStats = await withPg(sourceUrl, async (client) => {
-      await client.query(TEXT_SETTINGS);
-      const { rows } = await client.query(
-        `SELECT count(*) AS n, sum(order_id) AS ids, sum(quantity) AS qty, count(note) AS notes, count(*) FILTER (WHERE shipped) AS shipped,
-                md5(string_agg(amount::text, ',' ORDER BY order_id)) AS amounts, md5(string_agg(ordered_at::text, ',' ORDER BY order_id)) AS times,
-                md5(string_agg(customer || coalesce(note, '∅'), ',' ORDER BY order_id)) AS texts
-         FROM sales.orders`,
-      );
-      return rows[0];
-    });
     expect(Number(parquetStats.n)).toBe(ORDER_ROWS);
     expect({
       ...parquetStats,
@@ -346,18 +353,20 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
 
   it('fails a task whose bucket does not exist with the seed message, and hides it from other accounts', async () => {
     const identifier = `no-bucket-${Date.now()}`;
+    // A role allowed everything on a bucket that was never created.
+    const missing = await createExportTarget(stack.moto, 'never-created', { createBucket: false });
     const started = await stack.api('/v1/StartExportTask', {
       ExportTaskIdentifier: identifier,
       SourceArn: stack.clusterArn('sample-cluster'),
-      S3BucketName: 'no-such-bucket-snapex',
-      IamRoleArn: stack.target.roleArn,
-      KmsKeyId: stack.target.kmsKeyArn,
+      S3BucketName: missing.bucket,
+      IamRoleArn: missing.roleArn,
+      KmsKeyId: missing.kmsKeyArn,
     });
     expect(started.status).toBe(200);
     const task = await stack.waitForStatus(identifier, ['FAILED', 'COMPLETE'], 60_000);
     expect(task.Status).toBe('FAILED');
     expect(task.FailureCause).toBe(
-      "The S3 bucket no-such-bucket-snapex isn't valid. Either it isn't located in the current AWS Region or it doesn't exist. Review your S3 bucket name and retry the export.",
+      "The S3 bucket never-created-bucket isn't valid. Either it isn't located in the current AWS Region or it doesn't exist. Review your S3 bucket name and retry the export.",
     );
     const notifications = await readNotifications(MOTO_ACCOUNT, identifier);
     expect(notifications.find((notification) => notification.category === 'failed')?.rdsEventId).toBe(

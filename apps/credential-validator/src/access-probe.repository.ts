@@ -85,11 +85,9 @@ export class AccessProbeRepository {
     return (await Body?.transformToString()) ?? '';
   }
 
-  async listObjects(roleArn: string, bucket: string, prefix: string): Promise<string[]> {
-    const { Contents } = await this.aws
-      .forRole(roleArn)
-      .s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 10 }));
-    return (Contents ?? []).map((object) => object.Key ?? '');
+  /** s3:ListBucket is granted on the bucket itself, so one key from its root proves it. */
+  async listOneObject(roleArn: string, bucket: string): Promise<void> {
+    await this.aws.forRole(roleArn).s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
   }
 
   async deleteObject(roleArn: string, bucket: string, key: string): Promise<void> {

@@ -101,7 +101,7 @@ export class ValidateExportAccess {
     );
     const body = await this.check(() => this.probe.getObject(role, bucket, key), denied('s3:GetObject'));
     if (body !== spec.taskId) throw new AccessRefused(FailureMessages.s3CheckFailed());
-    await this.check(() => this.probe.listObjects(role, bucket, prefix), denied('s3:ListBucket'));
+    await this.check(() => this.probe.listOneObject(role, bucket), denied('s3:ListBucket'));
     await this.check(() => this.probe.deleteObject(role, bucket, key), denied('s3:DeleteObject'));
   }
 
