@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BusWiringError, EventPublisher, OnEvent, PermanentError, RetryableError } from '@snapex/bus';
 import { parseConfig } from '@snapex/config';
-import { CancelRequested, EventContract, EventPayload, eventIdFor, TaskCanceled, TaskFailed } from '@snapex/contracts';
+import {
+  CancelRequested,
+  EventContract,
+  EventPayload,
+  eventIdFor,
+  TaskCanceled,
+  TaskFailed,
+} from '@snapex/contracts';
 import { createLogger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
 import { randomUUID } from 'node:crypto';

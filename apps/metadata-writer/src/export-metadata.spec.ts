@@ -81,13 +81,18 @@ describe('metadata files', () => {
       target: 'db.public.t0',
       status: 'COMPLETE',
       tableStatistics: { partitioningInfo: { numberOfPartitions: 1, numberOfCompletedPartitions: 1 } },
-      schemaMetadata: { originalTypeMappings: [{ columnName: 'created_on', expectedExportedType: 'binary (UTF8)' }] },
+      schemaMetadata: {
+        originalTypeMappings: [{ columnName: 'created_on', expectedExportedType: 'binary (UTF8)' }],
+      },
     });
     expect(perTableStatus(table(1, 'SKIPPED'))).toMatchObject({ warningMessage: 'PERMISSIONS_DO_NOT_EXIST' });
   });
 
   it('splits tables into numbered files', () => {
-    const chunks = tableChunks([0, 1, 2, 3, 4].map((index) => table(index)), 2);
+    const chunks = tableChunks(
+      [0, 1, 2, 3, 4].map((index) => table(index)),
+      2,
+    );
     expect(chunks.map(({ from, to }) => [from, to])).toEqual([
       [0, 1],
       [2, 3],

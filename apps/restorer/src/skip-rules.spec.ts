@@ -32,11 +32,14 @@ describe('skip rules of the seed', () => {
     expect(skipVerdict(table({}))).toBeNull();
   });
 
-  it.each([',', ';', '{', '}', '(', ')', '\n', '\t', '=', ' '])('skips a table with %j in a column name', (character) => {
-    expect(skipVerdict(table({ columns: [column('id'), column(`bad${character}name`)] }))?.reason).toBe(
-      'UNSUPPORTED_COLUMN_NAME',
-    );
-  });
+  it.each([',', ';', '{', '}', '(', ')', '\n', '\t', '=', ' '])(
+    'skips a table with %j in a column name',
+    (character) => {
+      expect(skipVerdict(table({ columns: [column('id'), column(`bad${character}name`)] }))?.reason).toBe(
+        'UNSUPPORTED_COLUMN_NAME',
+      );
+    },
+  );
 
   it('skips tables with a slash in the name, temporary and unlogged tables, and unreadable tables', () => {
     expect(skipVerdict(table({ table: 'a/b' }))?.reason).toBe('UNSUPPORTED_TABLE_NAME');

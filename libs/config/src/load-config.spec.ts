@@ -27,9 +27,14 @@ describe('configuration', () => {
     expect(() => parseConfig({ ...minimal, region: 'mars' }, { MAIN_URL: 'postgresql://h/db' })).toThrow(
       /config: region: must be an AWS region name/,
     );
-    expect(() => parseConfig(minimal, {})).toThrow('config: sources.0.url: environment variable MAIN_URL is not set');
+    expect(() => parseConfig(minimal, {})).toThrow(
+      'config: sources.0.url: environment variable MAIN_URL is not set',
+    );
     expect(() =>
-      parseConfig({ ...minimal, sources: [{ ...minimal.sources[0], accountId: '999999999999' }] }, { MAIN_URL: 'postgresql://h/db' }),
+      parseConfig(
+        { ...minimal, sources: [{ ...minimal.sources[0], accountId: '999999999999' }] },
+        { MAIN_URL: 'postgresql://h/db' },
+      ),
     ).toThrow('config: sources.0.accountId: names account 999999999999, which is not in accounts');
   });
 

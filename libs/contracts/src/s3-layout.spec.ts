@@ -1,4 +1,10 @@
-import { exportInfoKey, exportTablesInfoKey, partFileName, sanitizePathSegment, tableKeyPrefix } from './s3-layout';
+import {
+  exportInfoKey,
+  exportTablesInfoKey,
+  partFileName,
+  sanitizePathSegment,
+  tableKeyPrefix,
+} from './s3-layout';
 
 describe('bucket layout', () => {
   it('turns backslash, backtick, double quote and space into underscores, as the seed says', () => {
