@@ -50,12 +50,22 @@ export interface PartitionReadRequest {
  */
 export type ExportRow = (number | bigint | boolean | string | Buffer | null)[];
 
+/**
+ * What a failed read means: `transient` may pass on a later attempt (connection lost, server
+ * restarting), `permanent` never will (privileges, a vanished snapshot or table), `unknown` is neither.
+ */
+export type ReadFailureKind = 'transient' | 'permanent' | 'unknown';
+
 /** Everything that differs between PostgreSQL and MySQL, behind one interface. */
 export interface DatabaseEngine {
   readonly engine: Engine;
+  /** PostgreSQL has schemas inside databases; MySQL's databases are its schemas. */
+  readonly hasSchemas: boolean;
   /** User databases of the source (templates and system databases left out; config may narrow it). */
   listDatabases(source: SourceConfig): Promise<string[]>;
   pinReadPoint(source: SourceConfig, database: string): Promise<PinnedReadPoint>;
   /** Streams one partition's rows at the pinned point, in batches; never the whole table in memory. */
   readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ExportRow[]>;
+  /** Reads this engine's errors (driver codes, SQLSTATEs) so callers need not know them. */
+  classifyFailure(error: unknown): ReadFailureKind;
 }

@@ -1,0 +1,334 @@
+import { PassThrough, Writable } from 'node:stream';
+import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
+import { parseConfig } from '@snapex/config';
+import { ColumnPlan, EventContract, ExportTaskStatus, FailureMessages } from '@snapex/contracts';
+import { DatabaseEngine, engineFor, ExportRow, PartitionReadRequest } from '@snapex/engines';
+import type { OpenPartEncoder, PartEncoder, PartRow, PartStats } from '@snapex/parquet';
+import { StoppedTasks } from '@snapex/service';
+import pino from 'pino';
+import { ExportPartition, PartitionRequest } from './export-partition.use-case';
+import { PartStorage, PartTarget, PartUpload, PartUploadError } from './part-upload';
+
+const TASK_ID = '7f9d4a52-0c1e-4f3a-9b1d-2a6c8e0f4b11';
+const ACCOUNT = '123456789012';
+const ROLE = 'arn:aws:iam::123456789012:role/export';
+
+const COLUMNS: ColumnPlan[] = [
+  {
+    name: 'id',
+    originalType: 'bigint',
+    decoder: 'int8',
+    parquetType: 'INT64',
+    expectedExportedType: 'int64',
+    originalCharMaxLength: 0,
+    originalNumPrecision: 64,
+    originalDateTimePrecision: 0,
+  },
+];
+
+const REQUEST: PartitionRequest = {
+  eventId: `PartitionRequested:${TASK_ID}:3:2`,
+  taskId: TASK_ID,
+  accountId: ACCOUNT,
+  exportTaskIdentifier: 'daily',
+  occurredAt: '2024-05-01T00:00:00.000Z',
+  table: { tableIndex: 3, database: 'app', schema: 'public', table: 'orders' },
+  partitionIndex: 2,
+  columns: COLUMNS,
+  range: null,
+  readPoint: { engine: 'postgres', sourceName: 'main', database: 'app', snapshotId: '00000003-0000001B-1' },
+  destination: {
+    bucket: 'exports-bucket',
+    iamRoleArn: ROLE,
+    kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
+    partitionKeyPrefix: 'pre/daily/app/public.orders/2',
+  },
+};
+
+const CONFIG = parseConfig({
+  region: 'us-east-1',
+  accounts: [{ id: ACCOUNT }],
+  sources: [{ name: 'main', accountId: ACCOUNT, engine: 'postgres', url: 'postgresql://reader@db/app' }],
+});
+
+class RecordingPublisher {
+  readonly events: { name: string; payload: Record<string, unknown> }[] = [];
+
+  async publish(contract: EventContract, payload: unknown): Promise<void> {
+    this.events.push({ name: contract.name, payload: payload as Record<string, unknown> });
+  }
+
+  names(): string[] {
+    return this.events.map((event) => event.name);
+  }
+
+  payloadOf(name: string): Record<string, unknown> {
+    const found = this.events.find((event) => event.name === name);
+    if (!found) throw new Error(`${name} was not published`);
+    return found.payload;
+  }
+}
+
+class FakeUpload implements PartUpload {
+  readonly body = new PassThrough();
+  readonly chunks: Buffer[] = [];
+  aborted = false;
+  private failure: PartUploadError | null = null;
+  private readonly ended: Promise<void>;
+
+  constructor(readonly target: PartTarget) {
+    this.body.on('error', () => undefined);
+    this.body.on('data', (chunk: Buffer) => this.chunks.push(chunk));
+    this.ended = new Promise((resolve, reject) => {
+      this.body.on('end', () => resolve());
+      this.body.on('close', () => (this.failure ? reject(this.failure) : resolve()));
+    });
+    this.ended.catch(() => undefined);
+  }
+
+  failWith(cause: unknown): void {
+    this.failure = new PartUploadError(this.target, cause);
+    this.body.destroy(this.failure);
+  }
+
+  completed(): Promise<void> {
+    return this.ended;
+  }
+
+  async settledFailure(): Promise<PartUploadError | null> {
+    await this.ended.catch(() => undefined);
+    return this.failure;
+  }
+
+  async abort(): Promise<void> {
+    this.aborted = true;
+    this.body.destroy();
+  }
+}
+
+class FakeStorage implements PartStorage {
+  readonly uploads: FakeUpload[] = [];
+  failFirstWriteWith: unknown = null;
+
+  open(target: PartTarget): PartUpload {
+    const upload = new FakeUpload(target);
+    this.uploads.push(upload);
+    if (this.failFirstWriteWith) upload.failWith(this.failFirstWriteWith);
+    return upload;
+  }
+}
+
+/** Writes one line per row to the body, waiting for the body to take it, like a real encoder. */
+class LineEncoder implements PartEncoder {
+  private rows = 0;
+  private bytes = 0;
+
+  constructor(private readonly output: Writable) {}
+
+  async write(rows: readonly PartRow[]): Promise<void> {
+    for (const row of rows) {
+      const line = Buffer.from(`${row.map(String).join(',')}\n`);
+      await new Promise<void>((resolve, reject) =>
+        this.output.write(line, (error) => (error ? reject(error) : resolve())),
+      );
+      this.rows++;
+      this.bytes += line.length;
+    }
+  }
+
+  stats(): PartStats {
+    return { rows: this.rows, bytes: this.bytes };
+  }
+
+  async close(): Promise<PartStats> {
+    await new Promise<void>((resolve, reject) =>
+      this.output.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    return this.stats();
+  }
+}
+
+const openLineEncoder: OpenPartEncoder = async (_columns, output) => new LineEncoder(output);
+
+class FakeSource {
+  returned = false;
+  readRequest: PartitionReadRequest | null = null;
+  failAfterBatches: { count: number; error: unknown } | null = null;
+
+  constructor(readonly batches: ExportRow[][]) {}
+
+  engine(): DatabaseEngine {
+    const real = engineFor('postgres');
+    return {
+      engine: 'postgres',
+      hasSchemas: true,
+      listDatabases: () => Promise.reject(new Error('not used')),
+      pinReadPoint: () => Promise.reject(new Error('not used')),
+      readPartition: (_source, request) => {
+        this.readRequest = request;
+        return this.rows();
+      },
+      classifyFailure: (error) => real.classifyFailure(error),
+    };
+  }
+
+  private async *rows(): AsyncGenerator<ExportRow[]> {
+    try {
+      for (const [index, batch] of this.batches.entries()) {
+        if (this.failAfterBatches?.count === index) throw this.failAfterBatches.error;
+        yield batch;
+      }
+    } finally {
+      this.returned = true;
+    }
+  }
+}
+
+function setUp(batches: ExportRow[][], status: ExportTaskStatus = 'IN_PROGRESS') {
+  const publisher = new RecordingPublisher();
+  const storage = new FakeStorage();
+  const stopped = new StoppedTasks();
+  const source = new FakeSource(batches);
+  const statuses: ExportTaskStatus[] = [status];
+  const rpc = { call: async () => ({ status: statuses.length > 1 ? statuses.shift()! : statuses[0] }) };
+  const useCase = new ExportPartition(
+    CONFIG,
+    pino({ level: 'silent' }),
+    publisher as unknown as EventPublisher,
+    rpc as unknown as RpcClient,
+    stopped,
+    () => source.engine(),
+    storage,
+    openLineEncoder,
+  );
+  return { useCase, publisher, storage, stopped, source, statuses };
+}
+
+function awsError(name: string, httpStatusCode: number): Error {
+  return Object.assign(new Error(name), { name, $metadata: { httpStatusCode } });
+}
+
+describe('ExportPartition', () => {
+  it('streams every batch into one part object and reports it', async () => {
+    const { useCase, publisher, storage, source } = setUp([[[1n], [2n]], [[3n]]]);
+    await useCase.execute(REQUEST);
+
+    expect(publisher.names()).toEqual(['PartitionStarted', 'PartitionExported']);
+    expect(storage.uploads).toHaveLength(1);
+    const [upload] = storage.uploads;
+    expect(upload.target).toMatchObject({
+      bucket: 'exports-bucket',
+      iamRoleArn: ROLE,
+      kmsKeyId: REQUEST.destination.kmsKeyId,
+    });
+    expect(upload.target.key).toMatch(
+      /^pre\/daily\/app\/public\.orders\/2\/part-00000-[0-9a-f-]{36}-c000\.gz\.parquet$/,
+    );
+    expect(Buffer.concat(upload.chunks).toString()).toBe('1\n2\n3\n');
+    expect(publisher.payloadOf('PartitionExported')).toMatchObject({
+      eventId: `PartitionExported:${TASK_ID}:3:2`,
+      rowCount: 3,
+      bytes: 6,
+      objects: [{ key: upload.target.key, bytes: 6, rows: 3 }],
+    });
+    expect(source.readRequest).toMatchObject({
+      database: 'app',
+      snapshotId: '00000003-0000001B-1',
+      schema: 'public',
+      table: 'orders',
+      batchRows: CONFIG.extractor.batchRows,
+    });
+  });
+
+  it('writes no object for an empty partition', async () => {
+    const { useCase, publisher, storage } = setUp([[]]);
+    await useCase.execute(REQUEST);
+    expect(storage.uploads).toHaveLength(0);
+    expect(publisher.payloadOf('PartitionExported')).toMatchObject({ rowCount: 0, bytes: 0, objects: [] });
+  });
+
+  it.each([
+    ['CANCELING', 'CANCELED'],
+    ['CANCELED', 'CANCELED'],
+    ['FAILED', 'TASK_ENDED'],
+    ['COMPLETE', 'TASK_ENDED'],
+  ] as const)('abandons the partition of a task that is %s without reading it', async (status, reason) => {
+    const { useCase, publisher, source } = setUp([[[1n]]], status);
+    await useCase.execute(REQUEST);
+    expect(publisher.names()).toEqual(['PartitionAbandoned']);
+    expect(publisher.payloadOf('PartitionAbandoned')).toMatchObject({ reason, partitionIndex: 2 });
+    expect(source.readRequest).toBeNull();
+  });
+
+  it('stops between batches once the task is stopped, leaving nothing in the bucket', async () => {
+    const { useCase, publisher, storage, stopped, source, statuses } = setUp([[[1n]], [[2n]], [[3n]]]);
+    statuses.push('IN_PROGRESS', 'CANCELING');
+    const write = LineEncoder.prototype.write;
+    jest.spyOn(LineEncoder.prototype, 'write').mockImplementation(async function (this: LineEncoder, rows) {
+      await write.call(this, rows);
+      stopped.add(TASK_ID);
+    });
+    try {
+      await useCase.execute(REQUEST);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(publisher.names()).toEqual(['PartitionStarted', 'PartitionAbandoned']);
+    expect(publisher.payloadOf('PartitionAbandoned')).toMatchObject({ reason: 'CANCELED' });
+    expect(storage.uploads[0].aborted).toBe(true);
+    expect(source.returned).toBe(true);
+  });
+
+  it('fails the task with the seed message when the role may not write to the bucket', async () => {
+    const { useCase, publisher, storage, stopped } = setUp([[[1n]]]);
+    storage.failFirstWriteWith = awsError('AccessDenied', 403);
+    await expect(useCase.execute(REQUEST)).resolves.toBeUndefined();
+    expect(publisher.names()).toEqual(['PartitionStarted', 'TaskFailed']);
+    expect(publisher.payloadOf('TaskFailed')).toMatchObject({
+      stage: 'EXTRACTION',
+      failureCause: FailureMessages.roleNotAuthorized(ROLE, 's3:PutObject', 'exports-bucket'),
+    });
+    expect(stopped.has(TASK_ID)).toBe(true);
+  });
+
+  it('retries the partition when S3 is unavailable', async () => {
+    const { useCase, publisher, storage } = setUp([[[1n]]]);
+    storage.failFirstWriteWith = awsError('ServiceUnavailable', 503);
+    await expect(useCase.execute(REQUEST)).rejects.toBeInstanceOf(RetryableError);
+    expect(publisher.names()).toEqual(['PartitionStarted']);
+  });
+
+  it('retries the partition when the source drops the connection, discarding the half-written object', async () => {
+    const { useCase, storage, source } = setUp([[[1n]], [[2n]]]);
+    source.failAfterBatches = { count: 1, error: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) };
+    await expect(useCase.execute(REQUEST)).rejects.toBeInstanceOf(RetryableError);
+    expect(storage.uploads[0].aborted).toBe(true);
+  });
+
+  it('fails the task when the source refuses the read', async () => {
+    const { useCase, publisher, source } = setUp([[[1n]]]);
+    source.failAfterBatches = {
+      count: 0,
+      error: Object.assign(new Error('permission denied'), { code: '42501' }),
+    };
+    await useCase.execute(REQUEST);
+    expect(publisher.payloadOf('TaskFailed')).toMatchObject({
+      eventId: `TaskFailed:${TASK_ID}:EXTRACTION:3:2`,
+      failureCause: 'An unknown internal error occurred.',
+    });
+  });
+
+  it('refuses a partition of a source it does not know', async () => {
+    const { useCase } = setUp([[[1n]]]);
+    const request = { ...REQUEST, readPoint: { ...REQUEST.readPoint, sourceName: 'elsewhere' } };
+    await expect(useCase.execute(request)).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it('hands the partition back when the process shuts down', async () => {
+    const { useCase, publisher, storage } = setUp([[[1n]], [[2n]]]);
+    useCase.beforeApplicationShutdown();
+    await expect(useCase.execute(REQUEST)).rejects.toBeInstanceOf(RetryableError);
+    expect(publisher.names()).toEqual(['PartitionStarted']);
+    expect(storage.uploads).toHaveLength(0);
+  });
+});

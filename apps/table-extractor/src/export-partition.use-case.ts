@@ -1,0 +1,287 @@
+import { hostname } from 'node:os';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
+import { SnapexConfig, SourceCatalogue, SourceConfig } from '@snapex/config';
+import {
+  eventIdFor,
+  EventPayload,
+  ExportTaskStatus,
+  GetTaskStatusRpc,
+  PartitionAbandoned,
+  PartitionExported,
+  PartitionRequested,
+  PartitionStarted,
+  tableTarget,
+  taskEventFields,
+  TaskFailed,
+} from '@snapex/contracts';
+import { DatabaseEngine, PartitionReadRequest } from '@snapex/engines';
+import { Logger } from '@snapex/logging';
+import type { OpenPartEncoder } from '@snapex/parquet';
+import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
+import { extractionVerdict } from './extraction-failures';
+import { PartFile, StoredPart } from './part-file';
+import { partObjectKey } from './part-object-key';
+import { PartStorage, PartTarget } from './part-upload';
+import { ProgressLog } from './progress-log';
+import { ENGINES, EngineLookup, PART_ENCODER, PART_STORAGE } from './tokens';
+
+export type PartitionRequest = EventPayload<typeof PartitionRequested>;
+type AbandonReason = EventPayload<typeof PartitionAbandoned>['reason'];
+
+type Extraction =
+  | { kind: 'exported'; part: StoredPart | null }
+  /** The task was canceled or ended while the partition was read. */
+  | { kind: 'stopped' }
+  /** This process is shutting down; another replica takes the partition. */
+  | { kind: 'interrupted' };
+
+const PROGRESS_INTERVAL_MS = 5000;
+const RETRY_DELAY_MS = 5000;
+
+/** CANCELING/CANCELED abandon as CANCELED, FAILED/COMPLETE as TASK_ENDED; null keeps the partition going. */
+function abandonReasonFor(status: ExportTaskStatus, stoppedHere: boolean): AbandonReason | null {
+  if (status === 'CANCELING' || status === 'CANCELED') return 'CANCELED';
+  if (status === 'FAILED' || status === 'COMPLETE') return 'TASK_ENDED';
+  // The registry has not caught up with a signal this process already heard.
+  return stoppedHere ? 'CANCELED' : null;
+}
+
+function partitionIds(request: PartitionRequest): [number, number] {
+  return [request.table.tableIndex, request.partitionIndex];
+}
+
+/**
+ * Reads one partition at its task's read point and streams it, as one gzip Parquet object, into the
+ * caller's bucket; stops between batches when the task is canceled or ends.
+ */
+@Injectable()
+export class ExportPartition implements BeforeApplicationShutdown {
+  private readonly sources: SourceCatalogue;
+  private readonly extractorId = `${hostname()}:${process.pid}`;
+  private draining = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SnapexConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(RpcClient) private readonly rpc: RpcClient,
+    @Inject(StoppedTasks) private readonly stopped: StoppedTasks,
+    @Inject(ENGINES) private readonly engines: EngineLookup,
+    @Inject(PART_STORAGE) private readonly storage: PartStorage,
+    @Inject(PART_ENCODER) private readonly openEncoder: OpenPartEncoder,
+  ) {
+    this.sources = new SourceCatalogue(config);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+
+  async execute(request: PartitionRequest): Promise<void> {
+    const log = this.logger.child({
+      taskId: request.taskId,
+      exportTaskIdentifier: request.exportTaskIdentifier,
+      table: tableTarget(request.table),
+      partition: request.partitionIndex,
+    });
+    const reason = await this.abandonReason(request.taskId);
+    if (reason) return this.abandon(request, reason, log);
+    await this.publishStarted(request);
+    const source = this.sourceOf(request);
+    const engine = this.engineOf(request);
+    const startedAt = new Date();
+    let extraction: Extraction;
+    try {
+      extraction = await this.extract(request, source, engine, log);
+    } catch (error) {
+      return this.handleFailure(
+        request,
+        engine,
+        error,
+        log.child({ durationMs: Date.now() - startedAt.getTime() }),
+      );
+    }
+    switch (extraction.kind) {
+      case 'stopped':
+        return this.abandon(request, await this.reasonAfterStop(request.taskId), log);
+      case 'interrupted':
+        throw new RetryableError('extractor is shutting down; the partition goes back to the queue', 0);
+      case 'exported':
+        return this.publishExported(request, extraction.part, startedAt, log);
+    }
+  }
+
+  private async extract(
+    request: PartitionRequest,
+    source: SourceConfig,
+    engine: DatabaseEngine,
+    log: Logger,
+  ): Promise<Extraction> {
+    const { rowGroupRows } = this.config.extractor;
+    const part = new PartFile(
+      this.storage,
+      this.openEncoder,
+      this.targetOf(request),
+      request.columns,
+      rowGroupRows,
+    );
+    const progress = new ProgressLog(log, PROGRESS_INTERVAL_MS);
+    let stored = false;
+    try {
+      for await (const rows of engine.readPartition(source, this.readRequestOf(request))) {
+        if (this.stopped.has(request.taskId)) return { kind: 'stopped' };
+        if (this.draining) return { kind: 'interrupted' };
+        await part.append(rows);
+        progress.report(part.progress());
+      }
+      const storedPart = await part.finish();
+      stored = true;
+      return { kind: 'exported', part: storedPart };
+    } finally {
+      if (!stored) await part.discard();
+    }
+  }
+
+  private targetOf(request: PartitionRequest): PartTarget {
+    const { destination } = request;
+    const key = partObjectKey(destination.partitionKeyPrefix, {
+      taskId: request.taskId,
+      tableIndex: request.table.tableIndex,
+      partitionIndex: request.partitionIndex,
+      fileIndex: 0,
+    });
+    return {
+      bucket: destination.bucket,
+      key,
+      iamRoleArn: destination.iamRoleArn,
+      kmsKeyId: destination.kmsKeyId,
+    };
+  }
+
+  private readRequestOf(request: PartitionRequest): PartitionReadRequest {
+    return {
+      database: request.readPoint.database,
+      snapshotId: request.readPoint.snapshotId,
+      schema: request.table.schema,
+      table: request.table.table,
+      columns: request.columns,
+      range: request.range,
+      batchRows: this.config.extractor.batchRows,
+    };
+  }
+
+  private sourceOf(request: PartitionRequest): SourceConfig {
+    const source = this.sources.find(request.accountId, request.readPoint.sourceName);
+    if (!source) {
+      throw new PermanentError(
+        `source ${request.readPoint.sourceName} is not registered for ${request.accountId}`,
+      );
+    }
+    return source;
+  }
+
+  private engineOf(request: PartitionRequest): DatabaseEngine {
+    try {
+      return this.engines(request.readPoint.engine);
+    } catch (error) {
+      throw new PermanentError((error as Error).message, { cause: error });
+    }
+  }
+
+  private async abandonReason(taskId: string): Promise<AbandonReason | null> {
+    const { status } = await this.rpc.call(GetTaskStatusRpc, { taskId });
+    return abandonReasonFor(status, this.stopped.has(taskId));
+  }
+
+  /** The partition already stopped; a registry that cannot answer now does not change that. */
+  private async reasonAfterStop(taskId: string): Promise<AbandonReason> {
+    try {
+      return (await this.abandonReason(taskId)) ?? 'CANCELED';
+    } catch {
+      return 'CANCELED';
+    }
+  }
+
+  private async handleFailure(
+    request: PartitionRequest,
+    engine: DatabaseEngine,
+    error: unknown,
+    log: Logger,
+  ): Promise<void> {
+    const verdict = extractionVerdict(error, engine, request.destination);
+    switch (verdict.kind) {
+      case 'retry':
+        log.warn({ err: error }, 'partition failed; it will be retried');
+        throw new RetryableError(`partition failed: ${(error as Error).message}`, RETRY_DELAY_MS, {
+          cause: error,
+        });
+      case 'fail-task':
+        log.error(
+          { err: error, failureCause: verdict.failureCause },
+          'partition cannot be exported; failing the task',
+        );
+        this.stopped.add(request.taskId);
+        return this.publisher.publish(TaskFailed, {
+          ...taskEventFields(request),
+          eventId: eventIdFor(TaskFailed, request.taskId, 'EXTRACTION', ...partitionIds(request)),
+          stage: 'EXTRACTION',
+          failureCause: verdict.failureCause,
+        });
+      case 'unknown':
+        throw error;
+    }
+  }
+
+  private async publishStarted(request: PartitionRequest): Promise<void> {
+    await this.publisher.publish(PartitionStarted, {
+      ...taskEventFields(request),
+      eventId: eventIdFor(PartitionStarted, request.taskId, ...partitionIds(request)),
+      table: request.table,
+      partitionIndex: request.partitionIndex,
+      extractor: this.extractorId,
+    });
+  }
+
+  private async abandon(request: PartitionRequest, reason: AbandonReason, log: Logger): Promise<void> {
+    log.info({ reason }, 'partition abandoned');
+    await this.publisher.publish(PartitionAbandoned, {
+      ...taskEventFields(request),
+      eventId: eventIdFor(PartitionAbandoned, request.taskId, ...partitionIds(request)),
+      table: request.table,
+      partitionIndex: request.partitionIndex,
+      reason,
+    });
+  }
+
+  private async publishExported(
+    request: PartitionRequest,
+    part: StoredPart | null,
+    startedAt: Date,
+    log: Logger,
+  ): Promise<void> {
+    const finishedAt = new Date();
+    const rowCount = part?.rows ?? 0;
+    const bytes = part?.bytes ?? 0;
+    log.info(
+      {
+        rows: rowCount,
+        bytes,
+        key: part?.key ?? null,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+      },
+      'partition exported',
+    );
+    await this.publisher.publish(PartitionExported, {
+      ...taskEventFields(request),
+      eventId: eventIdFor(PartitionExported, request.taskId, ...partitionIds(request)),
+      table: request.table,
+      partitionIndex: request.partitionIndex,
+      rowCount,
+      bytes,
+      objects: part ? [part] : [],
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+    });
+  }
+}

@@ -1,0 +1,8 @@
+export * from './engine';
+export * from './engines';
+export * from './exported-types';
+export { PostgresEngine } from './postgres/postgres-engine';
+export { columnPlanFor } from './postgres/pg-types';
+export { InvalidSnapshotIdError } from './postgres/sql';
+export { UnknownDecoderError } from './postgres/text-decoders';
+export { UnaddressableDatabaseError } from './postgres/pg-session';

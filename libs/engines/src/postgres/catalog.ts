@@ -1,0 +1,101 @@
+import { DiscoveredTable } from '../engine';
+import { CatalogColumn, columnPlanFor } from './pg-types';
+import { PgSession } from './pg-session';
+
+/**
+ * Ordinary tables only: partitions are ordinary tables and are exported one by one, so their
+ * partitioned parents (relkind 'p') would export nothing; views, foreign and TOAST tables are left out.
+ */
+const TABLES_SQL = `
+  SELECT c.oid::text AS table_oid,
+         n.nspname AS schema_name,
+         c.relname AS table_name,
+         c.relpersistence AS persistence,
+         coalesce(has_table_privilege(current_user, c.oid, 'SELECT'), false) AS readable,
+         coalesce(pg_table_size(c.oid), 0)::text AS table_bytes
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind = 'r'
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+     AND n.nspname NOT LIKE 'pg\\_toast%'
+   ORDER BY n.nspname, c.relname`;
+
+const COLUMNS_SQL = `
+  SELECT a.attrelid::text AS table_oid,
+         a.attname AS column_name,
+         a.atttypid AS type_oid,
+         format_type(a.atttypid, a.atttypmod) AS formatted_type,
+         CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END AS base_type_oid,
+         CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS base_typmod
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE a.attnum > 0
+     AND NOT a.attisdropped
+     AND c.relkind = 'r'
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+     AND n.nspname NOT LIKE 'pg\\_toast%'
+   ORDER BY a.attrelid, a.attnum`;
+
+interface TableRow {
+  table_oid: string;
+  schema_name: string;
+  table_name: string;
+  persistence: 'p' | 'u' | 't';
+  readable: boolean;
+  table_bytes: string;
+}
+
+interface ColumnRow {
+  table_oid: string;
+  column_name: string;
+  type_oid: number;
+  formatted_type: string;
+  base_type_oid: number;
+  base_typmod: number;
+}
+
+const PERSISTENCE: Record<TableRow['persistence'], DiscoveredTable['persistence']> = {
+  p: 'permanent',
+  u: 'unlogged',
+  t: 'temporary',
+};
+
+function catalogColumn(row: ColumnRow): CatalogColumn {
+  return {
+    name: row.column_name,
+    typeOid: row.type_oid,
+    formattedType: row.formatted_type,
+    baseTypeOid: row.base_type_oid,
+    baseTypmod: row.base_typmod,
+  };
+}
+
+function groupByTable(rows: ColumnRow[]): Map<string, CatalogColumn[]> {
+  const byTable = new Map<string, CatalogColumn[]>();
+  for (const row of rows) {
+    const columns = byTable.get(row.table_oid) ?? [];
+    columns.push(catalogColumn(row));
+    byTable.set(row.table_oid, columns);
+  }
+  return byTable;
+}
+
+/** The tables of one database as the session's snapshot sees them. */
+export class PostgresCatalog {
+  constructor(private readonly session: PgSession) {}
+
+  async tables(): Promise<DiscoveredTable[]> {
+    const tables = await this.session.query<TableRow>(TABLES_SQL);
+    const columnsByTable = groupByTable(await this.session.query<ColumnRow>(COLUMNS_SQL));
+    return tables.map((table) => ({
+      schema: table.schema_name,
+      table: table.table_name,
+      columns: (columnsByTable.get(table.table_oid) ?? []).map(columnPlanFor),
+      estimatedBytes: Number(table.table_bytes),
+      persistence: PERSISTENCE[table.persistence],
+      readable: table.readable,
+    }));
+  }
+}

@@ -1,0 +1,77 @@
+import { Client, QueryResultRow } from 'pg';
+import Cursor from 'pg-cursor';
+
+export class UnaddressableDatabaseError extends Error {
+  constructor(database: string) {
+    super(
+      `database ${JSON.stringify(database)} cannot be named in a connection URL ('#' and '?' are not decoded)`,
+    );
+    this.name = 'UnaddressableDatabaseError';
+  }
+}
+
+/** The source's connection URL pointed at another database of the same server. */
+export function databaseUrl(sourceUrl: string, database: string): string {
+  if (/[#?]/.test(database)) throw new UnaddressableDatabaseError(database);
+  const url = new URL(sourceUrl);
+  // The URL setter escapes everything else; pg decodes the path with decodeURI, which keeps %25 literal.
+  url.pathname = `/${database.replace(/%/g, '%25')}`;
+  return url.toString();
+}
+
+/** Every value as PostgreSQL's text output: no type is parsed by pg. */
+const RAW_TEXT_TYPES = { getTypeParser: () => (text: string) => text } as unknown as NonNullable<
+  Cursor.CursorQueryConfig['types']
+>;
+
+/**
+ * One connection to one database. A connection lost while idle is remembered rather than thrown
+ * from an event (which would end the process); the next query fails with it instead.
+ */
+export class PgSession {
+  private lostWith: Error | null = null;
+  private closed = false;
+
+  private constructor(private readonly client: Client) {
+    client.on('error', (error) => {
+      this.lostWith = error;
+    });
+  }
+
+  /** Connects to the database the URL names. */
+  static async connect(connectionString: string, applicationName: string): Promise<PgSession> {
+    const client = new Client({ connectionString, application_name: applicationName });
+    const session = new PgSession(client);
+    await client.connect();
+    return session;
+  }
+
+  /** Connects to another database of the source's server. */
+  static open(sourceUrl: string, database: string, applicationName: string): Promise<PgSession> {
+    return PgSession.connect(databaseUrl(sourceUrl, database), applicationName);
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+    if (this.lostWith) throw this.lostWith;
+    const result = await this.client.query<R>(text, values);
+    return result.rows;
+  }
+
+  /** A server-side cursor returning rows as arrays of text values. */
+  textCursor(text: string, values: unknown[]): Cursor<(string | null)[]> {
+    if (this.lostWith) throw this.lostWith;
+    return this.client.query(new Cursor(text, values, { rowMode: 'array', types: RAW_TEXT_TYPES }));
+  }
+
+  /** Ends the transaction if one is open; a failed or lost one needs nothing more. */
+  async commitQuietly(): Promise<void> {
+    if (this.lostWith || this.closed) return;
+    await this.client.query('COMMIT').catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.end().catch(() => undefined);
+  }
+}

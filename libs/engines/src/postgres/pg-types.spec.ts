@@ -1,0 +1,116 @@
+import { CatalogColumn, columnPlanFor, PG_TYPE } from './pg-types';
+
+/** A few OIDs of types without a native mapping, as in a stock PostgreSQL 15 catalog. */
+const OTHER_TYPES = {
+  text: 25,
+  oid: 26,
+  json: 114,
+  xml: 142,
+  money: 790,
+  name: 19,
+  int4Array: 1007,
+  uuid: 2950,
+  jsonb: 3802,
+  int4range: 3904,
+  userEnum: 16_400,
+  userDomainOverInt4: 16_410,
+  userComposite: 16_420,
+} as const;
+
+function column(
+  typeOid: number,
+  formattedType: string,
+  overrides: Partial<CatalogColumn> = {},
+): CatalogColumn {
+  return { name: 'c', typeOid, formattedType, baseTypeOid: typeOid, baseTypmod: -1, ...overrides };
+}
+
+describe('columnPlanFor', () => {
+  it.each([
+    [PG_TYPE.int8, 'bigint', 'int8', 'INT64', 'int64'],
+    [PG_TYPE.int4, 'integer', 'int4', 'INT32', 'int32'],
+    [PG_TYPE.int2, 'smallint', 'int2', 'INT16', 'int32 (INT_16)'],
+    [PG_TYPE.float8, 'double precision', 'float8', 'DOUBLE', 'double'],
+    [PG_TYPE.float4, 'real', 'float4', 'FLOAT', 'float'],
+    [PG_TYPE.bool, 'boolean', 'bool', 'BOOLEAN', 'boolean'],
+    [PG_TYPE.bytea, 'bytea', 'bytea', 'BINARY', 'binary'],
+  ])('keeps %s (%s) native', (typeOid, formatted, decoder, parquetType, exported) => {
+    expect(columnPlanFor(column(typeOid, formatted))).toMatchObject({
+      originalType: formatted,
+      decoder,
+      parquetType,
+      expectedExportedType: exported,
+    });
+  });
+
+  it.each([
+    [PG_TYPE.numeric, 'numeric(12,2)'],
+    [OTHER_TYPES.money, 'money'],
+    [OTHER_TYPES.text, 'text'],
+    [PG_TYPE.varchar, 'character varying(20)'],
+    [PG_TYPE.bpchar, 'character(3)'],
+    [OTHER_TYPES.name, 'name'],
+    [OTHER_TYPES.userEnum, 'mood'],
+    [OTHER_TYPES.int4Array, 'integer[]'],
+    [OTHER_TYPES.json, 'json'],
+    [OTHER_TYPES.jsonb, 'jsonb'],
+    [OTHER_TYPES.xml, 'xml'],
+    [PG_TYPE.date, 'date'],
+    [PG_TYPE.timestamptz, 'timestamp with time zone'],
+    [PG_TYPE.interval, 'interval'],
+    [OTHER_TYPES.uuid, 'uuid'],
+    [PG_TYPE.bit, 'bit(3)'],
+    [OTHER_TYPES.int4range, 'int4range'],
+    [OTHER_TYPES.userComposite, 'address'],
+    [OTHER_TYPES.oid, 'oid'],
+  ])('exports %s (%s) as PostgreSQL text', (typeOid, formatted) => {
+    expect(columnPlanFor(column(typeOid, formatted))).toMatchObject({
+      decoder: 'text',
+      parquetType: 'STRING',
+      expectedExportedType: 'binary (UTF8)',
+    });
+  });
+
+  it('exports a domain as text even when its base type is an integer', () => {
+    const domain = column(OTHER_TYPES.userDomainOverInt4, 'positive_int', { baseTypeOid: PG_TYPE.int4 });
+    expect(columnPlanFor(domain)).toMatchObject({ parquetType: 'STRING', originalNumPrecision: 32 });
+  });
+
+  it('reports character lengths of char, varchar and bit strings', () => {
+    const lengthOf = (typeOid: number, typmod: number) =>
+      columnPlanFor(column(typeOid, 't', { baseTypmod: typmod })).originalCharMaxLength;
+    expect(lengthOf(PG_TYPE.varchar, 24)).toBe(20);
+    expect(lengthOf(PG_TYPE.bpchar, 7)).toBe(3);
+    expect(lengthOf(PG_TYPE.bit, 3)).toBe(3);
+    expect(lengthOf(PG_TYPE.varbit, 10)).toBe(10);
+    expect(lengthOf(PG_TYPE.varchar, -1)).toBe(0);
+    expect(lengthOf(OTHER_TYPES.text, -1)).toBe(0);
+  });
+
+  it('reports numeric precision as information_schema does', () => {
+    const precisionOf = (typeOid: number, typmod = -1) =>
+      columnPlanFor(column(typeOid, 't', { baseTypmod: typmod })).originalNumPrecision;
+    const numeric12x2 = ((12 << 16) | 2) + 4;
+    expect(precisionOf(PG_TYPE.numeric, numeric12x2)).toBe(12);
+    expect(precisionOf(PG_TYPE.numeric)).toBe(0);
+    expect(precisionOf(PG_TYPE.int2)).toBe(16);
+    expect(precisionOf(PG_TYPE.int4)).toBe(32);
+    expect(precisionOf(PG_TYPE.int8)).toBe(64);
+    expect(precisionOf(PG_TYPE.float4)).toBe(24);
+    expect(precisionOf(PG_TYPE.float8)).toBe(53);
+    expect(precisionOf(OTHER_TYPES.money)).toBe(0);
+  });
+
+  it('reports fractional-second precision of dates, times and intervals', () => {
+    const precisionOf = (typeOid: number, typmod = -1) =>
+      columnPlanFor(column(typeOid, 't', { baseTypmod: typmod })).originalDateTimePrecision;
+    expect(precisionOf(PG_TYPE.date)).toBe(0);
+    expect(precisionOf(PG_TYPE.timestamptz)).toBe(6);
+    expect(precisionOf(PG_TYPE.timestamp, 3)).toBe(3);
+    expect(precisionOf(PG_TYPE.time, 0)).toBe(0);
+    expect(precisionOf(PG_TYPE.timetz)).toBe(6);
+    expect(precisionOf(PG_TYPE.interval)).toBe(6);
+    expect(precisionOf(PG_TYPE.interval, 0x7fff0002)).toBe(2);
+    expect(precisionOf(OTHER_TYPES.text)).toBe(0);
+  });
+});

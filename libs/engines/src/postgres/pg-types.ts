@@ -1,0 +1,123 @@
+import { ColumnPlan, ParquetColumnType } from '@snapex/contracts';
+import { EXPORTED_TYPE_NAMES } from '../exported-types';
+
+/** OIDs of the built-in types the mapping and the information_schema rules single out (pg_type.dat). */
+export const PG_TYPE = {
+  bool: 16,
+  bytea: 17,
+  int8: 20,
+  int2: 21,
+  int4: 23,
+  float4: 700,
+  float8: 701,
+  bpchar: 1042,
+  varchar: 1043,
+  date: 1082,
+  time: 1083,
+  timestamp: 1114,
+  timestamptz: 1184,
+  interval: 1186,
+  timetz: 1266,
+  bit: 1560,
+  varbit: 1562,
+  numeric: 1700,
+} as const;
+
+/** Keys of the text decoders the extractor applies; see text-decoders.ts. */
+export type PgDecoder = 'int8' | 'int4' | 'int2' | 'float8' | 'float4' | 'bool' | 'bytea' | 'text';
+
+interface NativeMapping {
+  decoder: PgDecoder;
+  parquetType: ParquetColumnType;
+}
+
+/**
+ * The seed's table: only these types keep a native Parquet type. Everything else (numeric, money,
+ * dates and times, arrays, enums, composites, domains even over integers, ranges, geometry, network
+ * types, json, xml, uuid, bit strings, oid) is exported as PostgreSQL's own text output.
+ */
+const NATIVE_MAPPINGS: ReadonlyMap<number, NativeMapping> = new Map([
+  [PG_TYPE.int8, { decoder: 'int8', parquetType: 'INT64' }],
+  [PG_TYPE.int4, { decoder: 'int4', parquetType: 'INT32' }],
+  [PG_TYPE.int2, { decoder: 'int2', parquetType: 'INT16' }],
+  [PG_TYPE.float8, { decoder: 'float8', parquetType: 'DOUBLE' }],
+  [PG_TYPE.float4, { decoder: 'float4', parquetType: 'FLOAT' }],
+  [PG_TYPE.bool, { decoder: 'bool', parquetType: 'BOOLEAN' }],
+  [PG_TYPE.bytea, { decoder: 'bytea', parquetType: 'BINARY' }],
+]);
+
+const TEXT_MAPPING: NativeMapping = { decoder: 'text', parquetType: 'STRING' };
+
+/** A column as pg_attribute and pg_type describe it. */
+export interface CatalogColumn {
+  name: string;
+  /** atttypid: the declared type, a domain's own OID for domain columns. */
+  typeOid: number;
+  /** format_type(atttypid, atttypmod), e.g. `character varying(20)`. */
+  formattedType: string;
+  /** The declared type, or the base type of a domain (one level, as information_schema resolves it). */
+  baseTypeOid: number;
+  /** atttypmod of the column, or the domain's typtypmod; -1 when the type has no modifier. */
+  baseTypmod: number;
+}
+
+export function mappingFor(typeOid: number): NativeMapping {
+  return NATIVE_MAPPINGS.get(typeOid) ?? TEXT_MAPPING;
+}
+
+/** information_schema._pg_char_max_length */
+export function charMaxLength(typeOid: number, typmod: number): number | null {
+  if (typmod === -1) return null;
+  if (typeOid === PG_TYPE.bpchar || typeOid === PG_TYPE.varchar) return typmod - 4;
+  if (typeOid === PG_TYPE.bit || typeOid === PG_TYPE.varbit) return typmod;
+  return null;
+}
+
+const FIXED_NUMERIC_PRECISION: ReadonlyMap<number, number> = new Map([
+  [PG_TYPE.int2, 16],
+  [PG_TYPE.int4, 32],
+  [PG_TYPE.int8, 64],
+  [PG_TYPE.float4, 24],
+  [PG_TYPE.float8, 53],
+]);
+
+/** information_schema._pg_numeric_precision */
+export function numericPrecision(typeOid: number, typmod: number): number | null {
+  if (typeOid === PG_TYPE.numeric) return typmod === -1 ? null : ((typmod - 4) >> 16) & 0xffff;
+  return FIXED_NUMERIC_PRECISION.get(typeOid) ?? null;
+}
+
+const TIME_TYPES: ReadonlySet<number> = new Set([
+  PG_TYPE.time,
+  PG_TYPE.timetz,
+  PG_TYPE.timestamp,
+  PG_TYPE.timestamptz,
+]);
+const DEFAULT_FRACTIONAL_DIGITS = 6;
+
+/** information_schema._pg_datetime_precision */
+export function datetimePrecision(typeOid: number, typmod: number): number | null {
+  if (typeOid === PG_TYPE.date) return 0;
+  if (TIME_TYPES.has(typeOid)) return typmod < 0 ? DEFAULT_FRACTIONAL_DIGITS : typmod;
+  if (typeOid === PG_TYPE.interval) {
+    const precision = typmod & 0xffff;
+    return typmod < 0 || precision === 0xffff ? DEFAULT_FRACTIONAL_DIGITS : precision;
+  }
+  return null;
+}
+
+/** The plan of one column; absent lengths and precisions are 0, as export_tables_info shows them. */
+export function columnPlanFor(column: CatalogColumn): ColumnPlan {
+  const { decoder, parquetType } = mappingFor(column.typeOid);
+  const { baseTypeOid, baseTypmod } = column;
+  return {
+    name: column.name,
+    originalType: column.formattedType,
+    decoder,
+    parquetType,
+    expectedExportedType: EXPORTED_TYPE_NAMES[parquetType],
+    originalCharMaxLength: charMaxLength(baseTypeOid, baseTypmod) ?? 0,
+    originalNumPrecision: numericPrecision(baseTypeOid, baseTypmod) ?? 0,
+    originalDateTimePrecision: datetimePrecision(baseTypeOid, baseTypmod) ?? 0,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './part-encoder';
+export * from './parquet-schema';
+export * from './parquet-part-writer';

@@ -1,0 +1,37 @@
+import { Writable } from 'node:stream';
+import { ColumnPlan } from '@snapex/contracts';
+
+/**
+ * One row in ColumnPlan order, each value already in the representation its parquetType calls for:
+ * number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64), boolean, string (STRING), Buffer (BINARY), or null.
+ */
+export type PartValue = number | bigint | boolean | string | Buffer | null;
+export type PartRow = readonly PartValue[];
+
+export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType'>;
+
+export interface PartEncoderOptions {
+  /** Rows per row group: bounds the rows held in memory before they are encoded and written. */
+  rowGroupRows: number;
+}
+
+export interface PartStats {
+  rows: number;
+  /** Bytes of the finished file, as written to the output. */
+  bytes: number;
+}
+
+/** Turns rows into one columnar file written to a stream; the file is complete once close() resolves. */
+export interface PartEncoder {
+  write(rows: readonly PartRow[]): Promise<void>;
+  /** Rows taken and bytes written to the output so far; rows wait in memory until their row group is full. */
+  stats(): PartStats;
+  /** Writes what is buffered and the footer, then ends the output. */
+  close(): Promise<PartStats>;
+}
+
+export type OpenPartEncoder = (
+  columns: readonly PartColumn[],
+  output: Writable,
+  options: PartEncoderOptions,
+) => Promise<PartEncoder>;
