@@ -46,5 +46,6 @@ describe('skip rules of the seed', () => {
     expect(skipVerdict(table({ persistence: 'unlogged' }))?.reason).toBe('UNSUPPORTED_TABLE_TYPE');
     expect(skipVerdict(table({ persistence: 'temporary' }))?.reason).toBe('UNSUPPORTED_TABLE_TYPE');
     expect(skipVerdict(table({ readable: false }))?.reason).toBe('PERMISSIONS_DO_NOT_EXIST');
+    expect(skipVerdict(table({ columns: [] }))?.reason).toBe('UNSUPPORTED_TABLE_TYPE');
   });
 });
