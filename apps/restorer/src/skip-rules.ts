@@ -17,7 +17,10 @@ export function skipVerdict(table: DiscoveredTable): SkipVerdict | null {
     };
   }
   if (table.columns.length === 0) {
-    return { reason: 'UNSUPPORTED_TABLE_TYPE', detail: 'Tables without columns cannot be written as Parquet.' };
+    return {
+      reason: 'UNSUPPORTED_TABLE_TYPE',
+      detail: 'Tables without columns cannot be written as Parquet.',
+    };
   }
   const badColumn = table.columns.find((column) => UNSUPPORTED_COLUMN_CHARACTERS.test(column.name));
   if (badColumn) {
