@@ -94,6 +94,8 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
         { name: 'sample-cluster', url: sourceUrl, databases: [SOURCE_DB] },
         { name: 'many-tables', url: manyUrl, databases: [MANY_TABLES_DB] },
       ],
+      // Small partitions, so the large table is read as several key ranges by parallel extractors.
+      config: { restorer: { partitionTargetBytes: 2 * 1024 * 1024 } },
     });
     reader = await ParquetReader.open();
   });
@@ -286,6 +288,12 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
     );
     const ordersInfo = byTarget[`${SOURCE_DB}.sales.orders`];
     expect(ordersInfo.status).toBe('COMPLETE');
+    expect(ordersInfo.tableStatistics.partitioningInfo).toMatchObject({
+      constraintType: 'PRIMARY_KEY',
+      partitionColumns: [{ columnName: 'order_id', columnType: 'bigint', min: '1', max: String(ORDER_ROWS) }],
+    });
+    expect(ordersInfo.tableStatistics.partitioningInfo.numberOfPartitions).toBeGreaterThan(1);
+    expect(orders.length).toBe(ordersInfo.tableStatistics.partitioningInfo.numberOfPartitions);
     expect(ordersInfo.tableStatistics.partitioningInfo.numberOfCompletedPartitions).toBe(
       ordersInfo.tableStatistics.partitioningInfo.numberOfPartitions,
     );

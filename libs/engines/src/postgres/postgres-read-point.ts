@@ -1,16 +1,12 @@
 import { SourceConfig } from '@snapex/config';
 import { DiscoveredTable, PartitionPlan, PinnedReadPoint } from '../engine';
 import { PostgresCatalog } from './catalog';
+import { PostgresPartitionPlanner } from './partition-planner';
 import { PgSession } from './pg-session';
 
 interface ExportedSnapshot {
   snapshot_id: string;
   pinned_at: Date;
-}
-
-/** The whole table as one partition; key and page ranges come in through PartitionPlan.ranges. */
-function wholeTablePlan(): PartitionPlan {
-  return { ranges: [null], info: { numberOfPartitions: 1, constraintType: 'NONE', partitionColumns: [] } };
 }
 
 /**
@@ -45,8 +41,9 @@ export class PostgresReadPoint implements PinnedReadPoint {
     return new PostgresCatalog(this.session).tables();
   }
 
-  async planPartitions(_table: DiscoveredTable, _targetBytes: number): Promise<PartitionPlan> {
-    return wholeTablePlan();
+  /** Planned inside the pinned transaction, so boundaries match the data extractors will read. */
+  planPartitions(table: DiscoveredTable, targetBytes: number): Promise<PartitionPlan> {
+    return new PostgresPartitionPlanner(this.session).plan(table, targetBytes);
   }
 
   async release(): Promise<void> {

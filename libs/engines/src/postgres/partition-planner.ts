@@ -1,0 +1,157 @@
+import { PartitionRange, PartitioningInfo } from '@snapex/contracts';
+import { escapeIdentifier } from 'pg';
+import { DiscoveredTable, PartitionPlan } from '../engine';
+import { PgSession } from './pg-session';
+import { qualifiedTableName } from './sql';
+
+/** Rows read to place partition boundaries; enough for even partitions, cheap on any table. */
+const SAMPLE_ROWS = 100_000;
+
+interface KeyColumn {
+  name: string;
+  type: string;
+}
+
+interface TableShape {
+  pages: number;
+  estimatedRows: number;
+}
+
+/** A whole-table partition: small tables are not worth cutting. */
+function wholeTable(): PartitionPlan {
+  return { ranges: [null], info: { numberOfPartitions: 1, constraintType: 'NONE', partitionColumns: [] } };
+}
+
+/** Consecutive ranges over sorted, distinct boundaries: first lower and last upper bound left open. */
+export function rangesBetween(
+  column: string,
+  constraintType: PartitionRange['constraintType'],
+  boundaries: readonly string[],
+): PartitionRange[] {
+  const edges: (string | null)[] = [null, ...boundaries, null];
+  return edges
+    .slice(0, -1)
+    .map((lower, index) => ({ column, constraintType, lower, upper: edges[index + 1] }));
+}
+
+/** Page numbers that cut `pages` pages into `count` runs of about the same length. */
+export function pageBoundaries(pages: number, count: number): string[] {
+  const perPartition = Math.ceil(pages / count);
+  const boundaries: string[] = [];
+  for (let page = perPartition; page < pages; page += perPartition) boundaries.push(String(page));
+  return boundaries;
+}
+
+/** Sorted distinct values, so skewed keys (many equal quantiles) make fewer, not empty, ranges. */
+export function distinctSorted(values: readonly string[]): string[] {
+  return [...new Set(values)].sort((a, b) => {
+    const difference = BigInt(a) - BigInt(b);
+    return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+  });
+}
+
+/**
+ * Cuts a table into partitions of about targetBytes, seen at the pinned snapshot: by ranges of an
+ * integer primary key (its leading column, for composite keys) placed at quantiles of a sample, or
+ * else by ranges of heap pages (CTID), which PostgreSQL 14+ scans directly.
+ */
+export class PostgresPartitionPlanner {
+  constructor(private readonly session: PgSession) {}
+
+  async plan(table: DiscoveredTable, targetBytes: number): Promise<PartitionPlan> {
+    const count = Math.ceil(table.estimatedBytes / targetBytes);
+    if (count <= 1) return wholeTable();
+    const name = qualifiedTableName(table.schema, table.table);
+    const shape = await this.shapeOf(name);
+    const key = await this.integerKeyOf(name);
+    if (key) return this.planByKey(name, key, count, shape);
+    return this.planByPages(shape, count);
+  }
+
+  private async shapeOf(name: string): Promise<TableShape> {
+    const [row] = await this.session.query<{ pages: string; estimated_rows: string }>(
+      `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::bigint)::text AS pages,
+              greatest(c.reltuples, 0)::bigint::text AS estimated_rows
+         FROM pg_catalog.pg_class c WHERE c.oid = $1::regclass`,
+      [name],
+    );
+    return { pages: Number(row.pages), estimatedRows: Number(row.estimated_rows) };
+  }
+
+  /** The primary key's leading column when it is an integer column. */
+  private async integerKeyOf(name: string): Promise<KeyColumn | null> {
+    const rows = await this.session.query<KeyColumn>(
+      `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type
+         FROM pg_catalog.pg_index i
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+        WHERE i.indrelid = $1::regclass AND i.indisprimary
+          AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)`,
+      [name],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async planByKey(
+    name: string,
+    key: KeyColumn,
+    count: number,
+    shape: TableShape,
+  ): Promise<PartitionPlan> {
+    const column = escapeIdentifier(key.name);
+    const [bounds] = await this.session.query<{ min: string | null; max: string | null }>(
+      `SELECT min(${column})::text AS min, max(${column})::text AS max FROM ${name}`,
+    );
+    if (bounds.min === null || bounds.max === null) return wholeTable();
+    const boundaries = distinctSorted(await this.keyQuantiles(name, column, count, shape)).filter(
+      (value) => BigInt(value) > BigInt(bounds.min!),
+    );
+    const ranges = rangesBetween(key.name, 'PRIMARY_KEY', boundaries);
+    return {
+      ranges,
+      info: info(ranges.length, 'PRIMARY_KEY', {
+        columnName: key.name,
+        columnType: key.type,
+        min: bounds.min,
+        max: bounds.max,
+      }),
+    };
+  }
+
+  private async keyQuantiles(
+    name: string,
+    column: string,
+    count: number,
+    shape: TableShape,
+  ): Promise<string[]> {
+    const fractions = Array.from({ length: count - 1 }, (_, index) => (index + 1) / count);
+    const percent = shape.estimatedRows > SAMPLE_ROWS ? (100 * SAMPLE_ROWS) / shape.estimatedRows : 100;
+    const [row] = await this.session.query<{ quantiles: string[] | null }>(
+      `SELECT (percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY ${column}))::text[] AS quantiles
+         FROM ${name} TABLESAMPLE SYSTEM ($2)`,
+      [fractions, percent],
+    );
+    return (row.quantiles ?? []).filter((value): value is string => value !== null);
+  }
+
+  private planByPages(shape: TableShape, count: number): PartitionPlan {
+    const ranges = rangesBetween('ctid', 'CTID', pageBoundaries(shape.pages, count));
+    const lastPage = Math.max(shape.pages - 1, 0);
+    return {
+      ranges,
+      info: info(ranges.length, 'CTID', {
+        columnName: 'ctid',
+        columnType: 'TID',
+        min: '(0,1)',
+        max: `(${lastPage},1)`,
+      }),
+    };
+  }
+}
+
+function info(
+  numberOfPartitions: number,
+  constraintType: PartitioningInfo['constraintType'],
+  column: PartitioningInfo['partitionColumns'][number],
+): PartitioningInfo {
+  return { numberOfPartitions, constraintType, partitionColumns: [column] };
+}
