@@ -1,3 +1,4 @@
+import { GetPartitionStateRpc } from '@snapex/contracts';
 import { PassThrough, Writable } from 'node:stream';
 import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
 import { parseConfig } from '@snapex/config';
@@ -184,13 +185,32 @@ class FakeSource {
   }
 }
 
-function setUp(batches: ExportRow[][], status: ExportTaskStatus = 'IN_PROGRESS') {
+describe('ExportPartition after a crash between upload and acknowledgement', () => {
+  it('does not export a partition the registry already has as EXPORTED', async () => {
+    const { useCase, publisher, source } = setUp([[[1n]]], 'IN_PROGRESS', 'EXPORTED');
+    await useCase.execute(REQUEST);
+    expect(publisher.names()).toEqual([]);
+    expect(source.readRequest).toBeNull();
+  });
+});
+
+function setUp(
+  batches: ExportRow[][],
+  status: ExportTaskStatus = 'IN_PROGRESS',
+  partitionStatus: 'NOT_STARTED' | 'EXPORTED' = 'NOT_STARTED',
+) {
   const publisher = new RecordingPublisher();
   const storage = new FakeStorage();
   const stopped = new StoppedTasks();
   const source = new FakeSource(batches);
   const statuses: ExportTaskStatus[] = [status];
-  const rpc = { call: async () => ({ status: statuses.length > 1 ? statuses.shift()! : statuses[0] }) };
+  const nextStatus = () => (statuses.length > 1 ? statuses.shift()! : statuses[0]);
+  const rpc = {
+    call: async (contract: { subject: string }) =>
+      contract.subject === GetPartitionStateRpc.subject
+        ? { taskStatus: nextStatus(), partitionStatus }
+        : { status: nextStatus() },
+  };
   const useCase = new ExportPartition(
     CONFIG,
     pino({ level: 'silent' }),

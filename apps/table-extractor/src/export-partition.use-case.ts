@@ -6,6 +6,7 @@ import {
   eventIdFor,
   EventPayload,
   ExportTaskStatus,
+  GetPartitionStateRpc,
   GetTaskStatusRpc,
   PartitionAbandoned,
   PartitionExported,
@@ -85,7 +86,16 @@ export class ExportPartition implements BeforeApplicationShutdown {
       table: tableTarget(request.table),
       partition: request.partitionIndex,
     });
-    const reason = await this.abandonReason(request.taskId);
+    const state = await this.rpc.call(GetPartitionStateRpc, {
+      taskId: request.taskId,
+      tableIndex: request.table.tableIndex,
+      partitionIndex: request.partitionIndex,
+    });
+    if (state.partitionStatus === 'EXPORTED') {
+      log.info('partition was already exported by an earlier attempt; nothing to do');
+      return;
+    }
+    const reason = abandonReasonFor(state.taskStatus, this.stopped.has(request.taskId));
     if (reason) return this.abandon(request, reason, log);
     await this.publishStarted(request);
     const source = this.sourceOf(request);

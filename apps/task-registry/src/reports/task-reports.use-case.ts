@@ -1,14 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ExportTaskStatus, Fault, GetExportReportRpc, RpcResponse } from '@snapex/contracts';
+import {
+  ExportTaskStatus,
+  Fault,
+  GetExportReportRpc,
+  GetPartitionStateRpc,
+  RpcResponse,
+} from '@snapex/contracts';
 import { RegistryDatabase } from '../database/registry-database';
-import { PlanRepository } from '../plan/plan.repository';
+import { PartitionKey, PlanRepository } from '../plan/plan.repository';
 import { toExportTask } from '../tasks/export-task-view';
 import { specOf, TaskRecord } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
 
 export type ExportReport = RpcResponse<typeof GetExportReportRpc>;
 
-/** Read-only views other stages use: a task's status, and everything metadata-writer reports. */
+/** Read-only views other stages use: a task's status, a partition's state, and what metadata-writer reports. */
 @Injectable()
 export class TaskReportsUseCase {
   constructor(
@@ -20,6 +26,14 @@ export class TaskReportsUseCase {
   async status(taskId: string): Promise<ExportTaskStatus> {
     const task = await this.database.read((connection) => this.tasks.findByTaskId(connection, taskId));
     return requireTask(task, taskId).status;
+  }
+
+  async partitionState(key: PartitionKey): Promise<RpcResponse<typeof GetPartitionStateRpc>> {
+    return this.database.read(async (connection) => {
+      const task = requireTask(await this.tasks.findByTaskId(connection, key.taskId), key.taskId);
+      const partitionStatus = await this.plans.partitionStatus(connection, key);
+      return { taskStatus: task.status, partitionStatus: partitionStatus ?? 'NOT_STARTED' };
+    });
   }
 
   async exportReport(taskId: string): Promise<ExportReport> {

@@ -5,6 +5,7 @@ import {
   DescribeExportTasksRpc,
   ExportTask,
   GetExportReportRpc,
+  GetPartitionStateRpc,
   GetTaskStatusRpc,
   RpcRequest,
   RpcResponse,
@@ -19,6 +20,7 @@ export const SERVED_RPCS = [
   StartExportTaskRpc,
   DescribeExportTasksRpc,
   CancelExportTaskRpc,
+  GetPartitionStateRpc,
   GetTaskStatusRpc,
   GetExportReportRpc,
 ];
@@ -47,6 +49,13 @@ export class RegistryRpcHandler {
   @OnRpc(CancelExportTaskRpc)
   onCancelExportTask(request: RpcRequest<typeof CancelExportTaskRpc>): Promise<ExportTask> {
     return this.cancelExportTask.execute(request.accountId, request.input.ExportTaskIdentifier);
+  }
+
+  @OnRpc(GetPartitionStateRpc)
+  async onGetPartitionState(
+    request: RpcRequest<typeof GetPartitionStateRpc>,
+  ): Promise<RpcResponse<typeof GetPartitionStateRpc>> {
+    return this.reports.partitionState(request);
   }
 
   @OnRpc(GetTaskStatusRpc)

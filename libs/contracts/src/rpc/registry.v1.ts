@@ -58,6 +58,23 @@ export const GetTaskStatusRpc = defineRpc(
   z.object({ status: ExportTaskStatusSchema }),
 );
 
+/**
+ * What an extractor asks before reading a partition: whether its task still wants it, and whether
+ * an earlier attempt already exported it (a redelivery after a crash between upload and ack).
+ */
+export const GetPartitionStateRpc = defineRpc(
+  'snapex.rpc.registry.get-partition-state.v1',
+  z.object({
+    taskId: z.string().uuid(),
+    tableIndex: z.number().int().nonnegative(),
+    partitionIndex: z.number().int().positive(),
+  }),
+  z.object({
+    taskStatus: ExportTaskStatusSchema,
+    partitionStatus: z.enum(['NOT_STARTED', 'STARTED', 'EXPORTED', 'ABANDONED']),
+  }),
+);
+
 export const TableReportSchema = z.object({
   table: TableRefSchema,
   target: z.string(),
