@@ -7,9 +7,12 @@ import { ActionInterceptor } from './api/action';
 import { ExportTasksController } from './api/export-tasks.controller';
 import { HealthController } from './api/health.controller';
 import { RegistryClient } from './api/registry.client';
-import { ApiKeyAuthenticator } from './http/api-key-authenticator';
 import { FaultFilter } from './http/fault.filter';
 import { HttpPipelineModule } from './http/http-pipeline.module';
+import { RequestAuthenticator } from './http/request-authenticator';
+import { OpenApiController } from './openapi/openapi.controller';
+import { QueryActions } from './query/query-actions';
+import { QueryController } from './query/query.controller';
 
 export const API_GATEWAY = 'api-gateway';
 
@@ -30,15 +33,16 @@ export function apiGatewayModule(
     imports: [
       HttpPipelineModule.register({
         logger,
-        authenticator: new ApiKeyAuthenticator(config.accounts),
+        authenticator: RequestAuthenticator.fromConfig(config),
         maxBodyBytes: config.gateway.maxBodyBytes,
       }),
     ],
-    controllers: [ExportTasksController, HealthController],
+    controllers: [ExportTasksController, QueryController, HealthController, OpenApiController],
     providers: [
       { provide: APP_FILTER, useClass: FaultFilter },
       { provide: APP_INTERCEPTOR, useClass: ActionInterceptor },
       RegistryClient,
+      QueryActions,
     ],
   });
 }

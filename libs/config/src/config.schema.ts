@@ -18,6 +18,14 @@ export const SourceConfigSchema = z.object({
 });
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
+const AccessKeySchema = z.object({
+  accessKeyId: z.string().regex(/^\w{16,128}$/, 'must be 16 to 128 letters, digits or underscores'),
+  secretAccessKey: z.string().min(16, 'must be at least 16 characters'),
+});
+
+/** AWS STS refuses shorter sessions; other STS endpoints (moto, Ceph RGW) apply bounds of their own. */
+export const AWS_MINIMUM_ROLE_SESSION_SECONDS = 900;
+
 export const SnapexConfigSchema = z
   .object({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region name such as us-east-1'),
@@ -27,6 +35,8 @@ export const SnapexConfigSchema = z
           id: AccountId,
           /** API keys of the JSON API; each maps a caller to this account. */
           apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).default([]),
+          /** Access key pairs that sign requests with AWS Signature Version 4, as the AWS CLI and SDKs do. */
+          accessKeys: z.array(AccessKeySchema).default([]),
         }),
       )
       .min(1, 'must list at least one account'),
@@ -54,13 +64,36 @@ export const SnapexConfigSchema = z
       .object({
         /** S3/KMS/STS endpoint for S3-compatible stores and local testing; AWS itself when absent. */
         endpoint: z.string().url().optional(),
+        /**
+         * One service's endpoint, over `endpoint`: e.g. S3 and STS served by an object store such as
+         * Ceph RGW while KMS is served elsewhere.
+         */
+        endpoints: z
+          .object({
+            s3: z.string().url().optional(),
+            sts: z.string().url().optional(),
+            kms: z.string().url().optional(),
+          })
+          .default({}),
         forcePathStyle: z.boolean().default(false),
-        /** snapex's own identity, the one that assumes the caller's role; SDK default chain when absent. */
+        /**
+         * snapex's own identity, the one that assumes the caller's role: the principal the role's trust
+         * policy names, where RDS's names export.rds.amazonaws.com. The SDK default chain when absent.
+         */
         serviceCredentials: z
           .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) })
           .optional(),
-        roleSessionSeconds: z.number().int().min(900).max(43_200).default(3600),
+        /**
+         * How long one assumed-role session lasts; credentials are renewed before it ends. AWS STS
+         * accepts 900 to 43200; another STS endpoint applies its own bounds.
+         */
+        roleSessionSeconds: z.number().int().min(1).max(43_200).default(3600),
         roleSessionName: z.string().default('snapex-export'),
+        /**
+         * Before writing, snapex checks as the role that the task's KMS key is still usable and trusts
+         * the answer this long, so a key disabled mid-export stops the export on any object store.
+         */
+        keyRecheckSeconds: z.number().int().min(0).default(60),
       })
       .default({}),
     gateway: z
@@ -93,12 +126,20 @@ export const SnapexConfigSchema = z
         /** Rows fetched from the database per round trip; cancellation is checked between batches. */
         batchRows: z.number().int().min(1).default(5000),
         rowGroupRows: z.number().int().min(1).default(50_000),
+        /** A partition's output rolls over to a new part file once the current one reaches this size. */
+        fileTargetBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(1024 * 1024 * 1024),
         uploadPartBytes: z
           .number()
           .int()
           .min(5 * 1024 * 1024)
           .default(8 * 1024 * 1024),
         uploadQueueSize: z.number().int().min(1).default(4),
+        /** Parquet encoder: parquet-wasm is several times faster (see the README's benchmark); parquetjs is pure JS. */
+        encoder: z.enum(['parquet-wasm', 'parquetjs']).default('parquet-wasm'),
       })
       .default({}),
     logging: z
@@ -106,6 +147,27 @@ export const SnapexConfigSchema = z
       .default({}),
   })
   .superRefine((config, ctx) => {
+    const stsIsAws = !(config.aws.endpoints.sts ?? config.aws.endpoint);
+    if (stsIsAws && config.aws.roleSessionSeconds < AWS_MINIMUM_ROLE_SESSION_SECONDS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['aws', 'roleSessionSeconds'],
+        message: `must be at least ${AWS_MINIMUM_ROLE_SESSION_SECONDS} when STS is AWS itself`,
+      });
+    }
+    const accessKeyIds = new Set<string>();
+    config.accounts.forEach((account, accountIndex) =>
+      account.accessKeys.forEach(({ accessKeyId }, keyIndex) => {
+        if (accessKeyIds.has(accessKeyId)) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['accounts', accountIndex, 'accessKeys', keyIndex, 'accessKeyId'],
+            message: `${accessKeyId} is configured twice`,
+          });
+        }
+        accessKeyIds.add(accessKeyId);
+      }),
+    );
     const accountIds = new Set(config.accounts.map((account) => account.id));
     const sourceNames = new Set<string>();
     config.sources.forEach((source, index) => {

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ExportTask } from '@snapex/contracts';
-import { accountOf } from '../http/authentication.middleware';
+import { accountOf, rawBodyOf } from '../http/authentication.middleware';
+import { parseJsonObject } from '../http/json-body';
 import { GatewayRequest } from '../http/request-context';
 import { Action } from './action';
 import { CancelExportTaskBody, DescribeExportTasksBody, StartExportTaskBody } from './input-schemas';
@@ -16,7 +17,7 @@ export class ExportTasksController {
   @HttpCode(200)
   @Action('StartExportTask')
   startExportTask(@Req() request: GatewayRequest): Promise<ExportTask> {
-    const input = parseInput(StartExportTaskBody, request.body);
+    const input = parseInput(StartExportTaskBody, jsonBodyOf(request));
     return this.registry.startExportTask(accountOf(request), input);
   }
 
@@ -24,7 +25,7 @@ export class ExportTasksController {
   @HttpCode(200)
   @Action('DescribeExportTasks')
   describeExportTasks(@Req() request: GatewayRequest): Promise<DescribeExportTasksResult> {
-    const input = parseInput(DescribeExportTasksBody, request.body);
+    const input = parseInput(DescribeExportTasksBody, jsonBodyOf(request));
     return this.registry.describeExportTasks(accountOf(request), input);
   }
 
@@ -32,7 +33,7 @@ export class ExportTasksController {
   @HttpCode(200)
   @Action('CancelExportTask')
   cancelExportTask(@Req() request: GatewayRequest): Promise<ExportTask> {
-    const input = parseInput(CancelExportTaskBody, request.body);
+    const input = parseInput(CancelExportTaskBody, jsonBodyOf(request));
     return this.registry.cancelExportTask(accountOf(request), input.ExportTaskIdentifier);
   }
 
@@ -48,4 +49,8 @@ export class ExportTasksController {
     });
     return result.ExportTasks[0];
   }
+}
+
+function jsonBodyOf(request: GatewayRequest): Record<string, unknown> {
+  return parseJsonObject(rawBodyOf(request).toString('utf8'));
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RetryableError, RpcClient } from '@snapex/bus';
+import { ErrorCode, NatsError } from 'nats';
 import {
   CancelExportTaskRpc,
   DescribeExportTasksInput,
@@ -42,6 +43,12 @@ export class RegistryClient {
     try {
       return await this.rpc.call(contract, request);
     } catch (error) {
+      if (error instanceof RetryableError && isTooLargeForTheBus(error.cause)) {
+        throw new Fault(
+          'PayloadTooLarge',
+          'The request is too large to be carried out. Send fewer or shorter parameter values.',
+        );
+      }
       if (error instanceof RetryableError) {
         throw new Fault(
           'ServiceUnavailable',
@@ -51,4 +58,9 @@ export class RegistryClient {
       throw error;
     }
   }
+}
+
+/** A request that does not fit in one bus message will never fit: it is the caller's to shorten. */
+function isTooLargeForTheBus(cause: unknown): boolean {
+  return cause instanceof NatsError && cause.code === ErrorCode.MaxPayloadExceeded;
 }

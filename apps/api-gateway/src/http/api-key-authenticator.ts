@@ -12,7 +12,7 @@ interface KnownKey {
 export class ApiKeyAuthenticator {
   private readonly keys: KnownKey[];
 
-  constructor(accounts: SnapexConfig['accounts']) {
+  constructor(accounts: Pick<SnapexConfig['accounts'][number], 'id' | 'apiKeys'>[]) {
     this.keys = accounts.flatMap((account) =>
       account.apiKeys.map((key) => ({ digest: digestOf(key), accountId: account.id })),
     );
@@ -24,7 +24,8 @@ export class ApiKeyAuthenticator {
     if (presented === undefined) {
       throw new Fault(
         'MissingAuthenticationToken',
-        'The request must carry an API key, in the x-api-key header or as Authorization: Bearer <key>.',
+        'The request must be signed with AWS Signature Version 4 or carry an API key, in the x-api-key ' +
+          'header or as Authorization: Bearer <key>.',
       );
     }
     const accountId = this.accountFor(digestOf(presented));

@@ -1,7 +1,7 @@
 import { NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { Fault } from '@snapex/contracts';
 import { apiErrorOf, errorResponse } from './error-response';
-import { parseJsonObject } from './json-body.middleware';
+import { parseJsonObject } from './json-body';
 
 describe('error responses', () => {
   it('render a fault as RDS’s ErrorResponse', () => {

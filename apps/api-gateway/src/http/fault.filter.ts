@@ -3,10 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { ServerResponse } from 'node:http';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
-import { apiErrorOf, errorResponse } from './error-response';
-import { contextOf, GatewayRequest } from './request-context';
+import { errorResponseXml, XML_CONTENT_TYPE } from '../query/query-xml';
+import { ApiError, apiErrorOf, errorResponse } from './error-response';
+import { ApiProtocol, contextOf, GatewayRequest, pathOf, protocolOf, urlOf } from './request-context';
 
-/** The one place errors become responses, wherever they were thrown: middleware, guard or handler. */
+/**
+ * The one place errors become responses, wherever they were thrown: middleware, guard or handler.
+ * Query-protocol callers get RDS's XML ErrorResponse, JSON callers the same fields as JSON.
+ */
 @Catch()
 export class FaultFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
@@ -15,16 +19,23 @@ export class FaultFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<GatewayRequest>();
     const response = http.getResponse<ServerResponse>();
-    const requestId = contextOf(request)?.requestId ?? randomUUID();
-    const error = apiErrorOf(exception, { method: request.method, path: pathOf(request.url) });
+    const context = contextOf(request);
+    const requestId = context?.requestId ?? randomUUID();
+    const error = apiErrorOf(exception, { method: request.method, path: pathOf(urlOf(request)) });
     if (error.unexpected) this.logger.error({ err: exception, requestId }, 'request failed unexpectedly');
     if (response.headersSent) return void response.end();
+    const [contentType, body] = rendered(context?.protocol ?? protocolOf(urlOf(request)), error, requestId);
     response.statusCode = error.status;
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify(errorResponse(error, requestId)));
+    response.setHeader('content-type', contentType);
+    response.end(body);
   }
 }
 
-function pathOf(url: string | undefined): string {
-  return (url ?? '').split('?')[0];
+function rendered(protocol: ApiProtocol, error: ApiError, requestId: string): [string, string] {
+  switch (protocol) {
+    case 'query':
+      return [XML_CONTENT_TYPE, errorResponseXml(error, requestId)];
+    case 'json':
+      return ['application/json', JSON.stringify(errorResponse(error, requestId))];
+  }
 }

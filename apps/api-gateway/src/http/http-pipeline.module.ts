@@ -1,18 +1,23 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
-import { ApiKeyAuthenticator } from './api-key-authenticator';
-import { AuthenticationMiddleware } from './authentication.middleware';
-import { JsonBodyMiddleware, MAX_BODY_BYTES } from './json-body.middleware';
+import { AuthenticationMiddleware, MAX_BODY_BYTES } from './authentication.middleware';
+import { RequestAuthenticator } from './request-authenticator';
 import { RequestLoggingMiddleware } from './request-logging.middleware';
 
 export interface HttpPipelineOptions {
   logger: Logger;
-  authenticator: ApiKeyAuthenticator;
+  authenticator: RequestAuthenticator;
   maxBodyBytes: number;
 }
 
-/** Order matters: every request is logged, then authenticated, and only then is its body read. */
+/** Routes anyone may read: liveness and the API's own description. */
+export const PUBLIC_ROUTES = [
+  { path: 'healthz', method: RequestMethod.GET },
+  { path: 'openapi.json', method: RequestMethod.GET },
+];
+
+/** Order matters: every request is logged, then its caller identified, and only then is its body read. */
 @Module({})
 export class HttpPipelineModule implements NestModule {
   static register(options: HttpPipelineOptions): DynamicModule {
@@ -20,11 +25,10 @@ export class HttpPipelineModule implements NestModule {
       module: HttpPipelineModule,
       providers: [
         { provide: LOGGER, useValue: options.logger },
-        { provide: ApiKeyAuthenticator, useValue: options.authenticator },
+        { provide: RequestAuthenticator, useValue: options.authenticator },
         { provide: MAX_BODY_BYTES, useValue: options.maxBodyBytes },
         RequestLoggingMiddleware,
         AuthenticationMiddleware,
-        JsonBodyMiddleware,
       ],
     };
   }
@@ -32,8 +36,8 @@ export class HttpPipelineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(RequestLoggingMiddleware).forRoutes('*');
     consumer
-      .apply(AuthenticationMiddleware, JsonBodyMiddleware)
-      .exclude({ path: 'healthz', method: RequestMethod.GET })
+      .apply(AuthenticationMiddleware)
+      .exclude(...PUBLIC_ROUTES)
       .forRoutes('*');
   }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ServerResponse } from 'node:http';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
-import { GatewayRequest } from './request-context';
+import { GatewayRequest, pathOf, protocolOf, urlOf } from './request-context';
 
 export const REQUEST_ID_HEADER = 'x-amzn-requestid';
 
@@ -13,7 +13,11 @@ export class RequestLoggingMiddleware implements NestMiddleware {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   use(request: GatewayRequest, response: ServerResponse, next: () => void): void {
-    const context = { requestId: randomUUID(), startedAt: process.hrtime.bigint() };
+    const context = {
+      requestId: randomUUID(),
+      startedAt: process.hrtime.bigint(),
+      protocol: protocolOf(urlOf(request)),
+    };
     request.context = context;
     response.setHeader(REQUEST_ID_HEADER, context.requestId);
     response.on('finish', () => {
@@ -21,7 +25,9 @@ export class RequestLoggingMiddleware implements NestMiddleware {
         {
           requestId: context.requestId,
           account: request.context?.accountId,
-          action: request.context?.action ?? `${request.method} ${(request.url ?? '').split('?')[0]}`,
+          accessKeyId: request.context?.accessKeyId,
+          protocol: context.protocol,
+          action: request.context?.action ?? `${request.method} ${pathOf(urlOf(request))}`,
           status: response.statusCode,
           durationMs: Number(process.hrtime.bigint() - context.startedAt) / 1e6,
         },

@@ -6,6 +6,7 @@ import { TaskRecord } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
 import { describeCriteria } from './describe-criteria';
 import { encodeMarker } from './marker';
+import { tasksThatFit } from './page-budget';
 
 export interface DescribeExportTasksResult {
   ExportTasks: ExportTask[];
@@ -33,9 +34,11 @@ export class DescribeExportTasksUseCase {
         beforeSeq: criteria.beforeSeq,
         limit: criteria.maxRecords + 1,
       });
-      const page = found.slice(0, criteria.maxRecords);
-      const result: DescribeExportTasksResult = { ExportTasks: await this.views(connection, page) };
-      if (found.length > page.length) result.Marker = encodeMarker(page[page.length - 1].seq);
+      const candidates = found.slice(0, criteria.maxRecords);
+      const views = await this.views(connection, candidates);
+      const fitting = tasksThatFit(views);
+      const result: DescribeExportTasksResult = { ExportTasks: views.slice(0, fitting) };
+      if (found.length > fitting) result.Marker = encodeMarker(candidates[fitting - 1].seq);
       return result;
     });
   }

@@ -7,6 +7,8 @@ import {
   checkS3BucketName,
   checkS3Prefix,
   MAX_EXPORT_ONLY_BYTES,
+  MAX_IDENTIFIER_LENGTH,
+  MAX_S3_PREFIX_BYTES,
   validateStartInput,
 } from './start-export-task.rules';
 
@@ -38,15 +40,25 @@ describe('StartExportTask parameter rules', () => {
     });
   });
 
-  it.each(['a', 'export1', 'Thursday-Events-Test', 'a1-b2-c3', 'x'.repeat(255)])(
+  it.each(['a', 'export1', 'Thursday-Events-Test', 'a1-b2-c3', 'x'.repeat(MAX_IDENTIFIER_LENGTH)])(
     'accepts the identifier %s',
     (identifier) => expect(faultCodeOf(() => checkExportTaskIdentifier(identifier))).toBeUndefined(),
   );
 
-  it.each(['', '1abc', '-abc', 'abc-', 'a--b', 'my_export', 'with space', 'dot.ted', 'x'.repeat(256)])(
-    'refuses the identifier %j',
-    (identifier) =>
-      expect(faultCodeOf(() => checkExportTaskIdentifier(identifier))).toBe('InvalidParameterValue'),
+  it.each([
+    '',
+    '1abc',
+    '-abc',
+    'abc-',
+    'a--b',
+    'my_export',
+    'with space',
+    'dot.ted',
+    'x'.repeat(MAX_IDENTIFIER_LENGTH + 1),
+    'x'.repeat(255),
+    'caf\u00e9',
+  ])('refuses the identifier %j', (identifier) =>
+    expect(faultCodeOf(() => checkExportTaskIdentifier(identifier))).toBe('InvalidParameterValue'),
   );
 
   it.each(['abc', 'my-export-bucket', 'exports.example.com', '123bucket', 'a'.repeat(63)])(
@@ -111,6 +123,16 @@ describe('StartExportTask parameter rules', () => {
     expect(faultCodeOf(() => checkS3Prefix('exports/2024-01-01'))).toBeUndefined();
     expect(faultCodeOf(() => checkS3Prefix(''))).toBeUndefined();
     expect(faultCodeOf(() => checkS3Prefix('exports:daily'))).toBe('InvalidParameterValue');
+  });
+
+  it('refuses an S3 prefix with control characters or longer than an S3 key', () => {
+    expect(faultCodeOf(() => checkS3Prefix('with space/and "quotes"'))).toBeUndefined();
+    expect(faultCodeOf(() => checkS3Prefix('line\nbreak'))).toBe('InvalidParameterValue');
+    expect(faultCodeOf(() => checkS3Prefix('nul\u0000'))).toBe('InvalidParameterValue');
+    expect(faultCodeOf(() => checkS3Prefix('p'.repeat(MAX_S3_PREFIX_BYTES)))).toBeUndefined();
+    expect(faultCodeOf(() => checkS3Prefix('é'.repeat(MAX_S3_PREFIX_BYTES / 2 + 1)))).toBe(
+      'InvalidParameterValue',
+    );
   });
 
   it.each([['shop'], ['shop.public'], ['shop.public.orders'], ['my$db.s_1.T2'], []])(

@@ -33,18 +33,21 @@ export function validateStartInput(input: StartExportTaskInput): ValidatedStart 
   };
 }
 
-const MAX_IDENTIFIER_LENGTH = 255;
+export const MAX_IDENTIFIER_LENGTH = 63;
 /** A letter, then letters and digits with single hyphens between them. */
 const IDENTIFIER = /^[A-Za-z](?:-?[A-Za-z0-9])*$/;
 
-/** RDS's rule for resource identifiers, as the seed says nothing narrower for export tasks. */
+/**
+ * RDS's rule for the identifiers of the clusters and instances an export reads from (1 to 63 letters,
+ * digits or hyphens), worded as RDS words it; the RDS API model states nothing narrower for exports.
+ */
 export function checkExportTaskIdentifier(identifier: string): void {
   if (identifier.length === 0 || identifier.length > MAX_IDENTIFIER_LENGTH || !IDENTIFIER.test(identifier)) {
     throw new Fault(
       'InvalidParameterValue',
-      `The parameter ExportTaskIdentifier is not a valid identifier: it must be 1 to ${MAX_IDENTIFIER_LENGTH} ` +
-        'letters, digits or hyphens, begin with a letter, and must not end with a hyphen or contain two ' +
-        'consecutive hyphens.',
+      `The parameter ExportTaskIdentifier is not a valid identifier. Identifiers must be 1 to ${MAX_IDENTIFIER_LENGTH} ` +
+        'characters long, must begin with a letter; must contain only ASCII letters, digits, and hyphens; and ' +
+        'must not end with a hyphen or contain two consecutive hyphens.',
     );
   }
 }
@@ -99,9 +102,23 @@ export function checkKmsKeyId(keyId: string): void {
   }
 }
 
+/** S3's own limit for a whole object key; the prefix is only its beginning. */
+export const MAX_S3_PREFIX_BYTES = 1024;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 export function checkS3Prefix(prefix: string): void {
   if (prefix.includes(':')) {
     throw new Fault('InvalidParameterValue', 'The parameter S3Prefix must not contain a colon (:).');
+  }
+  // Control characters are legal in S3 keys but break every XML listing of the bucket.
+  if (CONTROL_CHARACTER.test(prefix)) {
+    throw new Fault('InvalidParameterValue', 'The parameter S3Prefix must not contain control characters.');
+  }
+  if (Buffer.byteLength(prefix, 'utf8') > MAX_S3_PREFIX_BYTES) {
+    throw new Fault(
+      'InvalidParameterValue',
+      `The parameter S3Prefix must not be longer than ${MAX_S3_PREFIX_BYTES} bytes.`,
+    );
   }
 }
 

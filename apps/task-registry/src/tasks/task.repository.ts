@@ -160,9 +160,10 @@ export class TaskRepository {
       where.push(`seq < $${values.length}`);
     }
     values.push(query.limit);
+    // Ordered by the bigint column: the selected text alias of the same name would put 9 after 10.
     const { rows } = await connection.query<TaskRecord>(
       `SELECT ${TASK_COLUMNS} FROM export_tasks WHERE ${where.join(' AND ')}
-       ORDER BY seq DESC LIMIT $${values.length}`,
+       ORDER BY export_tasks.seq DESC LIMIT $${values.length}`,
       values,
     );
     return rows;
