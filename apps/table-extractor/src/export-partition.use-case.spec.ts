@@ -1,3 +1,4 @@
+import { partObjectKey } from './part-object-key';
 import { GetPartitionStateRpc } from '@snapex/contracts';
 import { PassThrough, Writable } from 'node:stream';
 import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
@@ -109,7 +110,16 @@ class FakeUpload implements PartUpload {
 
 class FakeStorage implements PartStorage {
   readonly uploads: FakeUpload[] = [];
+  /** Objects an earlier attempt left in the bucket. */
+  readonly leftOver = new Set<string>();
+  readonly removed: string[] = [];
   failFirstWriteWith: unknown = null;
+
+  async removeIfPresent(target: PartTarget): Promise<boolean> {
+    if (!this.leftOver.delete(target.key)) return false;
+    this.removed.push(target.key);
+    return true;
+  }
 
   open(target: PartTarget): PartUpload {
     const upload = new FakeUpload(target);
@@ -197,7 +207,8 @@ describe('ExportPartition after a crash between upload and acknowledgement', () 
 function setUp(
   batches: ExportRow[][],
   status: ExportTaskStatus = 'IN_PROGRESS',
-  partitionStatus: 'NOT_STARTED' | 'EXPORTED' = 'NOT_STARTED',
+  partitionStatus: 'NOT_STARTED' | 'STARTED' | 'EXPORTED' = 'NOT_STARTED',
+  config = CONFIG,
 ) {
   const publisher = new RecordingPublisher();
   const storage = new FakeStorage();
@@ -212,7 +223,7 @@ function setUp(
         : { status: nextStatus() },
   };
   const useCase = new ExportPartition(
-    CONFIG,
+    config,
     pino({ level: 'silent' }),
     publisher as unknown as EventPublisher,
     rpc as unknown as RpcClient,
@@ -229,6 +240,49 @@ function awsError(name: string, httpStatusCode: number): Error {
 }
 
 describe('ExportPartition', () => {
+  it('rolls over to a new part file once the current one reaches the target size', async () => {
+    const config = { ...CONFIG, extractor: { ...CONFIG.extractor, fileTargetBytes: 1024 } };
+    const rows = (from: number) => Array.from({ length: 250 }, (_, index) => [BigInt(from + index)]);
+    const { useCase, publisher, storage } = setUp(
+      [rows(1000), rows(2000), rows(3000)],
+      'IN_PROGRESS',
+      'NOT_STARTED',
+      config,
+    );
+    await useCase.execute(REQUEST);
+
+    const keys = storage.uploads.map((upload) => upload.target.key);
+    expect(keys.map((key) => key.split('/').pop()!.slice(0, 10))).toEqual([
+      'part-00000',
+      'part-00001',
+      'part-00002',
+    ]);
+    expect(new Set(keys).size).toBe(3);
+    const exported = publisher.payloadOf('PartitionExported') as {
+      rowCount: number;
+      objects: { key: string; rows: number }[];
+    };
+    expect(exported.rowCount).toBe(750);
+    expect(exported.objects.map((object) => object.key)).toEqual(keys);
+    expect(exported.objects.reduce((sum, object) => sum + object.rows, 0)).toBe(750);
+  });
+
+  it('on a retry, removes files an earlier attempt wrote beyond this attempt’s last one', async () => {
+    const { useCase, storage } = setUp([[[1n], [2n]]], 'IN_PROGRESS', 'STARTED');
+    const earlier = (fileIndex: number) =>
+      partObjectKey(REQUEST.destination.partitionKeyPrefix, {
+        taskId: TASK_ID,
+        tableIndex: REQUEST.table.tableIndex,
+        partitionIndex: REQUEST.partitionIndex,
+        fileIndex,
+      });
+    [0, 1, 2].forEach((fileIndex) => storage.leftOver.add(earlier(fileIndex)));
+    await useCase.execute(REQUEST);
+
+    expect(storage.uploads.map((upload) => upload.target.key)).toEqual([earlier(0)]);
+    expect(storage.removed).toEqual([earlier(1), earlier(2)]);
+  });
+
   it('streams every batch into one part object and reports it', async () => {
     const { useCase, publisher, storage, source } = setUp([[[1n], [2n]], [[3n]]]);
     await useCase.execute(REQUEST);

@@ -22,6 +22,7 @@ import type { OpenPartEncoder } from '@snapex/parquet';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { extractionVerdict } from './extraction-failures';
 import { PartFile, StoredPart } from './part-file';
+import { PartSeries } from './part-series';
 import { partObjectKey } from './part-object-key';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
@@ -31,7 +32,7 @@ export type PartitionRequest = EventPayload<typeof PartitionRequested>;
 type AbandonReason = EventPayload<typeof PartitionAbandoned>['reason'];
 
 type Extraction =
-  | { kind: 'exported'; part: StoredPart | null }
+  | { kind: 'exported'; parts: StoredPart[] }
   /** The task was canceled or ended while the partition was read. */
   | { kind: 'stopped' }
   /** This process is shutting down; another replica takes the partition. */
@@ -118,7 +119,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
       case 'interrupted':
         throw new RetryableError('extractor is shutting down; the partition goes back to the queue', 0);
       case 'exported':
-        return this.publishExported(request, extraction.part, startedAt, log);
+        if (state.partitionStatus !== 'NOT_STARTED')
+          await this.removeStaleTail(request, extraction.parts.length, log);
+        return this.publishExported(request, extraction.parts, startedAt, log);
     }
   }
 
@@ -128,38 +131,56 @@ export class ExportPartition implements BeforeApplicationShutdown {
     engine: DatabaseEngine,
     log: Logger,
   ): Promise<Extraction> {
-    const { rowGroupRows } = this.config.extractor;
-    const part = new PartFile(
-      this.storage,
-      this.openEncoder,
-      this.targetOf(request),
-      request.columns,
-      rowGroupRows,
+    const { rowGroupRows, fileTargetBytes } = this.config.extractor;
+    const files = new PartSeries(
+      (fileIndex) =>
+        new PartFile(
+          this.storage,
+          this.openEncoder,
+          this.targetOf(request, fileIndex),
+          request.columns,
+          rowGroupRows,
+        ),
+      fileTargetBytes,
     );
     const progress = new ProgressLog(log, PROGRESS_INTERVAL_MS);
-    let stored = false;
+    let finished = false;
     try {
       for await (const rows of engine.readPartition(source, this.readRequestOf(request))) {
         if (this.stopped.has(request.taskId)) return { kind: 'stopped' };
         if (this.draining) return { kind: 'interrupted' };
-        await part.append(rows);
-        progress.report(part.progress());
+        await files.append(rows);
+        progress.report(files.progress());
       }
-      const storedPart = await part.finish();
-      stored = true;
-      return { kind: 'exported', part: storedPart };
+      const parts = await files.finish();
+      finished = true;
+      return { kind: 'exported', parts };
     } finally {
-      if (!stored) await part.discard();
+      if (!finished) await files.discard();
     }
   }
 
-  private targetOf(request: PartitionRequest): PartTarget {
+  /**
+   * An earlier attempt may have completed more files than this one wrote (its last file cut at a
+   * different row); those objects would hold rows twice, so they go.
+   */
+  private async removeStaleTail(request: PartitionRequest, fileCount: number, log: Logger): Promise<void> {
+    for (
+      let fileIndex = fileCount;
+      await this.storage.removeIfPresent(this.targetOf(request, fileIndex));
+      fileIndex++
+    ) {
+      log.info({ fileIndex }, 'removed a file left by an earlier attempt');
+    }
+  }
+
+  private targetOf(request: PartitionRequest, fileIndex: number): PartTarget {
     const { destination } = request;
     const key = partObjectKey(destination.partitionKeyPrefix, {
       taskId: request.taskId,
       tableIndex: request.table.tableIndex,
       partitionIndex: request.partitionIndex,
-      fileIndex: 0,
+      fileIndex,
     });
     return {
       bucket: destination.bucket,
@@ -266,18 +287,18 @@ export class ExportPartition implements BeforeApplicationShutdown {
 
   private async publishExported(
     request: PartitionRequest,
-    part: StoredPart | null,
+    parts: StoredPart[],
     startedAt: Date,
     log: Logger,
   ): Promise<void> {
     const finishedAt = new Date();
-    const rowCount = part?.rows ?? 0;
-    const bytes = part?.bytes ?? 0;
+    const rowCount = parts.reduce((sum, part) => sum + part.rows, 0);
+    const bytes = parts.reduce((sum, part) => sum + part.bytes, 0);
     log.info(
       {
         rows: rowCount,
         bytes,
-        key: part?.key ?? null,
+        files: parts.length,
         durationMs: finishedAt.getTime() - startedAt.getTime(),
       },
       'partition exported',
@@ -289,7 +310,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
       partitionIndex: request.partitionIndex,
       rowCount,
       bytes,
-      objects: part ? [part] : [],
+      objects: parts,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
     });

@@ -1,8 +1,13 @@
 import { PassThrough, Writable } from 'node:stream';
-import { AbortMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Inject, Injectable } from '@nestjs/common';
-import { awsErrorCode, AwsClients } from '@snapex/aws';
+import { awsErrorCode, AwsClients, httpStatusOf } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
 import { CONFIG } from '@snapex/service';
 
@@ -39,6 +44,8 @@ export interface PartUpload {
 
 export interface PartStorage {
   open(target: PartTarget): PartUpload;
+  /** Deletes the object if it exists; false when there was none. */
+  removeIfPresent(target: PartTarget): Promise<boolean>;
 }
 
 export interface UploadTuning {
@@ -119,6 +126,18 @@ export class S3PartStorage implements PartStorage {
     @Inject(AwsClients) private readonly aws: AwsClients,
     @Inject(CONFIG) private readonly config: SnapexConfig,
   ) {}
+
+  async removeIfPresent(target: PartTarget): Promise<boolean> {
+    const { s3 } = this.aws.forRole(target.iamRoleArn);
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }));
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return false;
+      throw error;
+    }
+    await s3.send(new DeleteObjectCommand({ Bucket: target.bucket, Key: target.key }));
+    return true;
+  }
 
   open(target: PartTarget): PartUpload {
     const { uploadPartBytes, uploadQueueSize } = this.config.extractor;

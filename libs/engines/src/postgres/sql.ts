@@ -36,6 +36,8 @@ export const TEXT_OUTPUT_SETTINGS = [
   // A slow consumer (an S3 upload under backpressure) must not get its read cancelled by role defaults.
   'SET LOCAL statement_timeout = 0',
   'SET LOCAL idle_in_transaction_session_timeout = 0',
+  // Every attempt at a partition reads its rows in the same order, so its files split at the same rows.
+  'SET LOCAL synchronize_seqscans = off',
 ].join('; ');
 
 function isPageNumber(bound: string): boolean {
