@@ -4,11 +4,12 @@ import {
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DetachRolePolicyCommand,
   IAMClient,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { BucketLocationConstraint, CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { MOTO_ACCOUNT, MOTO_REGION, MotoServer } from './moto';
 
 export interface ExportTarget {
@@ -17,6 +18,43 @@ export interface ExportTarget {
   kmsKeyArn: string;
   /** snapex's own identity: may only assume roles. */
   service: { accessKeyId: string; secretAccessKey: string; arn: string };
+  roleName: string;
+  /** The managed policies attached to the role: the seed's S3 policy and the key-use policy. */
+  s3PolicyArn: string;
+  keyUsePolicyArn: string;
+}
+
+/** The seed's S3 actions, as its export policy lists them. */
+export const EXPORT_S3_ACTIONS = [
+  's3:PutObject*',
+  's3:ListBucket',
+  's3:GetObject*',
+  's3:DeleteObject*',
+  's3:GetBucketLocation',
+];
+
+/** What the role needs of the key: the seed's kms:Encrypt and kms:Decrypt, and what SSE-KMS calls. */
+export const EXPORT_KMS_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+  'kms:ReEncrypt*',
+];
+
+/** Ways a target can differ from the seed's setup, each a real misconfiguration the tests provoke. */
+export interface ExportTargetOptions {
+  createBucket?: boolean;
+  /** The bucket's LocationConstraint; the stack's region when absent. */
+  bucketRegion?: string;
+  /** The S3 actions the role's policy allows. */
+  s3Actions?: string[];
+  /** The KMS actions the role's key-use policy allows. */
+  kmsActions?: string[];
+  /** The principal the role's trust policy names; snapex's own identity when absent. */
+  trustedPrincipal?: string;
+  /** SYMMETRIC_DEFAULT when absent; an RSA spec makes an asymmetric key. */
+  keySpec?: 'SYMMETRIC_DEFAULT' | 'RSA_2048';
 }
 
 export function adminClients(moto: MotoServer) {
@@ -30,10 +68,7 @@ export function adminClients(moto: MotoServer) {
 }
 
 /** The seed's policy: the five S3 actions an export needs, on the bucket and its objects. */
-export function exportPolicyDocument(
-  bucket: string,
-  actions = ['s3:PutObject*', 's3:ListBucket', 's3:GetObject*', 's3:DeleteObject*', 's3:GetBucketLocation'],
-) {
+export function exportPolicyDocument(bucket: string, actions = EXPORT_S3_ACTIONS) {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -47,11 +82,13 @@ export function exportPolicyDocument(
   });
 }
 
-let serviceIdentity: Promise<ExportTarget['service']> | undefined;
+const serviceIdentities = new Map<string, Promise<ExportTarget['service']>>();
 
 /** The IAM user snapex runs as; created once per moto server. */
 export function ensureServiceIdentity(moto: MotoServer): Promise<ExportTarget['service']> {
-  serviceIdentity ??= (async () => {
+  const known = serviceIdentities.get(moto.endpoint);
+  if (known) return known;
+  const serviceIdentity = (async () => {
     const { iam } = adminClients(moto);
     await iam.send(new CreateUserCommand({ UserName: 'snapex-service' }));
     await iam.send(
@@ -73,6 +110,7 @@ export function ensureServiceIdentity(moto: MotoServer): Promise<ExportTarget['s
       arn: `arn:aws:iam::${MOTO_ACCOUNT}:user/snapex-service`,
     };
   })();
+  serviceIdentities.set(moto.endpoint, serviceIdentity);
   return serviceIdentity;
 }
 
@@ -80,13 +118,19 @@ export function ensureServiceIdentity(moto: MotoServer): Promise<ExportTarget['s
 export async function createExportTarget(
   moto: MotoServer,
   name: string,
-  options: { createBucket?: boolean } = {},
+  options: ExportTargetOptions = {},
 ): Promise<ExportTarget> {
   const service = await ensureServiceIdentity(moto);
-  const { iam, s3, kms } = adminClients(moto);
+  const { iam, kms } = adminClients(moto);
   const bucket = `${name}-bucket`;
-  if (options.createBucket ?? true) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: `${name} export key` }));
+  if (options.createBucket ?? true) await createBucket(moto, bucket, options.bucketRegion);
+  const { KeyMetadata } = await kms.send(
+    new CreateKeyCommand({
+      Description: `${name} export key`,
+      KeySpec: options.keySpec ?? 'SYMMETRIC_DEFAULT',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+    }),
+  );
   const kmsKeyArn = KeyMetadata!.Arn!;
   const { Role } = await iam.send(
     new CreateRoleCommand({
@@ -94,14 +138,20 @@ export async function createExportTarget(
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '2012-10-17',
         // snapex's own identity stands where RDS's service principal export.rds.amazonaws.com would.
-        Statement: [{ Effect: 'Allow', Principal: { AWS: service.arn }, Action: 'sts:AssumeRole' }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: options.trustedPrincipal ?? service.arn },
+            Action: 'sts:AssumeRole',
+          },
+        ],
       }),
     }),
   );
   const { Policy } = await iam.send(
     new CreatePolicyCommand({
       PolicyName: `${name}-export-policy`,
-      PolicyDocument: exportPolicyDocument(bucket),
+      PolicyDocument: exportPolicyDocument(bucket, options.s3Actions),
     }),
   );
   await iam.send(new AttachRolePolicyCommand({ RoleName: Role!.RoleName!, PolicyArn: Policy!.Arn! }));
@@ -113,13 +163,7 @@ export async function createExportTarget(
         Statement: [
           {
             Effect: 'Allow',
-            Action: [
-              'kms:Encrypt',
-              'kms:Decrypt',
-              'kms:GenerateDataKey*',
-              'kms:DescribeKey',
-              'kms:ReEncrypt*',
-            ],
+            Action: options.kmsActions ?? EXPORT_KMS_ACTIONS,
             // moto authorizes KMS calls against resource "*", not the key ARN.
             Resource: '*',
           },
@@ -128,5 +172,40 @@ export async function createExportTarget(
     }),
   );
   await iam.send(new AttachRolePolicyCommand({ RoleName: Role!.RoleName!, PolicyArn: keyUse!.Arn! }));
-  return { bucket, roleArn: Role!.Arn!, kmsKeyArn, service };
+  return {
+    bucket,
+    roleArn: Role!.Arn!,
+    kmsKeyArn,
+    service,
+    roleName: Role!.RoleName!,
+    s3PolicyArn: Policy!.Arn!,
+    keyUsePolicyArn: keyUse!.Arn!,
+  };
+}
+
+/** A bucket in the given region: S3 wants the request signed for the region it names. */
+async function createBucket(moto: MotoServer, bucket: string, region = MOTO_REGION): Promise<void> {
+  const s3 = new S3Client({ endpoint: moto.endpoint, region, credentials: moto.admin, forcePathStyle: true });
+  try {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === MOTO_REGION
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** Detaches one of the role's policies, as a user revoking access would. */
+export async function detachRolePolicy(
+  moto: MotoServer,
+  target: ExportTarget,
+  policyArn: string,
+): Promise<void> {
+  const { iam } = adminClients(moto);
+  await iam.send(new DetachRolePolicyCommand({ RoleName: target.roleName, PolicyArn: policyArn }));
 }

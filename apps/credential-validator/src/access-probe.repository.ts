@@ -1,46 +1,52 @@
-import { DescribeKeyCommand, DecryptCommand, GenerateDataKeyCommand, KeyMetadata } from '@aws-sdk/client-kms';
+import {
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+  KeyMetadata,
+} from '@aws-sdk/client-kms';
 import {
   DeleteObjectCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { Inject, Injectable } from '@nestjs/common';
 import { AwsClients } from '@snapex/aws';
-import { SnapexConfig } from '@snapex/config';
-import { CONFIG } from '@snapex/service';
+
+/** What S3 reports about an object's server-side encryption. */
+export interface ObjectEncryption {
+  algorithm: string | undefined;
+  kmsKeyId: string | undefined;
+}
+
+/** S3 reports us-east-1 as an empty location and eu-west-1, for old buckets, as `EU`. */
+function regionOfLocation(location: string | undefined): string {
+  if (!location) return 'us-east-1';
+  return location === 'EU' ? 'eu-west-1' : location;
+}
+
+function sameBytes(left: Uint8Array | undefined, right: Uint8Array | undefined): boolean {
+  return left !== undefined && right !== undefined && Buffer.from(left).equals(Buffer.from(right));
+}
 
 /** Every AWS call the access check makes, each one real: nothing is inferred from reading policies. */
 @Injectable()
 export class AccessProbeRepository {
-  constructor(
-    @Inject(AwsClients) private readonly aws: AwsClients,
-    @Inject(CONFIG) private readonly config: SnapexConfig,
-  ) {}
+  constructor(@Inject(AwsClients) private readonly aws: AwsClients) {}
 
+  /** Assumes the role afresh, even when credentials of an earlier task are still valid. */
   async assumeRole(roleArn: string): Promise<void> {
-    const sts = this.aws.serviceSts();
-    try {
-      await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: this.config.aws.roleSessionName,
-          DurationSeconds: this.config.aws.roleSessionSeconds,
-        }),
-      );
-    } finally {
-      sts.destroy();
-    }
+    await this.aws.forRole(roleArn).session.renew();
   }
 
-  /** The bucket's region; S3 reports us-east-1 as an empty location. */
   async bucketRegion(roleArn: string, bucket: string): Promise<string> {
     const { LocationConstraint } = await this.aws
       .forRole(roleArn)
       .s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
-    return LocationConstraint || 'us-east-1';
+    return regionOfLocation(LocationConstraint);
   }
 
   async describeKey(roleArn: string, keyId: string): Promise<KeyMetadata | undefined> {
@@ -50,14 +56,25 @@ export class AccessProbeRepository {
     return KeyMetadata;
   }
 
-  /** Encrypt and decrypt with the key, as the role: what SSE-KMS will do for every object. */
+  /** A data key made under the key decrypts back to itself: what SSE-KMS does for every object. */
   async roundTripDataKey(roleArn: string, keyId: string): Promise<boolean> {
     const { kms } = this.aws.forRole(roleArn);
     const generated = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
     const decrypted = await kms.send(
       new DecryptCommand({ CiphertextBlob: generated.CiphertextBlob, KeyId: keyId }),
     );
-    return Buffer.from(decrypted.Plaintext ?? []).equals(Buffer.from(generated.Plaintext ?? []));
+    return sameBytes(decrypted.Plaintext, generated.Plaintext);
+  }
+
+  /** kms:Encrypt and kms:Decrypt, the two permissions the key policy must grant. */
+  async roundTripEncrypt(roleArn: string, keyId: string, plaintext: string): Promise<boolean> {
+    const { kms } = this.aws.forRole(roleArn);
+    const bytes = Buffer.from(plaintext);
+    const encrypted = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: bytes }));
+    const decrypted = await kms.send(
+      new DecryptCommand({ CiphertextBlob: encrypted.CiphertextBlob, KeyId: keyId }),
+    );
+    return sameBytes(decrypted.Plaintext, bytes);
   }
 
   async putObject(
@@ -76,6 +93,11 @@ export class AccessProbeRepository {
         SSEKMSKeyId: kmsKeyId,
       }),
     );
+  }
+
+  async encryptionOf(roleArn: string, bucket: string, key: string): Promise<ObjectEncryption> {
+    const head = await this.aws.forRole(roleArn).s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { algorithm: head.ServerSideEncryption, kmsKeyId: head.SSEKMSKeyId };
   }
 
   async getObject(roleArn: string, bucket: string, key: string): Promise<string> {

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { awsErrorCode, isAccessDenied, isTransientAwsError } from '@snapex/aws';
+import { awsErrorCode, isTransientAwsError, keyStateRefusal } from '@snapex/aws';
 import { RetryableError } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
 import { exportRootKey, FailureMessages, TaskSpec } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER } from '@snapex/service';
 import { AccessProbeRepository } from './access-probe.repository';
+import { bucketLocationRefusal, objectProbeRefusal, S3Action } from './access-refusals';
 
 export type AccessVerdict = { ok: true } | { ok: false; failureCause: string };
 
@@ -16,10 +17,16 @@ class AccessRefused extends Error {
   }
 }
 
+/** The object the role writes, reads, lists and deletes under the export's folder. */
+export function probeObjectKey(spec: TaskSpec): string {
+  return `${exportRootKey(spec.s3Prefix, spec.exportTaskIdentifier)}/.snapex-access-probe-${spec.taskId}`;
+}
+
 /**
  * Decides, before any data moves, whether the export can write where it is told: the role can be
- * assumed, the bucket exists in this region, the key encrypts and decrypts, and the role may put,
- * get, list and delete objects under the export's prefix (proved with a probe object).
+ * assumed, the bucket exists in this region, the key is enabled and symmetric and encrypts and
+ * decrypts for the role, and the role may put (encrypted with the key), get, list and delete an
+ * object under the export's folder. Each check is a real call made as the role.
  */
 @Injectable()
 export class ValidateExportAccess {
@@ -40,69 +47,87 @@ export class ValidateExportAccess {
       log.info({ step: 2, bucket: spec.s3Bucket }, 'checking the bucket and its region');
       await this.checkBucket(spec);
       log.info({ step: 3, kmsKeyId: spec.kmsKeyId }, 'checking the KMS key');
-      await this.checkKey(spec);
+      const keyArn = await this.checkKey(spec);
       log.info({ step: 4 }, 'probing object access under the export prefix');
-      await this.checkObjectAccess(spec);
+      await this.checkObjectAccess(spec, keyArn);
       log.info('access validated');
       return { ok: true };
     } catch (error) {
-      if (error instanceof AccessRefused) {
-        log.warn({ failureCause: error.failureCause }, 'access refused');
-        this.probe.forgetRole(spec.iamRoleArn);
-        return { ok: false, failureCause: error.failureCause };
-      }
-      throw error;
+      if (!(error instanceof AccessRefused)) throw error;
+      log.warn({ failureCause: error.failureCause }, 'access refused');
+      this.probe.forgetRole(spec.iamRoleArn);
+      return { ok: false, failureCause: error.failureCause };
     }
   }
 
   private async checkBucket(spec: TaskSpec): Promise<void> {
     const region = await this.check(
       () => this.probe.bucketRegion(spec.iamRoleArn, spec.s3Bucket),
-      (error) =>
-        awsErrorCode(error) === 'NoSuchBucket'
-          ? FailureMessages.bucketInvalid(spec.s3Bucket)
-          : isAccessDenied(error)
-            ? FailureMessages.roleNotAuthorized(spec.iamRoleArn, 's3:GetBucketLocation', spec.s3Bucket)
-            : FailureMessages.s3CheckFailed(),
+      (error) => bucketLocationRefusal(error, spec),
     );
-    if (region !== this.config.region)
+    if (region !== this.config.region) {
       throw new AccessRefused(FailureMessages.bucketWrongRegion(spec.s3Bucket));
+    }
   }
 
-  private async checkKey(spec: TaskSpec): Promise<void> {
-    const refuse = () => FailureMessages.kmsCheckFailed();
-    const key = await this.check(() => this.probe.describeKey(spec.iamRoleArn, spec.kmsKeyId), refuse);
-    const usable =
-      key?.Enabled === true &&
-      key.KeyState === 'Enabled' &&
-      (key.KeySpec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT' &&
-      (key.KeyUsage ?? 'ENCRYPT_DECRYPT') === 'ENCRYPT_DECRYPT';
-    if (!usable) throw new AccessRefused(refuse());
-    const roundTripped = await this.check(
-      () => this.probe.roundTripDataKey(spec.iamRoleArn, spec.kmsKeyId),
-      refuse,
+  /** The key's ARN, as S3 reports it on objects encrypted with it. */
+  private async checkKey(spec: TaskSpec): Promise<string> {
+    const { iamRoleArn: role, kmsKeyId } = spec;
+    const refused = () => FailureMessages.kmsCheckFailed();
+    const key = await this.check(() => this.probe.describeKey(role, kmsKeyId), refused);
+    if (!key || keyStateRefusal(key)) throw new AccessRefused(refused());
+    const dataKeyWorks = await this.check(() => this.probe.roundTripDataKey(role, kmsKeyId), refused);
+    const encryptWorks = await this.check(
+      () => this.probe.roundTripEncrypt(role, kmsKeyId, spec.taskId),
+      refused,
     );
-    if (!roundTripped) throw new AccessRefused(refuse());
+    if (!dataKeyWorks || !encryptWorks) throw new AccessRefused(refused());
+    return key.Arn ?? kmsKeyId;
   }
 
-  private async checkObjectAccess(spec: TaskSpec): Promise<void> {
+  /** Put, then get, list and delete the probe object; a probe left by a refused step is removed. */
+  private async checkObjectAccess(spec: TaskSpec, keyArn: string): Promise<void> {
     const { iamRoleArn: role, s3Bucket: bucket, kmsKeyId } = spec;
-    const prefix = exportRootKey(spec.s3Prefix, spec.exportTaskIdentifier);
-    const key = `${prefix}/.snapex-access-probe-${spec.taskId}`;
-    const denied = (action: string) => (error: unknown) =>
-      isAccessDenied(error)
-        ? FailureMessages.roleNotAuthorized(role, action, bucket)
-        : awsErrorCode(error).startsWith('KMS')
-          ? FailureMessages.metadataWriteDenied(bucket, role, kmsKeyId, awsErrorCode(error))
-          : FailureMessages.s3CheckFailed();
+    const key = probeObjectKey(spec);
     await this.check(
       () => this.probe.putObject(role, bucket, key, kmsKeyId, spec.taskId),
-      denied('s3:PutObject'),
+      this.objectRefusal(spec, 's3:PutObject'),
     );
-    const body = await this.check(() => this.probe.getObject(role, bucket, key), denied('s3:GetObject'));
-    if (body !== spec.taskId) throw new AccessRefused(FailureMessages.s3CheckFailed());
-    await this.check(() => this.probe.listOneObject(role, bucket), denied('s3:ListBucket'));
-    await this.check(() => this.probe.deleteObject(role, bucket, key), denied('s3:DeleteObject'));
+    try {
+      await this.checkProbeEncrypted(spec, key, keyArn);
+      const body = await this.check(
+        () => this.probe.getObject(role, bucket, key),
+        this.objectRefusal(spec, 's3:GetObject'),
+      );
+      if (body !== spec.taskId) throw new AccessRefused(FailureMessages.s3CheckFailed());
+      await this.check(
+        () => this.probe.listOneObject(role, bucket),
+        this.objectRefusal(spec, 's3:ListBucket'),
+      );
+    } catch (error) {
+      await this.probe.deleteObject(role, bucket, key).catch(() => undefined);
+      throw error;
+    }
+    await this.check(
+      () => this.probe.deleteObject(role, bucket, key),
+      this.objectRefusal(spec, 's3:DeleteObject'),
+    );
+  }
+
+  /** The store really encrypted the probe with the task's key, as it must every object of the export. */
+  private async checkProbeEncrypted(spec: TaskSpec, key: string, keyArn: string): Promise<void> {
+    const encryption = await this.check(
+      () => this.probe.encryptionOf(spec.iamRoleArn, spec.s3Bucket, key),
+      this.objectRefusal(spec, 's3:GetObject'),
+    );
+    const withTaskKey = [spec.kmsKeyId, keyArn].includes(encryption.kmsKeyId ?? '');
+    if (encryption.algorithm !== 'aws:kms' || !withTaskKey) {
+      throw new AccessRefused(FailureMessages.kmsCheckFailed());
+    }
+  }
+
+  private objectRefusal(spec: TaskSpec, action: S3Action): (error: unknown) => string {
+    return (error) => objectProbeRefusal(error, action, spec);
   }
 
   /** Runs one probe: transient failures are retried later, refusals become the seed's message. */

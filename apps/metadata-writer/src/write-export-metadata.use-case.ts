@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { awsErrorCode, isAccessDenied, isTransientAwsError } from '@snapex/aws';
+import { awsErrorCode, isTransientAwsError } from '@snapex/aws';
 import { EventPublisher, RetryableError, RpcClient } from '@snapex/bus';
 import {
   eventIdFor,
   exportInfoKey,
   exportTablesInfoKey,
-  FailureMessages,
   GetExportReportRpc,
   successMarkerKey,
   TaskCompleted,
@@ -16,6 +15,7 @@ import {
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
 import { exportInfo, perTableStatus, tableChunks, wholeGb } from './export-metadata';
+import { metadataFailureCause } from './metadata-failures';
 import { MetadataRepository } from './metadata.repository';
 
 const TABLES_PER_INFO_FILE = 500;
@@ -84,14 +84,7 @@ export class WriteExportMetadata {
   }
 
   private async fail(spec: TaskSpec, error: unknown): Promise<void> {
-    const failureCause = isAccessDenied(error)
-      ? FailureMessages.metadataWriteDenied(
-          spec.s3Bucket,
-          spec.iamRoleArn,
-          spec.kmsKeyId,
-          awsErrorCode(error),
-        )
-      : FailureMessages.unknownMetadata(spec.s3Bucket);
+    const failureCause = metadataFailureCause(error, spec);
     await this.publisher.publish(TaskFailed, {
       ...taskEventFields(spec),
       eventId: eventIdFor(TaskFailed, spec.taskId, 'METADATA'),

@@ -1,4 +1,12 @@
-import { awsErrorCode, isAccessDenied, isTransientAwsError } from '@snapex/aws';
+import {
+  isAccessDenied,
+  isAssumeRoleFailure,
+  isKmsFailure,
+  isMissingBucket,
+  isTransientAwsError,
+  isWrongRegion,
+  httpStatusOf,
+} from '@snapex/aws';
 import { Destination, FailureMessages } from '@snapex/contracts';
 import { DatabaseEngine } from '@snapex/engines';
 import { PartEncodingError } from './part-file';
@@ -18,17 +26,41 @@ function failTask(failureCause: string): ExtractionVerdict {
   return { kind: 'fail-task', failureCause };
 }
 
-function uploadVerdict(cause: unknown, destination: Destination): ExtractionVerdict {
+/** 4xx answers that another attempt may not get: the request raced something or was throttled. */
+const RETRIABLE_CLIENT_STATUSES = new Set([404, 408, 409, 429]);
+
+function isLastingRefusal(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  return status !== undefined && status >= 400 && status < 500 && !RETRIABLE_CLIENT_STATUSES.has(status);
+}
+
+/**
+ * The bucket or the key refused a call. Access lost mid-export (a role policy removed, the key
+ * disabled, the trust policy changed) fails the task with the seed's message for it; the objects
+ * written so far stay. `writing` is false for the extractor's other calls (HeadObject, DeleteObject),
+ * whose action the SDK's error does not tell.
+ */
+function storageVerdict(cause: unknown, destination: Destination, writing: boolean): ExtractionVerdict {
+  const { bucket, iamRoleArn: role } = destination;
   if (isTransientAwsError(cause)) return RETRY;
+  if (isAssumeRoleFailure(cause)) return failTask(FailureMessages.cannotAssumeRole(role));
+  if (isKmsFailure(cause)) return failTask(FailureMessages.kmsCheckFailed());
+  if (isMissingBucket(cause)) return failTask(FailureMessages.bucketInvalid(bucket));
+  if (isWrongRegion(cause)) return failTask(FailureMessages.bucketWrongRegion(bucket));
   if (isAccessDenied(cause)) {
     return failTask(
-      FailureMessages.roleNotAuthorized(destination.iamRoleArn, 's3:PutObject', destination.bucket),
+      writing
+        ? FailureMessages.roleNotAuthorized(role, 's3:PutObject', bucket)
+        : FailureMessages.s3CheckFailed(),
     );
   }
-  const code = awsErrorCode(cause);
-  if (code === 'NoSuchBucket') return failTask(FailureMessages.bucketInvalid(destination.bucket));
-  if (code.startsWith('KMS.')) return failTask(FailureMessages.kmsCheckFailed());
+  if (isLastingRefusal(cause)) return failTask(FailureMessages.unknown());
   return UNKNOWN;
+}
+
+/** An error the AWS SDK raised for a service's answer (it carries the response's metadata). */
+function isServiceAnswer(error: unknown): boolean {
+  return httpStatusOf(error) !== undefined || isAssumeRoleFailure(error);
 }
 
 function sourceVerdict(error: unknown, engine: DatabaseEngine): ExtractionVerdict {
@@ -47,7 +79,8 @@ export function extractionVerdict(
   engine: DatabaseEngine,
   destination: Destination,
 ): ExtractionVerdict {
-  if (error instanceof PartUploadError) return uploadVerdict(error.cause, destination);
+  if (error instanceof PartUploadError) return storageVerdict(error.cause, destination, true);
   if (error instanceof PartEncodingError) return failTask(FailureMessages.unknown());
+  if (isServiceAnswer(error)) return storageVerdict(error, destination, false);
   return sourceVerdict(error, engine);
 }

@@ -1,52 +1,88 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { S3Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AwsCredentialIdentity, AwsCredentialIdentityProvider, InitializeMiddleware } from '@aws-sdk/types';
 import { SnapexConfig } from '@snapex/config';
+import { Logger } from '@snapex/logging';
+import { KeyGuard } from './key-guard';
+import { renewalMarginMs, RoleSession } from './role-session';
 
 /** A caller's role as snapex uses it: S3 and KMS clients signed with the role's temporary credentials. */
 export interface RoleClients {
   roleArn: string;
+  session: RoleSession;
   credentials: AwsCredentialIdentityProvider;
   s3: S3Client;
   kms: KMSClient;
 }
 
+export type AwsService = 's3' | 'sts' | 'kms';
+type S3Middleware = InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes>;
+
+/** Every write that asks for SSE-KMS first proves its key usable (see KeyGuard). */
+function guardingKmsWrites(guard: KeyGuard): S3Middleware {
+  return (next) => async (args) => {
+    const { ServerSideEncryption, SSEKMSKeyId } = args.input as {
+      ServerSideEncryption?: string;
+      SSEKMSKeyId?: string;
+    };
+    if (ServerSideEncryption === 'aws:kms' && SSEKMSKeyId) await guard.assertUsable(SSEKMSKeyId);
+    return next(args);
+  };
+}
+
 /**
  * snapex's own identity assumes the IAM role named by each export task and touches the bucket and
- * key only through that role. Temporary credentials are refreshed by the SDK before they expire,
- * so an export may outlast one STS session.
+ * key only through that role. The role's credentials are renewed before they expire, so an export
+ * may outlast one STS session.
  */
 export class AwsClients {
   private readonly roles = new Map<string, RoleClients>();
+  private sts: STSClient | undefined;
 
-  constructor(private readonly config: SnapexConfig) {}
+  constructor(
+    private readonly config: SnapexConfig,
+    private readonly logger?: Logger,
+  ) {}
 
-  private get common() {
-    const { endpoint, forcePathStyle } = this.config.aws;
-    return { region: this.config.region, ...(endpoint ? { endpoint } : {}), forcePathStyle, maxAttempts: 3 };
+  /** The endpoint of one service: its own when configured, else the common one, else AWS. */
+  endpointOf(service: AwsService): string | undefined {
+    const { endpoint, endpoints } = this.config.aws;
+    return endpoints[service] ?? endpoint;
   }
 
-  /** Clients with snapex's own identity (used to call STS). */
+  private settingsFor(service: AwsService) {
+    const endpoint = this.endpointOf(service);
+    return { region: this.config.region, ...(endpoint ? { endpoint } : {}), maxAttempts: 3 };
+  }
+
+  /** STS as snapex's own identity, the one every role's trust policy names. */
   serviceSts(): STSClient {
     const { serviceCredentials } = this.config.aws;
-    return new STSClient({
-      ...this.common,
+    this.sts ??= new STSClient({
+      ...this.settingsFor('sts'),
       ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
     });
+    return this.sts;
   }
 
   forRole(roleArn: string): RoleClients {
     const cached = this.roles.get(roleArn);
     if (cached) return cached;
-    const credentials = this.assumedCredentials(roleArn);
-    const clients: RoleClients = {
-      roleArn,
+    const session = new RoleSession(
+      () => this.assumeRole(roleArn),
+      renewalMarginMs(this.config.aws.roleSessionSeconds),
+    );
+    const credentials = session.provider;
+    const kms = new KMSClient({ ...this.settingsFor('kms'), credentials });
+    const s3 = new S3Client({
+      ...this.settingsFor('s3'),
+      forcePathStyle: this.config.aws.forcePathStyle,
       credentials,
-      s3: new S3Client({ ...this.common, credentials }),
-      kms: new KMSClient({ ...this.common, credentials }),
-    };
+    });
+    const guard = new KeyGuard(kms, this.config.aws.keyRecheckSeconds * 1000);
+    s3.middlewareStack.add(guardingKmsWrites(guard), { step: 'initialize', name: 'snapexKmsKeyGuard' });
+    const clients: RoleClients = { roleArn, session, credentials, s3, kms };
     this.roles.set(roleArn, clients);
     return clients;
   }
@@ -59,11 +95,24 @@ export class AwsClients {
     this.roles.delete(roleArn);
   }
 
-  private assumedCredentials(roleArn: string): AwsCredentialIdentityProvider {
-    const { serviceCredentials, roleSessionSeconds, roleSessionName } = this.config.aws;
-    return fromTemporaryCredentials({
-      params: { RoleArn: roleArn, RoleSessionName: roleSessionName, DurationSeconds: roleSessionSeconds },
-      clientConfig: { ...this.common, ...(serviceCredentials ? { credentials: serviceCredentials } : {}) },
-    });
+  private async assumeRole(roleArn: string): Promise<AwsCredentialIdentity> {
+    const { roleSessionName, roleSessionSeconds } = this.config.aws;
+    const { Credentials } = await this.serviceSts().send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: roleSessionName,
+        DurationSeconds: roleSessionSeconds,
+      }),
+    );
+    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
+      throw new Error(`STS answered AssumeRole for ${roleArn} without credentials`);
+    }
+    this.logger?.debug({ roleArn, expiration: Credentials.Expiration }, 'assumed the export role');
+    return {
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      sessionToken: Credentials.SessionToken,
+      expiration: Credentials.Expiration,
+    };
   }
 }

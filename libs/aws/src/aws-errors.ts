@@ -1,31 +1,103 @@
-/** The error code an S3/KMS/STS call failed with (`AccessDenied`, `NoSuchBucket`, ...). */
-export function awsErrorCode(error: unknown): string {
-  const candidate = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
-  return candidate.Code ?? candidate.name ?? 'UnknownError';
+import { STATUS_CODES } from 'node:http';
+import { STSServiceException } from '@aws-sdk/client-sts';
+
+interface SdkErrorShape {
+  name?: string;
+  Code?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
 }
 
+/** Names the SDK gives an error whose body carried no code (RGW's STS errors, HEAD responses). */
+const CODELESS = new Set(['Unknown', 'UnknownError']);
+
 export function httpStatusOf(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (error as SdkErrorShape | null)?.$metadata?.httpStatusCode;
+}
+
+/**
+ * The error code an S3/KMS/STS call failed with (`AccessDenied`, `NoSuchBucket`,
+ * `KMS.DisabledException`, ...); the HTTP status (`403 Forbidden`) when the service sent no code.
+ */
+export function awsErrorCode(error: unknown): string {
+  const candidate = (error ?? {}) as SdkErrorShape;
+  const code = candidate.Code ?? candidate.name;
+  const status = httpStatusOf(error);
+  if ((code === undefined || CODELESS.has(code)) && status !== undefined) {
+    return `${status} ${STATUS_CODES[status] ?? ''}`.trim();
+  }
+  return code ?? 'UnknownError';
+}
+
+function messageOf(error: unknown): string {
+  return (error as SdkErrorShape | null)?.message ?? '';
 }
 
 const DENIED = new Set([
   'AccessDenied',
   'AccessDeniedException',
+  'AllAccessDisabled',
   'InvalidAccessKeyId',
+  'InvalidClientTokenId',
+  'InvalidToken',
+  'ExpiredToken',
   'SignatureDoesNotMatch',
+  // HEAD answers carry no body: the SDK names them by their status.
+  'Forbidden',
+  '403 Forbidden',
 ]);
 
-export function isAccessDenied(error: unknown): boolean {
-  return DENIED.has(awsErrorCode(error)) || httpStatusOf(error) === 403;
+/** STS refused snapex's identity the role, when credentials were (re)assumed for a call. */
+export function isAssumeRoleFailure(error: unknown): boolean {
+  return error instanceof STSServiceException && !isTransientAwsError(error);
 }
+
+/** The caller's identity or policies refused the call. */
+export function isAccessDenied(error: unknown): boolean {
+  return DENIED.has(awsErrorCode(error));
+}
+
+/**
+ * KMS refused or failed behind an S3 write: `KMS.*` codes from S3, or a refusal whose message is
+ * about the key (AWS: "not authorized to perform: kms:GenerateDataKey"; RGW: "kms-keyid").
+ */
+export function isKmsFailure(error: unknown): boolean {
+  return awsErrorCode(error).startsWith('KMS.') || /\bkms\b/i.test(messageOf(error));
+}
+
+export function isMissingBucket(error: unknown): boolean {
+  return awsErrorCode(error) === 'NoSuchBucket';
+}
+
+const WRONG_REGION = new Set([
+  'PermanentRedirect',
+  'AuthorizationHeaderMalformed',
+  'IllegalLocationConstraintException',
+]);
+
+/** S3 answered that the bucket lives in another region than the request was made for. */
+export function isWrongRegion(error: unknown): boolean {
+  return WRONG_REGION.has(awsErrorCode(error)) || httpStatusOf(error) === 301;
+}
+
+const TRANSIENT_CODES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'RequestTimeout',
+  'TimeoutError',
+  'KMSInternalException',
+  'DependencyTimeoutException',
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 
 /** Throttling, 5xx and network errors: worth another attempt later. */
 export function isTransientAwsError(error: unknown): boolean {
   const status = httpStatusOf(error);
-  const code = awsErrorCode(error);
-  if (status !== undefined && status >= 500) return true;
-  return (
-    ['ThrottlingException', 'SlowDown', 'RequestTimeout', 'TimeoutError'].includes(code) ||
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes((error as { code?: string }).code ?? '')
-  );
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  return TRANSIENT_CODES.has(awsErrorCode(error)) || NETWORK_CODES.has((error as SdkErrorShape)?.code ?? '');
 }

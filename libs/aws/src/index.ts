@@ -1,3 +1,5 @@
 export * from './aws-clients';
-export * from './s3-errors';
+export * from './aws-errors';
 export * from './aws.module';
+export * from './role-session';
+export * from './key-guard';

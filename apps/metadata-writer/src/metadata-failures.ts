@@ -1,0 +1,24 @@
+import {
+  awsErrorCode,
+  isAccessDenied,
+  isAssumeRoleFailure,
+  isKmsFailure,
+  isMissingBucket,
+  isWrongRegion,
+} from '@snapex/aws';
+import { FailureMessages, TaskSpec } from '@snapex/contracts';
+
+type Destination = Pick<TaskSpec, 's3Bucket' | 'iamRoleArn' | 'kmsKeyId'>;
+
+/**
+ * Why the task's metadata could not be written, by the seed's table: the role could not be assumed;
+ * the role, bucket or key refused the write (S3's error code named); or something else.
+ */
+export function metadataFailureCause(error: unknown, destination: Destination): string {
+  const { s3Bucket: bucket, iamRoleArn: role, kmsKeyId } = destination;
+  if (isAssumeRoleFailure(error)) return FailureMessages.cannotAssumeRole(role);
+  const refused = [isKmsFailure, isAccessDenied, isMissingBucket, isWrongRegion].some((test) => test(error));
+  return refused
+    ? FailureMessages.metadataWriteDenied(bucket, role, kmsKeyId, awsErrorCode(error))
+    : FailureMessages.unknownMetadata(bucket);
+}
