@@ -1,5 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
+import {
+  rmSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  createWriteStream,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect } from 'nats';
@@ -101,6 +109,8 @@ export class Stack {
 
   async startService(service: ServiceName, copy = 0): Promise<RunningService> {
     const logFile = join(this.workDir, `${service}-${copy}.log`);
+    // A log left by an earlier run in the same folder already says "started".
+    rmSync(logFile, { force: true });
     const entry = join(REPO_ROOT, 'dist', 'apps', service, 'src', 'main.js');
     const child = spawn(process.execPath, [entry], {
       env: { ...process.env, SNAPEX_CONFIG: this.configFile, NODE_NO_WARNINGS: '1' },

@@ -4,7 +4,7 @@ import { SnapexConfig } from '@snapex/config';
 import { CancelRequested, PartitionRequested, TaskFailed } from '@snapex/contracts';
 import { engineFor } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
-import { openParquetPart } from '@snapex/parquet';
+import { partEncoderNamed } from '@snapex/parquet';
 import { ServiceModule, StoppedTasks } from '@snapex/service';
 import { ExportPartition } from './export-partition.use-case';
 import { S3PartStorage } from './part-upload';
@@ -29,7 +29,7 @@ export const TableExtractorModule = {
         awsClientsProvider(config),
         { provide: StoppedTasks, useValue: new StoppedTasks() },
         { provide: ENGINES, useValue: engineFor },
-        { provide: PART_ENCODER, useValue: openParquetPart },
+        { provide: PART_ENCODER, useValue: partEncoderNamed(config.extractor.encoder) },
         { provide: PART_STORAGE, useClass: S3PartStorage },
         ExportPartition,
         TableExtractorHandlers,

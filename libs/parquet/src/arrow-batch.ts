@@ -1,0 +1,263 @@
+import {
+  Binary,
+  Bool,
+  Data,
+  DataType,
+  Field,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  makeData,
+  RecordBatch,
+  RecordBatchStreamWriter,
+  Schema,
+  Struct,
+  Utf8,
+} from 'apache-arrow';
+import { ParquetColumnType } from '@snapex/contracts';
+import { PartColumn, PartRow, PartValue } from './part-encoder';
+
+/**
+ * The Arrow type whose Parquet form is the mapping's: Int16 becomes INT32 annotated INT(16, signed),
+ * Utf8 BYTE_ARRAY annotated STRING, Binary a BYTE_ARRAY without annotation.
+ */
+const ARROW_TYPES: Record<ParquetColumnType, () => DataType> = {
+  BOOLEAN: () => new Bool(),
+  INT32: () => new Int32(),
+  INT16: () => new Int16(),
+  INT64: () => new Int64(),
+  FLOAT: () => new Float32(),
+  DOUBLE: () => new Float64(),
+  STRING: () => new Utf8(),
+  BINARY: () => new Binary(),
+};
+
+/** Arrow's 32-bit offsets address at most this many bytes of strings or binaries in one batch. */
+const MAX_VARIABLE_BYTES = 2 ** 31 - 1;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The value itself stays out of the message: it may be anything from the table, and messages get logged. */
+export class UnexpectedValueError extends TypeError {
+  constructor(column: PartColumn, value: PartValue) {
+    const kind = value instanceof Uint8Array ? 'Buffer' : typeof value;
+    super(
+      `column ${JSON.stringify(column.name)} (${column.parquetType}) cannot hold the ${kind} it was given`,
+    );
+    this.name = 'UnexpectedValueError';
+  }
+}
+
+/** Every column nullable, in the order of the part's columns. */
+export function arrowSchemaFor(columns: readonly PartColumn[]): Schema {
+  return new Schema(columns.map((column) => new Field(column.name, ARROW_TYPES[column.parquetType](), true)));
+}
+
+/** One record batch holding `rows`, built column by column into typed arrays and byte buffers. */
+export function recordBatchOf(
+  schema: Schema,
+  columns: readonly PartColumn[],
+  rows: readonly PartRow[],
+): RecordBatch {
+  const children = columns.map((column, index) => columnData(column, index, rows));
+  const struct = makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children });
+  return new RecordBatch(schema, struct);
+}
+
+/** The batch as an Arrow IPC stream, the form the Parquet writer's WebAssembly side takes. */
+export function ipcStreamOf(batch: RecordBatch): Uint8Array {
+  return RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true);
+}
+
+function columnData(column: PartColumn, index: number, rows: readonly PartRow[]): Data {
+  switch (column.parquetType) {
+    case 'BOOLEAN':
+      return booleanData(column, index, rows);
+    case 'INT32':
+      return fixedWidthData(column, index, rows, new Int32(), Int32Array, isInt32);
+    case 'INT16':
+      return fixedWidthData(column, index, rows, new Int16(), Int16Array, isInt16);
+    case 'INT64':
+      return fixedWidthData(column, index, rows, new Int64(), BigInt64Array, isInt64);
+    case 'FLOAT':
+      return fixedWidthData(column, index, rows, new Float32(), Float32Array, isNumber);
+    case 'DOUBLE':
+      return fixedWidthData(column, index, rows, new Float64(), Float64Array, isNumber);
+    case 'STRING':
+      return utf8Data(column, index, rows);
+    case 'BINARY':
+      return binaryData(column, index, rows);
+  }
+}
+
+/** Arrow's validity bitmap: bit i set when row i has a value. */
+class Validity {
+  readonly bitmap: Uint8Array;
+  nullCount = 0;
+
+  constructor(length: number) {
+    this.bitmap = new Uint8Array((length + 7) >> 3);
+  }
+
+  markPresent(row: number): void {
+    this.bitmap[row >> 3] |= 1 << (row & 7);
+  }
+
+  markNull(): void {
+    this.nullCount++;
+  }
+
+  /** No bitmap at all when every row has a value. */
+  buffer(): Uint8Array | undefined {
+    return this.nullCount > 0 ? this.bitmap : undefined;
+  }
+}
+
+function isInt32(value: PartValue): value is number {
+  return typeof value === 'number' && (value | 0) === value;
+}
+
+function isInt16(value: PartValue): value is number {
+  return typeof value === 'number' && (value << 16) >> 16 === value;
+}
+
+function isInt64(value: PartValue): value is bigint {
+  return typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX;
+}
+
+function isNumber(value: PartValue): value is number {
+  return typeof value === 'number';
+}
+
+interface FixedWidthArray<V> {
+  [index: number]: V;
+}
+
+function fixedWidthData<V extends number | bigint>(
+  column: PartColumn,
+  index: number,
+  rows: readonly PartRow[],
+  type: Int32 | Int16 | Int64 | Float32 | Float64,
+  ArrayType: new (length: number) => FixedWidthArray<V>,
+  accepts: (value: PartValue) => value is V,
+): Data {
+  const values = new ArrayType(rows.length);
+  const validity = new Validity(rows.length);
+  for (let row = 0; row < rows.length; row++) {
+    const value = rows[row][index] ?? null;
+    if (value === null) {
+      validity.markNull();
+      continue;
+    }
+    if (!accepts(value)) throw new UnexpectedValueError(column, value);
+    values[row] = value;
+    validity.markPresent(row);
+  }
+  return makeData({
+    type,
+    length: rows.length,
+    nullCount: validity.nullCount,
+    nullBitmap: validity.buffer(),
+    // makeData's overloads cannot tell which typed array goes with which type from a union.
+    data: values,
+  } as never);
+}
+
+function booleanData(column: PartColumn, index: number, rows: readonly PartRow[]): Data<Bool> {
+  const bits = new Uint8Array((rows.length + 7) >> 3);
+  const validity = new Validity(rows.length);
+  for (let row = 0; row < rows.length; row++) {
+    const value = rows[row][index] ?? null;
+    if (value === null) {
+      validity.markNull();
+      continue;
+    }
+    if (typeof value !== 'boolean') throw new UnexpectedValueError(column, value);
+    if (value) bits[row >> 3] |= 1 << (row & 7);
+    validity.markPresent(row);
+  }
+  return makeData({
+    type: new Bool(),
+    length: rows.length,
+    nullCount: validity.nullCount,
+    nullBitmap: validity.buffer(),
+    data: bits,
+  });
+}
+
+/** Grows the UTF-8 buffer so that `needed` bytes fit, keeping the `used` bytes already written. */
+function withRoomFor(bytes: Buffer, used: number, needed: number): Buffer {
+  if (needed <= bytes.length) return bytes;
+  if (needed > MAX_VARIABLE_BYTES)
+    throw new RangeError('one batch of strings exceeds 2 GiB; use smaller batches');
+  const grown = Buffer.allocUnsafe(Math.min(MAX_VARIABLE_BYTES, Math.max(needed, bytes.length * 2)));
+  bytes.copy(grown, 0, 0, used);
+  return grown;
+}
+
+/** A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair takes 4 for 2 units). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
+function utf8Data(column: PartColumn, index: number, rows: readonly PartRow[]): Data<Utf8> {
+  const offsets = new Int32Array(rows.length + 1);
+  const validity = new Validity(rows.length);
+  let bytes: Buffer = Buffer.allocUnsafe(Math.max(64, rows.length * 16));
+  let used = 0;
+  for (let row = 0; row < rows.length; row++) {
+    const value = rows[row][index] ?? null;
+    if (value === null) {
+      validity.markNull();
+    } else {
+      if (typeof value !== 'string') throw new UnexpectedValueError(column, value);
+      bytes = withRoomFor(bytes, used, used + value.length * MAX_UTF8_BYTES_PER_UNIT);
+      used += bytes.write(value, used, 'utf8');
+      validity.markPresent(row);
+    }
+    offsets[row + 1] = used;
+  }
+  return makeData({
+    type: new Utf8(),
+    length: rows.length,
+    nullCount: validity.nullCount,
+    nullBitmap: validity.buffer(),
+    valueOffsets: offsets,
+    data: bytes.subarray(0, used),
+  });
+}
+
+function binaryData(column: PartColumn, index: number, rows: readonly PartRow[]): Data<Binary> {
+  const offsets = new Int32Array(rows.length + 1);
+  const validity = new Validity(rows.length);
+  let total = 0;
+  for (const row of rows) {
+    const value = row[index] ?? null;
+    if (value === null) continue;
+    if (!(value instanceof Uint8Array)) throw new UnexpectedValueError(column, value);
+    total += value.length;
+  }
+  if (total > MAX_VARIABLE_BYTES)
+    throw new RangeError('one batch of binaries exceeds 2 GiB; use smaller batches');
+  const bytes = new Uint8Array(total);
+  let used = 0;
+  for (let row = 0; row < rows.length; row++) {
+    const value = rows[row][index] as Uint8Array | null;
+    if (value === null || value === undefined) {
+      validity.markNull();
+    } else {
+      bytes.set(value, used);
+      used += value.length;
+      validity.markPresent(row);
+    }
+    offsets[row + 1] = used;
+  }
+  return makeData({
+    type: new Binary(),
+    length: rows.length,
+    nullCount: validity.nullCount,
+    nullBitmap: validity.buffer(),
+    valueOffsets: offsets,
+    data: bytes,
+  });
+}

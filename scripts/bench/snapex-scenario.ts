@@ -1,0 +1,90 @@
+/**
+ * Child process of the benchmark: one export of the benchmark database through snapex's HTTP API,
+ * from StartExportTask to COMPLETE, with its own stack (moto, the seven services) so that every
+ * service's peak RSS belongs to this run alone. Prints the result as JSON; the services' logs are
+ * left in .snapex/bench/<encoder>-<replicas>/.
+ *
+ *   node dist/scripts/bench/snapex-scenario.js <encoder> <extractor replicas> <rows>
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PartEncoderName } from '@snapex/parquet';
+import { BENCH_DATABASE } from './dataset';
+import { secondsSince } from './measurement';
+import { peakRssMiB } from './process-memory';
+import { pgUrl } from '../local-stack/databases';
+import { adminClients } from '../local-stack/export-target';
+import { listObjects } from '../local-stack/readback';
+import { REPO_ROOT, Stack } from '../local-stack/stack';
+
+export interface ScenarioResult {
+  seconds: number;
+  outputBytes: number;
+  peakRssMiB: Record<string, number>;
+}
+
+const SOURCE = 'bench-cluster';
+
+/** Slow enough for parquetjs on a 2-core machine (about 30k rows/s) with room to spare. */
+function timeoutMsFor(rows: number): number {
+  return Math.max(600_000, (rows / 10_000) * 1000);
+}
+
+function servicePeaks(stack: Stack): Record<string, number> {
+  const peaks: Record<string, number> = {};
+  for (const service of stack.services) peaks[service.name] = peakRssMiB(service.process.pid) ?? 0;
+  return peaks;
+}
+
+async function parquetBytes(stack: Stack, identifier: string): Promise<number> {
+  const objects = await listObjects(adminClients(stack.moto).s3, stack.target.bucket, `bench/${identifier}/`);
+  return objects
+    .filter((object) => object.key.endsWith('.parquet'))
+    .reduce((sum, object) => sum + object.size, 0);
+}
+
+async function exportOnce(stack: Stack, rows: number): Promise<ScenarioResult> {
+  const identifier = `bench-${Date.now()}`;
+  const start = process.hrtime.bigint();
+  const started = await stack.api('/v1/StartExportTask', {
+    ExportTaskIdentifier: identifier,
+    SourceArn: stack.clusterArn(SOURCE),
+    S3BucketName: stack.target.bucket,
+    IamRoleArn: stack.target.roleArn,
+    KmsKeyId: stack.target.kmsKeyArn,
+    S3Prefix: 'bench',
+  });
+  if (started.status !== 200) throw new Error(`StartExportTask refused: ${JSON.stringify(started.body)}`);
+  const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMsFor(rows));
+  const seconds = secondsSince(start);
+  if (task.Status !== 'COMPLETE') throw new Error(`the export ended ${task.Status}: ${task.FailureCause}`);
+  return { seconds, outputBytes: await parquetBytes(stack, identifier), peakRssMiB: servicePeaks(stack) };
+}
+
+async function main(): Promise<void> {
+  const [encoder, replicas, rows] = process.argv.slice(2);
+  const workDir = join(REPO_ROOT, '.snapex', 'bench', `${encoder}-${replicas}`);
+  // Stack waits for "started" in each service's log, which a log left by the last run already holds.
+  rmSync(workDir, { recursive: true, force: true });
+  const stack = await Stack.start({
+    name: 'bench',
+    sources: [{ name: SOURCE, url: pgUrl(BENCH_DATABASE), databases: [BENCH_DATABASE] }],
+    extractors: Number(replicas),
+    // The last run's configuration and service logs stay there to look at.
+    workDir,
+    config: { extractor: { encoder: encoder as PartEncoderName }, logging: { level: 'info' } },
+  });
+  try {
+    console.log(JSON.stringify(await exportOnce(stack, Number(rows))));
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error.stack ?? error.message);
+    process.exit(1);
+  },
+);
