@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
 import { SnapexConfig, SourceCatalogue, SourceConfig } from '@snapex/config';
 import {
+  EventPayload,
   ExportPlanned,
   eventIdFor,
   GetTaskStatusRpc,
@@ -23,10 +24,13 @@ import { ExportOnlyFilter } from './export-only-filter';
 import { ReadPointHolder } from './read-point-holder';
 import { skipVerdict } from './skip-rules';
 
+type PartitionRequest = EventPayload<typeof PartitionRequested>;
+
 interface PlanTally {
   tables: number;
   skipped: number;
-  partitions: number;
+  /** Work items, published only after ExportPlanned so the registry knows the whole plan first. */
+  partitions: PartitionRequest[];
   general: { reason: string; detail?: string }[];
   pinnedAt: Date | null;
 }
@@ -35,8 +39,9 @@ const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 
 /**
  * Pins one consistent read point per database of a live cluster, lists its tables, applies ExportOnly
- * and the seed's skip rules, and publishes the plan: TableSkipped and TablePlanned per table, one
- * PartitionRequested per partition onto the work queue, then ExportPlanned with the counts.
+ * and the seed's skip rules, and publishes the plan: TableSkipped and TablePlanned per table, then
+ * ExportPlanned with the counts, then one PartitionRequested per partition onto the work queue —
+ * in that order, so progress is measured against the whole plan from the first partition on.
  */
 @Injectable()
 export class PlanExport {
@@ -55,7 +60,7 @@ export class PlanExport {
 
   async execute(spec: TaskSpec): Promise<void> {
     const log = this.logger.child({ taskId: spec.taskId, exportTaskIdentifier: spec.exportTaskIdentifier });
-    const tally: PlanTally = { tables: 0, skipped: 0, partitions: 0, general: [], pinnedAt: null };
+    const tally: PlanTally = { tables: 0, skipped: 0, partitions: [], general: [], pinnedAt: null };
     if (await this.isStopped(spec.taskId)) {
       log.info('task is canceling or over; publishing an empty plan');
       return this.publishPlanned(spec, tally);
@@ -82,8 +87,14 @@ export class PlanExport {
       if (planned > 0) this.holder.hold(spec.taskId, point);
       else await point.release();
     }
-    log.info({ step: 4, ...tally, general: undefined }, 'plan complete');
+    log.info(
+      { step: 4, tables: tally.tables, skipped: tally.skipped, partitions: tally.partitions.length },
+      'plan complete; requesting partitions',
+    );
     await this.publishPlanned(spec, tally);
+    // All of them, even for a task canceled meanwhile: ExportPlanned announced this many, and an
+    // extractor abandons the partitions of a canceled task at once.
+    for (const request of tally.partitions) await this.publisher.publish(PartitionRequested, request);
   }
 
   /** Publishes every table of one database; returns how many tables have partitions to read. */
@@ -118,7 +129,7 @@ export class PlanExport {
         tally.skipped++;
         continue;
       }
-      tally.partitions += await this.planTable(spec, source, engine, point, table, ref);
+      tally.partitions.push(...(await this.planTable(spec, source, engine, point, table, ref)));
       tally.tables++;
       planned++;
     }
@@ -132,7 +143,7 @@ export class PlanExport {
     point: PinnedReadPoint,
     table: DiscoveredTable,
     ref: TableRef,
-  ): Promise<number> {
+  ): Promise<PartitionRequest[]> {
     const plan = await point.planPartitions(table, this.config.restorer.partitionTargetBytes);
     const tablePrefix = tableKeyPrefix(
       spec.s3Prefix,
@@ -151,9 +162,9 @@ export class PlanExport {
       partitioning: plan.info,
       estimatedBytes: table.estimatedBytes,
     });
-    for (const [offset, range] of plan.ranges.entries()) {
+    return plan.ranges.map((range, offset) => {
       const partitionIndex = offset + 1;
-      await this.publisher.publish(PartitionRequested, {
+      return {
         ...taskEventFields(spec),
         eventId: eventIdFor(PartitionRequested, spec.taskId, ref.tableIndex, partitionIndex),
         table: ref,
@@ -172,9 +183,8 @@ export class PlanExport {
           kmsKeyId: spec.kmsKeyId,
           partitionKeyPrefix: partitionKeyPrefix(tablePrefix, partitionIndex),
         },
-      });
-    }
-    return plan.ranges.length;
+      };
+    });
   }
 
   private async publishPlanned(spec: TaskSpec, tally: PlanTally): Promise<void> {
@@ -184,7 +194,7 @@ export class PlanExport {
       exportTime: (tally.pinnedAt ?? new Date()).toISOString(),
       tableCount: tally.tables,
       skippedTableCount: tally.skipped,
-      partitionCount: tally.partitions,
+      partitionCount: tally.partitions.length,
       general: tally.general,
     });
   }

@@ -67,6 +67,8 @@ export class PlanRecorder {
       throw new RetryableError(
         `ExportPlanned for task ${event.taskId} arrived before its tables: ` +
           `${counts.planned}/${event.tableCount} planned, ${counts.skippedUnplanned}/${event.skippedTableCount} skipped`,
+        // The tables are on their way on another consumer; a long wait would only delay progress.
+        250,
       );
     }
   }
