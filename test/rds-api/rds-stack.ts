@@ -1,30 +1,17 @@
-import { NestFactory } from '@nestjs/core';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { durableName, EventPublisher } from '@snapex/bus';
-import { parseConfig } from '@snapex/config';
-import { STREAMS } from '@snapex/contracts';
-import { createLogger } from '@snapex/logging';
 import { XMLParser } from 'fast-xml-parser';
-import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { connect, NatsConnection } from 'nats';
-import { Pool } from 'pg';
-import { apiGatewayModule } from '../../apps/api-gateway/src/api-gateway.module';
-import { CONSUMED_EVENTS } from '../../apps/task-registry/src/events/task-events.handler';
-import { taskRegistryModule } from '../../apps/task-registry/src/task-registry.module';
 import {
   clusterArn,
-  randomAccountId,
   REGION,
-  REGISTRY_SCHEMA,
   RegistryStack,
   SOURCE_NAMES,
+  startRegistryStack,
   TestAccount,
 } from '../registry/registry-stack';
 import { handlers, taskFailed, taskRef } from '../registry/task-events';
-import { dropDatabase, recreateDatabase } from '../support/databases';
 import { startPrivateNats } from './private-nats';
 
 export { clusterArn, REGION, SOURCE_NAMES };
@@ -32,83 +19,32 @@ export { clusterArn, REGION, SOURCE_NAMES };
 // The SDK's notice about future Node.js versions is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-export interface RdsAccount extends TestAccount {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
+export type RdsAccount = TestAccount;
 
-/** A task-registry and an api-gateway in this process, whose accounts also have access key pairs. */
+/** A task-registry and an api-gateway in this process, on a NATS server of their own. */
 export interface RdsStack extends RegistryStack {
-  accounts: [RdsAccount, RdsAccount, RdsAccount];
   maxBodyBytes: number;
   /** The official RDS client, signing as the account, pointed at the gateway. */
   rds(account: RdsAccount): RDSClient;
 }
 
 export async function startRdsStack(options: { maxBodyBytes?: number } = {}): Promise<RdsStack> {
-  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const databaseName = `snapex_rds_api_test_${runId}`;
-  const databaseUrl = await recreateDatabase(databaseName);
   const natsServer = await startPrivateNats();
-  const accounts: [RdsAccount, RdsAccount, RdsAccount] = [newAccount(), newAccount(), newAccount()];
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
-  const config = parseConfig({
-    region: REGION,
-    accounts: accounts.map((account) => ({
-      id: account.id,
-      apiKeys: [account.apiKey],
-      accessKeys: [{ accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey }],
-    })),
-    sources: accounts.flatMap((account) =>
-      SOURCE_NAMES.map((name) => ({
-        name,
-        accountId: account.id,
-        engine: 'postgres',
-        url: 'postgresql://reader@127.0.0.1:5432/unused',
-      })),
-    ),
-    nats: { url: natsServer.url, ackWaitSeconds: 10, maxDeliver: 20 },
-    registry: { databaseUrl, schema: REGISTRY_SCHEMA, maxActiveTasksPerAccount: 5 },
-    gateway: { host: '127.0.0.1', port: 0, maxBodyBytes },
-  });
-  const logger = createLogger('rds-api-test', process.env.SNAPEX_TEST_LOG_LEVEL ?? 'silent');
-  const registryService = `task-registry-rds-test-${runId}`;
-  const registry = await NestFactory.createApplicationContext(
-    taskRegistryModule(config, logger, { serviceName: registryService }),
-    { logger: false },
-  );
-  await registry.init();
-  const gateway = await NestFactory.create(
-    apiGatewayModule(config, logger, { serviceName: `api-gateway-rds-test-${runId}` }),
-    { logger: false, bodyParser: false },
-  );
-  await gateway.listen(0, '127.0.0.1');
-  const baseUrl = (await gateway.getUrl()).replace('[::1]', '127.0.0.1');
-  const pool = new Pool({
-    connectionString: databaseUrl,
-    max: 2,
-    options: `-c search_path=${REGISTRY_SCHEMA}`,
-  });
-  const nats = await connect({ servers: natsServer.url });
-  const publisher = registry.get(EventPublisher);
+  let base: RegistryStack;
+  try {
+    base = await startRegistryStack({ natsUrl: natsServer.url, maxBodyBytes, name: 'rds-api' });
+  } catch (error) {
+    await natsServer.stop();
+    throw error;
+  }
   const clients: RDSClient[] = [];
-
   return {
-    runId,
-    registryService,
-    config,
-    accounts,
-    registry,
-    gateway,
-    baseUrl,
-    databaseUrl,
-    pool,
-    nats,
+    ...base,
     maxBodyBytes,
-    publish: (contract, payload) => publisher.publish(contract, payload),
     rds(account) {
       const client = new RDSClient({
-        endpoint: baseUrl,
+        endpoint: base.baseUrl,
         region: REGION,
         credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
         maxAttempts: 1,
@@ -118,33 +54,10 @@ export async function startRdsStack(options: { maxBodyBytes?: number } = {}): Pr
     },
     async stop() {
       for (const client of clients) client.destroy();
-      await gateway.close();
-      await registry.close();
-      await pool.end();
-      await deleteDurables(nats, registryService);
-      await nats.close();
+      await base.stop();
       await natsServer.stop();
-      await dropDatabase(databaseName);
     },
   };
-}
-
-function newAccount(): RdsAccount {
-  return {
-    id: randomAccountId(),
-    apiKey: `test-key-${randomBytes(16).toString('hex')}`,
-    accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString('base64'),
-  };
-}
-
-async function deleteDurables(nats: NatsConnection, service: string): Promise<void> {
-  const manager = await nats.jetstreamManager();
-  for (const contract of CONSUMED_EVENTS) {
-    await manager.consumers
-      .delete(STREAMS[contract.stream].name, durableName(service, contract.subject))
-      .catch(() => undefined);
-  }
 }
 
 /** Ends a task the way a failing stage would, freeing its source and its slot in the account's limit. */

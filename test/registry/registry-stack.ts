@@ -21,6 +21,9 @@ export const SOURCE_NAMES = ['orders', 'billing', 'crm', 'sales', 'hr', 'ops', '
 export interface TestAccount {
   id: string;
   apiKey: string;
+  /** SigV4 key pair of the account. */
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 /** A task-registry and an api-gateway in this process, on a database of their own and the shared NATS. */
@@ -50,16 +53,28 @@ export function clusterArn(accountId: string, name: string, region = REGION): st
   return `arn:aws:rds:${region}:${accountId}:cluster:${name}`;
 }
 
-export async function startRegistryStack(
-  options: { maxActiveTasksPerAccount?: number } = {},
-): Promise<RegistryStack> {
+export interface RegistryStackOptions {
+  maxActiveTasksPerAccount?: number;
+  /** The shared server unless a suite brings its own. */
+  natsUrl?: string;
+  maxBodyBytes?: number;
+  /** Names the database, services and logger of the run. */
+  name?: string;
+}
+
+export async function startRegistryStack(options: RegistryStackOptions = {}): Promise<RegistryStack> {
+  const name = options.name ?? 'registry';
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const databaseName = `snapex_registry_test_${runId}`;
+  const databaseName = `snapex_${name.replace(/-/g, '_')}_test_${runId}`;
   const databaseUrl = await recreateDatabase(databaseName);
   const accounts: [TestAccount, TestAccount, TestAccount] = [newAccount(), newAccount(), newAccount()];
   const config = parseConfig({
     region: REGION,
-    accounts: accounts.map((account) => ({ id: account.id, apiKeys: [account.apiKey] })),
+    accounts: accounts.map((account) => ({
+      id: account.id,
+      apiKeys: [account.apiKey],
+      accessKeys: [{ accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey }],
+    })),
     sources: accounts.flatMap((account) =>
       SOURCE_NAMES.map((name) => ({
         name,
@@ -68,23 +83,23 @@ export async function startRegistryStack(
         url: 'postgresql://reader@127.0.0.1:5432/unused',
       })),
     ),
-    nats: { url: NATS_URL, ackWaitSeconds: 10, maxDeliver: 20 },
+    nats: { url: options.natsUrl ?? NATS_URL, ackWaitSeconds: 10, maxDeliver: 20 },
     registry: {
       databaseUrl,
       schema: REGISTRY_SCHEMA,
       maxActiveTasksPerAccount: options.maxActiveTasksPerAccount ?? 5,
     },
-    gateway: { host: '127.0.0.1', port: 0, maxBodyBytes: 4096 },
+    gateway: { host: '127.0.0.1', port: 0, maxBodyBytes: options.maxBodyBytes ?? 4096 },
   });
-  const logger = createLogger('registry-test', process.env.SNAPEX_TEST_LOG_LEVEL ?? 'silent');
-  const registryService = `task-registry-test-${runId}`;
+  const logger = createLogger(`${name}-test`, process.env.SNAPEX_TEST_LOG_LEVEL ?? 'silent');
+  const registryService = `task-registry-${name}-test-${runId}`;
   const registry = await NestFactory.createApplicationContext(
     taskRegistryModule(config, logger, { serviceName: registryService }),
     { logger: false },
   );
   await registry.init();
   const gateway = await NestFactory.create(
-    apiGatewayModule(config, logger, { serviceName: `api-gateway-test-${runId}` }),
+    apiGatewayModule(config, logger, { serviceName: `api-gateway-${name}-test-${runId}` }),
     {
       logger: false,
       bodyParser: false,
@@ -97,7 +112,7 @@ export async function startRegistryStack(
     max: 2,
     options: `-c search_path=${REGISTRY_SCHEMA}`,
   });
-  const nats = await connect({ servers: NATS_URL });
+  const nats = await connect({ servers: options.natsUrl ?? NATS_URL });
   const publisher = registry.get(EventPublisher);
 
   return {
@@ -124,7 +139,12 @@ export async function startRegistryStack(
 }
 
 function newAccount(): TestAccount {
-  return { id: randomAccountId(), apiKey: `test-key-${randomBytes(16).toString('hex')}` };
+  return {
+    id: randomAccountId(),
+    apiKey: `test-key-${randomBytes(16).toString('hex')}`,
+    accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64'),
+  };
 }
 
 async function deleteDurables(nats: NatsConnection, service: string): Promise<void> {
