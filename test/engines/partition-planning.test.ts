@@ -1,5 +1,5 @@
 import { SourceConfig } from '@snapex/config';
-import { DiscoveredTable, engineFor, PinnedReadPoint } from '@snapex/engines';
+import { DiscoveredTable, engineFor, NO_READ_LIMITS as NO_LIMITS, PinnedReadPoint } from '@snapex/engines';
 import { dropDatabase, recreateDatabase, withPg } from '../support/databases';
 
 jest.setTimeout(120_000);
@@ -58,6 +58,7 @@ describe('PostgreSQL partition planning', () => {
         columns: table.columns,
         range,
         batchRows: 5000,
+        limits: NO_LIMITS,
       })) {
         count += rows.length;
         for (const row of rows) keys.push(row.map((value) => String(value)).join('|'));

@@ -1,6 +1,6 @@
 import { SourceConfig } from '@snapex/config';
 import { ColumnPlan, PartitionRange } from '@snapex/contracts';
-import { DiscoveredTable, engineFor, ExportRow, PinnedReadPoint } from '@snapex/engines';
+import { DiscoveredTable, engineFor, NO_READ_LIMITS as NO_LIMITS, ExportRow, PinnedReadPoint } from '@snapex/engines';
 import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
 
@@ -108,6 +108,7 @@ async function readAll(
     columns: table.columns,
     range: options.range ?? null,
     batchRows: options.batchRows ?? 1000,
+    limits: NO_LIMITS,
   });
   for await (const batch of rows) batches.push(batch);
   return batches;
@@ -444,6 +445,7 @@ describe('PostgresEngine against a live server', () => {
         columns: allTypes.columns,
         range: null,
         batchRows: 1,
+        limits: NO_LIMITS,
       });
       for await (const batch of rows) {
         expect(batch).toHaveLength(1);

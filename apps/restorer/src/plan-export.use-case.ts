@@ -176,6 +176,7 @@ export class PlanExport {
           sourceName: source.name,
           database: point.database,
           snapshotId: point.snapshotId,
+          scratchServer: null,
         },
         destination: {
           bucket: spec.s3Bucket,

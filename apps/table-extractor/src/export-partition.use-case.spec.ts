@@ -38,7 +38,13 @@ const REQUEST: PartitionRequest = {
   partitionIndex: 2,
   columns: COLUMNS,
   range: null,
-  readPoint: { engine: 'postgres', sourceName: 'main', database: 'app', snapshotId: '00000003-0000001B-1' },
+  readPoint: {
+    engine: 'postgres',
+    sourceName: 'main',
+    database: 'app',
+    snapshotId: '00000003-0000001B-1',
+    scratchServer: null,
+  },
   destination: {
     bucket: 'exports-bucket',
     iamRoleArn: ROLE,

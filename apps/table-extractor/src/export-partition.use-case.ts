@@ -199,6 +199,10 @@ export class ExportPartition implements BeforeApplicationShutdown {
       columns: request.columns,
       range: request.range,
       batchRows: this.config.extractor.batchRows,
+      limits: {
+        maxRowBytes: this.config.extractor.maxRowBytes,
+        maxValueBytes: this.config.extractor.maxValueBytes,
+      },
     };
   }
 

@@ -103,6 +103,41 @@ export const SnapexConfigSchema = z
         maxBodyBytes: z.number().int().min(1024).default(1_048_576),
       })
       .default({}),
+    /**
+     * Where snapshots live: snapex's own bucket, reached with aws.serviceCredentials (not a caller's
+     * role). Required to create, register or export snapshots.
+     */
+    snapshotStore: z
+      .object({
+        bucket: z.string().min(3),
+        /** Key prefix under which each snapshot gets a folder of its own. */
+        prefix: z.string().default('snapshots/'),
+      })
+      .optional(),
+    /**
+     * Database servers a snapshot is restored into before it is exported, one database per task,
+     * named `<databasePrefix><task id>`; the live sources are never read during a snapshot export.
+     */
+    scratch: z
+      .object({
+        servers: z
+          .array(
+            z.object({
+              name: Identifier,
+              engine: z.enum(['postgres', 'mysql']),
+              /** Connection URL of a user that may create and drop databases; `env:NAME` or `file:/path`. */
+              url: z.string().url('must be a connection URL'),
+            }),
+          )
+          .default([]),
+        databasePrefix: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier prefix')
+          .default('snapex_scratch_'),
+        /** Parallel jobs of one restore (`pg_restore --jobs`). */
+        restoreJobs: z.number().int().min(1).default(2),
+      })
+      .default({}),
     restorer: z
       .object({
         /** A table is cut into partitions of about this many bytes. */
@@ -138,6 +173,18 @@ export const SnapexConfigSchema = z
           .min(5 * 1024 * 1024)
           .default(8 * 1024 * 1024),
         uploadQueueSize: z.number().int().min(1).default(4),
+        /** A row this large or larger skips its table (the seed: close to or greater than 2 GB). */
+        maxRowBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(2 * 1024 ** 3 - 64 * 1024 ** 2),
+        /** One value (BLOB, CLOB, bytea, text) this large or larger fails the export (the seed: ~500 MB). */
+        maxValueBytes: z
+          .number()
+          .int()
+          .min(1)
+          .default(500 * 1024 ** 2),
         /** Parquet encoder: parquet-wasm is several times faster (see the README's benchmark); parquetjs is pure JS. */
         encoder: z.enum(['parquet-wasm', 'parquetjs']).default('parquet-wasm'),
       })

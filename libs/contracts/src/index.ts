@@ -1,5 +1,6 @@
 export * from './model/export-task';
 export * from './model/table-plan';
+export * from './model/snapshot';
 export * from './events/event-contract';
 export * from './events/lifecycle.v1';
 export * from './events/work.v1';

@@ -41,6 +41,46 @@ export interface PartitionReadRequest {
   range: PartitionRange | null;
   /** Rows per batch; the caller checks for cancellation between batches. */
   batchRows: number;
+  /** The seed's size rules, checked on every row as it is read. */
+  limits: ReadLimits;
+}
+
+export interface ReadLimits {
+  /** A row of this many bytes or more: RowTooLargeError (the table is skipped). */
+  maxRowBytes: number;
+  /** One value of this many bytes or more: ValueTooLargeError (the export fails). */
+  maxValueBytes: number;
+}
+
+/** No size rule: for callers that read outside an export, such as tests and benchmarks. */
+export const NO_READ_LIMITS: ReadLimits = {
+  maxRowBytes: Number.POSITIVE_INFINITY,
+  maxValueBytes: Number.POSITIVE_INFINITY,
+};
+
+/** A row at or over ReadLimits.maxRowBytes: its table is skipped, as the seed says of rows near 2 GB. */
+export class RowTooLargeError extends Error {
+  constructor(
+    readonly rowBytes: number,
+    readonly limit: number,
+  ) {
+    super(`a row of ${rowBytes} bytes reaches the ${limit}-byte row limit`);
+    this.name = 'RowTooLargeError';
+  }
+}
+
+/** One value at or over ReadLimits.maxValueBytes: the export fails, as the seed says of ~500 MB objects. */
+export class ValueTooLargeError extends Error {
+  constructor(
+    readonly column: string,
+    readonly valueBytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `a value of ${valueBytes} bytes in column ${JSON.stringify(column)} reaches the ${limit}-byte limit`,
+    );
+    this.name = 'ValueTooLargeError';
+  }
 }
 
 /**

@@ -11,6 +11,11 @@ export const ReadPointSchema = z.object({
   database: z.string(),
   /** Engine-specific token for the consistent point (PostgreSQL: an exported snapshot id). */
   snapshotId: z.string().nullable(),
+  /**
+   * Set when the data is read from a restored copy rather than the source: the name of the configured
+   * scratch server (`scratch.servers[].name`) that holds `database`. Null reads the source itself.
+   */
+  scratchServer: z.string().nullable().default(null),
 });
 export type ReadPoint = z.infer<typeof ReadPointSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SnapshotSourceSchema } from './snapshot';
 
 export const EXPORT_TASK_STATUSES = [
   'STARTING',
@@ -56,5 +57,7 @@ export const TaskSpecSchema = z.object({
   iamRoleArn: z.string(),
   kmsKeyId: z.string(),
   exportOnly: z.array(z.string()),
+  /** Present for SourceType SNAPSHOT: the archive the restorer restores into a scratch database. */
+  snapshot: SnapshotSourceSchema.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
