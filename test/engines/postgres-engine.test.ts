@@ -1,6 +1,12 @@
 import { SourceConfig } from '@snapex/config';
 import { ColumnPlan, PartitionRange } from '@snapex/contracts';
-import { DiscoveredTable, engineFor, NO_READ_LIMITS as NO_LIMITS, ExportRow, PinnedReadPoint } from '@snapex/engines';
+import {
+  DiscoveredTable,
+  engineFor,
+  NO_READ_LIMITS as NO_LIMITS,
+  ExportRow,
+  PinnedReadPoint,
+} from '@snapex/engines';
 import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
 
