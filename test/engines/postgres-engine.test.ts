@@ -165,6 +165,9 @@ function expectedValue(column: ColumnPlan, text: string | null): ExportRow[numbe
       return Buffer.from(text, 'hex');
     case 'STRING':
       return text;
+    case 'DECIMAL':
+    case 'TIMESTAMP_MICROS':
+      throw new Error(`PostgreSQL columns are never ${column.parquetType}`);
   }
 }
 

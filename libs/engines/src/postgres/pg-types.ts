@@ -1,5 +1,5 @@
 import { ColumnPlan, ParquetColumnType } from '@snapex/contracts';
-import { EXPORTED_TYPE_NAMES } from '../exported-types';
+import { expectedExportedType } from '../exported-types';
 
 /** OIDs of the built-in types the mapping and the information_schema rules single out (pg_type.dat). */
 export const PG_TYPE = {
@@ -115,7 +115,7 @@ export function columnPlanFor(column: CatalogColumn): ColumnPlan {
     originalType: column.formattedType,
     decoder,
     parquetType,
-    expectedExportedType: EXPORTED_TYPE_NAMES[parquetType],
+    expectedExportedType: expectedExportedType({ parquetType }),
     originalCharMaxLength: charMaxLength(baseTypeOid, baseTypmod) ?? 0,
     originalNumPrecision: numericPrecision(baseTypeOid, baseTypmod) ?? 0,
     originalDateTimePrecision: datetimePrecision(baseTypeOid, baseTypmod) ?? 0,
