@@ -85,8 +85,9 @@ export class ValueTooLargeError extends Error {
 
 /**
  * A row as the Parquet writer takes it, one value per column in ColumnPlan order, already in the
- * representation its parquetType calls for: number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64),
- * boolean, string (STRING), Buffer (BINARY), or null.
+ * representation its parquetType calls for: number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64;
+ * TIMESTAMP_MICROS as microseconds since the epoch), boolean, string (STRING; DECIMAL as its exact
+ * decimal text), Buffer (BINARY), or null.
  */
 export type ExportRow = (number | bigint | boolean | string | Buffer | null)[];
 
