@@ -2,7 +2,7 @@ import { ColumnPlan } from '@snapex/contracts';
 import { DiscoveredTable } from '../engine';
 import { MySqlSession } from './my-session';
 import { mySqlColumnPlan } from './my-types';
-import { qualifiedTableName, quoteIdentifier } from './my-sql';
+import { qualifiedTableName } from './my-sql';
 
 /** Base tables only (MariaDB names its system-versioned ones apart); views and sequences are left out. */
 const TABLES_SQL = `
@@ -91,20 +91,20 @@ export class MySqlCatalog {
         columns,
         estimatedBytes: Number(table.table_bytes),
         persistence: 'permanent',
-        readable: await this.mayRead(table.table_name, columns),
+        readable: await this.mayRead(table.table_name),
       });
     }
     return discovered;
   }
 
   /**
-   * Whether the export's own SELECT would be allowed, table and column privileges, roles and
-   * wildcard grants all counted: asked of the server with a query that reads no row.
+   * Whether the user may SELECT every column, table and column privileges, roles and wildcard
+   * grants all counted: asked of the server with a query that reads no row. information_schema
+   * shows only the columns a user may read, so `*` is what finds a column it may not.
    */
-  private async mayRead(table: string, columns: readonly ColumnPlan[]): Promise<boolean> {
-    const list = columns.length > 0 ? columns.map((column) => quoteIdentifier(column.name)).join(', ') : '1';
+  private async mayRead(table: string): Promise<boolean> {
     try {
-      await this.session.query(`SELECT ${list} FROM ${qualifiedTableName(this.database, table)} LIMIT 0`);
+      await this.session.query(`SELECT * FROM ${qualifiedTableName(this.database, table)} LIMIT 0`);
       return true;
     } catch (error) {
       if (ACCESS_DENIED_ERRNOS.has((error as { errno?: number }).errno ?? 0)) return false;

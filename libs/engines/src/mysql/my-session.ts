@@ -38,12 +38,15 @@ export class MySqlSession {
     });
     const session = new MySqlSession(connection);
     try {
+      await new Promise<void>((resolve, reject) =>
+        connection.connect((error) => (error ? reject(error) : resolve())),
+      );
       await session.query("SET time_zone = '+00:00'");
       // A slow consumer (an S3 upload under backpressure) must not get its read aborted by the server.
       await session.query('SET SESSION net_write_timeout = 86400');
       return session;
     } catch (error) {
-      await session.close();
+      session.destroy();
       throw error;
     }
   }
@@ -90,6 +93,7 @@ export class MySqlSession {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.lostWith) return this.destroy();
     this.closed = true;
     await new Promise<void>((resolve) => this.connection.end(() => resolve()));
   }
