@@ -1,4 +1,3 @@
-import { ColumnPlan } from '@snapex/contracts';
 import { quoteMyIdentifier as q, withMySql } from './mariadb';
 
 /**
@@ -78,36 +77,58 @@ export const MY_ALL_TYPES_SQL = `
   INSERT INTO all_types (id) VALUES (5);
 `;
 
-/** How MariaDB itself shows a column's value, in a form each Parquet type's value can be built from. */
-export function ownValueExpression(
-  column: Pick<ColumnPlan, 'name' | 'decoder' | 'parquetType' | 'originalType' | 'originalNumPrecision'>,
-): string {
+const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
+const GEOMETRY_TYPES = new Set([
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+]);
+
+interface SourceColumn {
+  name: string;
+  dataType: string;
+  bits: number;
+}
+
+/**
+ * How MariaDB itself shows a column's value, in a form each exported value can be checked against:
+ * bytes as upper-case hex, DATETIME and TIMESTAMP as microseconds since the epoch (NULL for zero
+ * dates), everything else as its text.
+ */
+function ownValueExpression(column: SourceColumn): string {
   const name = q(column.name);
-  if (column.decoder === 'text-to-bytes') return `HEX(CONVERT(${name} USING utf8mb4))`;
   // HEX() of a BIT value is its number's, without the leading zero bytes the column holds.
-  if (column.originalType.startsWith('bit('))
-    return `LPAD(HEX(${name}), ${2 * Math.ceil(column.originalNumPrecision / 8)}, '0')`;
-  if (column.parquetType === 'BINARY') return `HEX(${name})`;
-  if (column.parquetType === 'TIMESTAMP_MICROS')
+  if (column.dataType === 'bit') return `LPAD(HEX(${name}), ${2 * Math.ceil(column.bits / 8)}, '0')`;
+  if (column.dataType === 'char') return `HEX(CONVERT(${name} USING utf8mb4))`;
+  if (BINARY_TYPES.has(column.dataType) || GEOMETRY_TYPES.has(column.dataType)) return `HEX(${name})`;
+  if (column.dataType === 'datetime' || column.dataType === 'timestamp')
     return `CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${name}) AS CHAR)`;
   return `CAST(${name} AS CHAR)`;
 }
 
-/** The server's own values of the given columns, every row ordered by the first column. */
+/** The server's own values of every column of a table (see ownValueExpression), ordered by the first column. */
 export async function ownValuesOf(
   database: string,
   table: string,
-  columns: readonly Pick<
-    ColumnPlan,
-    'name' | 'decoder' | 'parquetType' | 'originalType' | 'originalNumPrecision'
-  >[],
-): Promise<(string | null)[][]> {
+): Promise<{ columns: string[]; rows: (string | null)[][] }> {
   return withMySql(async (connection) => {
     await connection.query("SET time_zone = '+00:00'");
+    const [described] = await connection.query(
+      `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, CAST(COALESCE(NUMERIC_PRECISION, 0) AS CHAR) AS bits
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
+      [database, table],
+    );
+    const columns = (described as { name: string; dataType: string; bits: string }[]).map((column) => ({
+      ...column,
+      bits: Number(column.bits),
+    }));
     const [rows] = await connection.query({
       sql: `SELECT ${columns.map(ownValueExpression).join(', ')} FROM ${q(database)}.${q(table)} ORDER BY 1`,
       rowsAsArray: true,
     });
-    return rows as (string | null)[][];
+    return { columns: columns.map((column) => column.name), rows: rows as (string | null)[][] };
   });
 }

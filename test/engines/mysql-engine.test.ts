@@ -99,7 +99,7 @@ async function readAll(
 
 /** The server's own values of every column, ordered by the first column. */
 async function ownValues(database: string, table: DiscoveredTable): Promise<(string | null)[][]> {
-  return ownValuesOf(database, table.table, table.columns);
+  return (await ownValuesOf(database, table.table)).rows;
 }
 
 function expectedValue(column: ColumnPlan, text: string | null): ExportRow[number] {
