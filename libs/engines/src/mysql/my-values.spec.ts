@@ -1,4 +1,4 @@
-import { datetimeMicros, mySqlRowDecoderFor } from './my-values';
+import { datetimeMicros, mySqlRowDecoderFor, UnexpectedMySqlValueError } from './my-values';
 
 describe('MySQL values', () => {
   it('reads DATETIME text as microseconds since the epoch, its wall clock as UTC', () => {
@@ -19,6 +19,17 @@ describe('MySQL values', () => {
     expect(datetimeMicros('2024-02-00 10:00:00')).toBeNull();
     expect(datetimeMicros('2023-02-29 10:00:00')).toBeNull();
     expect(datetimeMicros('0000-01-01 00:00:00')).toBe(-62167219200000000n);
+  });
+
+  it('refuses text that is not a DATETIME instead of guessing', () => {
+    for (const text of [
+      '2024-02-29',
+      '2024-02-29T13:14:15',
+      '2024-02-29 13:14:1x',
+      '2024-02-29 13:14:15.',
+      'x',
+    ])
+      expect(() => datetimeMicros(text)).toThrow(UnexpectedMySqlValueError);
   });
 
   it('decodes each column as its plan says, keeping NULLs', () => {
