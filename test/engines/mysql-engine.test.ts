@@ -19,6 +19,7 @@ import {
   withMySql,
 } from '../../scripts/local-stack/mariadb';
 import { MY_ALL_TYPES_SQL, ownValuesOf } from '../../scripts/local-stack/mysql-sample';
+import { byFirstColumn, cellDifferences, eventually } from '../support/export-rows';
 
 jest.setTimeout(180_000);
 
@@ -123,39 +124,8 @@ function expectedValue(column: ColumnPlan, text: string | null): ExportRow[numbe
   }
 }
 
-/** Every cell that differs, as `row.column: exported != expected`; empty when all match. */
-function differences(columns: ColumnPlan[], exported: ExportRow[], own: (string | null)[][]): string[] {
-  const found: string[] = [];
-  own.forEach((row, rowIndex) =>
-    columns.forEach((column, columnIndex) => {
-      const actual = exported[rowIndex]?.[columnIndex] ?? null;
-      const expected = expectedValue(column, row[columnIndex]);
-      const same = Buffer.isBuffer(expected)
-        ? Buffer.isBuffer(actual) && expected.equals(actual)
-        : Object.is(actual, expected);
-      if (!same) found.push(`${rowIndex}.${column.name}: ${String(actual)} != ${String(expected)}`);
-    }),
-  );
-  return found;
-}
-
-function byFirstColumn(rows: ExportRow[]): ExportRow[] {
-  return [...rows].sort((a, b) =>
-    BigInt(a[0] as bigint | number) < BigInt(b[0] as bigint | number) ? -1 : 1,
-  );
-}
-
 function keysOf(batches: ExportRow[][]): string[] {
   return batches.flat().map((row) => String(row[0]));
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
 }
 
 describe('MySqlEngine against a live MariaDB', () => {
@@ -312,7 +282,7 @@ describe('MySqlEngine against a live MariaDB', () => {
       expect(batches.map((batch) => batch.length)).toEqual([2, 2, 1]);
       const exported = byFirstColumn(batches.flat());
       const own = await ownValues(DATABASE, allTypes);
-      expect(differences(allTypes.columns, exported, own)).toEqual([]);
+      expect(cellDifferences(allTypes.columns, exported, own, expectedValue)).toEqual([]);
     });
 
     it('keeps what floating point would lose, and makes zero DATETIME and TIMESTAMP values NULL', async () => {
@@ -384,7 +354,7 @@ describe('MySqlEngine against a live MariaDB', () => {
         expect(await running()).toBe(1);
         break;
       }
-      expect(await eventually(async () => (await running()) === 0)).toBe(true);
+      expect(await eventually(async () => (await running()) === 0, 10_000)).toBe(true);
     });
 
     it('classifies failures by MySQL error number', async () => {

@@ -1,8 +1,8 @@
 import { ExportRow } from '../engine';
+import { ExportValue, rowDecoderOf } from '../row-decoder';
 import { MySqlDecoder } from './my-types';
 import { MySqlValue } from './my-session';
 
-type ExportValue = ExportRow[number];
 type ValueDecoder = (value: Exclude<MySqlValue, null>) => ExportValue;
 
 export class UnknownMySqlDecoderError extends Error {
@@ -131,14 +131,6 @@ export function mySqlDecoderFor(decoder: string): ValueDecoder {
 }
 
 /** Turns one row as the session returns it into an ExportRow, column by column. */
-export function mySqlRowDecoderFor(decoders: readonly string[]): (row: MySqlValue[]) => ExportRow {
-  const columnDecoders = decoders.map(mySqlDecoderFor);
-  return (row) => {
-    const decoded: ExportRow = new Array(columnDecoders.length);
-    for (let index = 0; index < columnDecoders.length; index++) {
-      const value = row[index];
-      decoded[index] = value === null ? null : columnDecoders[index](value);
-    }
-    return decoded;
-  };
+export function mySqlRowDecoderFor(decoders: readonly string[]): (row: readonly MySqlValue[]) => ExportRow {
+  return rowDecoderOf(decoders.map(mySqlDecoderFor));
 }

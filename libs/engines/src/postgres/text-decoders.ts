@@ -1,4 +1,5 @@
 import { ExportRow } from '../engine';
+import { rowDecoderOf } from '../row-decoder';
 import { PgDecoder } from './pg-types';
 
 type ExportValue = ExportRow[number];
@@ -42,14 +43,6 @@ export function textDecoderFor(decoder: string): TextValueDecoder {
 }
 
 /** Turns one row of text values (rowMode 'array') into an ExportRow, column by column. */
-export function rowDecoderFor(decoders: readonly string[]): (row: (string | null)[]) => ExportRow {
-  const columnDecoders = decoders.map(textDecoderFor);
-  return (row) => {
-    const decoded: ExportRow = new Array(columnDecoders.length);
-    for (let index = 0; index < columnDecoders.length; index++) {
-      const text = row[index];
-      decoded[index] = text === null ? null : columnDecoders[index](text);
-    }
-    return decoded;
-  };
+export function rowDecoderFor(decoders: readonly string[]): (row: readonly (string | null)[]) => ExportRow {
+  return rowDecoderOf(decoders.map(textDecoderFor));
 }
