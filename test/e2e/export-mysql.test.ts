@@ -9,6 +9,7 @@ import {
 import { MY_ALL_TYPES_SQL, ownValuesOf } from '../../scripts/local-stack/mysql-sample';
 import {
   downloadPrefix,
+  getText,
   listObjects,
   parquetList,
   ParquetReader,
@@ -228,6 +229,27 @@ describe('export of a live MariaDB cluster through the seven services', () => {
       return rows as Record<string, string>[];
     });
     expect(exportedOrders).toEqual(ownOrders);
+
+    const { s3 } = adminClients(stack.moto);
+    const tablesKey = keys.find((key) => /export_tables_info_.*\.json$/.test(key))!;
+    const tablesInfo = JSON.parse(await getText(s3, stack.target.bucket, tablesKey));
+    const infoOf = (table: string) =>
+      tablesInfo.perTableStatus.find((entry: { target: string }) => entry.target.endsWith(`.${table}`));
+    expect(infoOf('all_types').schemaMetadata.originalTypeMappings).toContainEqual({
+      columnName: 'c_bigint_u',
+      originalType: 'bigint(20) unsigned',
+      expectedExportedType: 'fixed_len_byte_array(9) (DECIMAL(20,0))',
+      originalCharMaxLength: 0,
+      originalNumPrecision: 20,
+      originalDateTimePrecision: 0,
+    });
+    expect(infoOf('orders').tableStatistics.partitioningInfo).toMatchObject({
+      numberOfPartitions: orders.length,
+      constraintType: 'PRIMARY_KEY',
+      partitionColumns: [
+        { columnName: 'order_id', columnType: 'int(10) unsigned', min: '1', max: String(ORDER_ROWS) },
+      ],
+    });
 
     const odd = await reader.rows(`SELECT * FROM read_parquet(${parquetList(filesOf('Odd__name__select'))})`);
     expect(odd).toEqual([{ select: 1, 'Mixed`Case$ü': 'x' }]);
