@@ -139,6 +139,13 @@ describe('MySqlEngine against a live MariaDB', () => {
     await withMySql((connection) => connection.query(SCHEMA_SQL), DATABASE);
     await withMySql((connection) => connection.query(ODD_SCHEMA_SQL), ODD_DATABASE);
     point = await engine.pinReadPoint(ADMIN, DATABASE);
+    await withMySql(
+      (connection) =>
+        connection.query(
+          'CREATE TABLE created_after_the_pin (id INT PRIMARY KEY, pad CHAR(200)); INSERT INTO created_after_the_pin SELECT id, pad FROM even_keys',
+        ),
+      DATABASE,
+    );
     tables = await point.listTables();
     allTypes = tableNamed(tables, 'all_types');
   });
@@ -177,6 +184,7 @@ describe('MySqlEngine against a live MariaDB', () => {
         [
           'all_types',
           'composite_keys',
+          'created_after_the_pin',
           'empty_table',
           'even_keys',
           'no_key',
@@ -437,6 +445,11 @@ describe('MySqlEngine against a live MariaDB', () => {
           info: { numberOfPartitions: 1, constraintType: 'NONE', partitionColumns: [] },
         });
       }
+      // Created after the read point: its snapshot cannot look at it, the extractor's own can.
+      const late = tableNamed(tables, 'created_after_the_pin');
+      expect(late.readable).toBe(true);
+      expect((await point.planPartitions(late, 1024)).info.constraintType).toBe('NONE');
+      expect(keysOf(await readAll(DATABASE, late))).toHaveLength(20_000);
       const small = await point.planPartitions(tableNamed(tables, 'even_keys'), 1024 ** 4);
       expect(small.info.constraintType).toBe('NONE');
     });

@@ -1,6 +1,6 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { DiscoveredTable } from '../engine';
-import { MySqlSession } from './my-session';
+import { errnoOf, isNewerThanSnapshot, MySqlSession } from './my-session';
 import { mySqlColumnPlan } from './my-types';
 import { qualifiedTableName } from './my-sql';
 
@@ -100,14 +100,16 @@ export class MySqlCatalog {
   /**
    * Whether the user may SELECT every column, table and column privileges, roles and wildcard
    * grants all counted: asked of the server with a query that reads no row. information_schema
-   * shows only the columns a user may read, so `*` is what finds a column it may not.
+   * shows only the columns a user may read, so `*` is what finds a column it may not. A table
+   * created or rebuilt since the read point is refused only after its privileges have passed.
    */
   private async mayRead(table: string): Promise<boolean> {
     try {
       await this.session.query(`SELECT * FROM ${qualifiedTableName(this.database, table)} LIMIT 0`);
       return true;
     } catch (error) {
-      if (ACCESS_DENIED_ERRNOS.has((error as { errno?: number }).errno ?? 0)) return false;
+      if (isNewerThanSnapshot(error)) return true;
+      if (ACCESS_DENIED_ERRNOS.has(errnoOf(error) ?? 0)) return false;
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { ReadFailureKind } from '../engine';
 import { errorCodeOf, isNetworkFailure } from '../network-failures';
+import { errnoOf } from './my-session';
 import { InvalidKeyBoundError } from './my-sql';
 import { UnexpectedMySqlValueError, UnknownMySqlDecoderError } from './my-values';
 
@@ -14,10 +15,11 @@ const LOST_CONNECTION_CODES: ReadonlySet<string> = new Set([
  * Server error numbers of a server that is busy, restarting or short of resources: too many
  * connections (1040, 1203), out of memory (1037, 1038, 1041), shutting down (1053, 1077-1080),
  * lock wait and deadlock (1205, 1213), interrupted or killed (1317, 1927, 3024, 1969),
- * gone away and lost (2006, 2013).
+ * gone away and lost (2006, 2013), a table changed under a snapshot transaction (1412).
  */
 const TRANSIENT_ERRNOS: ReadonlySet<number> = new Set([
-  1037, 1038, 1040, 1041, 1053, 1077, 1078, 1079, 1080, 1203, 1205, 1213, 1317, 1927, 1969, 2006, 2013, 3024,
+  1037, 1038, 1040, 1041, 1053, 1412, 1077, 1078, 1079, 1080, 1203, 1205, 1213, 1317, 1927, 1969, 2006, 2013,
+  3024,
 ]);
 
 /**
@@ -30,11 +32,6 @@ const PERMANENT_ERRNOS: ReadonlySet<number> = new Set([
 ]);
 
 const OWN_PERMANENT_ERRORS = [InvalidKeyBoundError, UnknownMySqlDecoderError, UnexpectedMySqlValueError];
-
-function errnoOf(error: unknown): number | undefined {
-  const errno = (error as { errno?: unknown } | null)?.errno;
-  return typeof errno === 'number' ? errno : undefined;
-}
 
 export function classifyMySqlFailure(error: unknown): ReadFailureKind {
   if (OWN_PERMANENT_ERRORS.some((type) => error instanceof type)) return 'permanent';

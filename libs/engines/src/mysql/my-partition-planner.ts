@@ -1,6 +1,6 @@
 import { DiscoveredTable, PartitionPlan } from '../engine';
 import { keyRangePlan, quantilesOf, wholeTable } from '../partition-ranges';
-import { MySqlSession } from './my-session';
+import { isNewerThanSnapshot, MySqlSession } from './my-session';
 import { qualifiedTableName, quoteIdentifier } from './my-sql';
 
 /** Keys read to place partition boundaries; enough for even partitions. */
@@ -37,7 +37,18 @@ export class MySqlPartitionPlanner {
     private readonly database: string,
   ) {}
 
+  /**
+   * A table created or rebuilt since the read point cannot be looked at in its snapshot; it is read
+   * whole, in the extractor's own snapshot.
+   */
   async plan(table: DiscoveredTable, targetBytes: number): Promise<PartitionPlan> {
+    return this.planInSnapshot(table, targetBytes).catch((error: unknown) => {
+      if (isNewerThanSnapshot(error)) return wholeTable();
+      throw error;
+    });
+  }
+
+  private async planInSnapshot(table: DiscoveredTable, targetBytes: number): Promise<PartitionPlan> {
     const count = Math.ceil(table.estimatedBytes / targetBytes);
     if (count <= 1) return wholeTable();
     const key = await this.integerKeyOf(table.table);

@@ -7,6 +7,18 @@ export type MySqlValue = number | string | Buffer | null;
 /** Error numbers the server answers to a variable it does not have (MariaDB lacks some of MySQL 8's). */
 const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
 
+/** A consistent-snapshot transaction touched a table created or rebuilt after its snapshot was taken. */
+const ER_TABLE_DEF_CHANGED = 1412;
+
+export function errnoOf(error: unknown): number | undefined {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  return typeof errno === 'number' ? errno : undefined;
+}
+
+export function isNewerThanSnapshot(error: unknown): boolean {
+  return errnoOf(error) === ER_TABLE_DEF_CHANGED;
+}
+
 /**
  * One connection to one database of a MySQL or MariaDB server. Every value arrives exactly:
  * BIGINT and DECIMAL as decimal strings, dates and times as the server's own text, JSON as text,
@@ -71,8 +83,8 @@ export class MySqlSession {
 
   /** Sets a session variable the server may not have, such as MySQL 8's and not MariaDB's. */
   async setIfSupported(assignment: string): Promise<void> {
-    await this.query(`SET SESSION ${assignment}`).catch((error: { errno?: number }) => {
-      if (error?.errno !== ER_UNKNOWN_SYSTEM_VARIABLE) throw error;
+    await this.query(`SET SESSION ${assignment}`).catch((error: unknown) => {
+      if (errnoOf(error) !== ER_UNKNOWN_SYSTEM_VARIABLE) throw error;
     });
   }
 
