@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
 import { SourceConfig } from '@snapex/config';
 import { ExportRow, PartitionReadRequest } from '../engine';
 import { rowSizeCheck } from '../read-limits';
 import { MySqlSession, MySqlValue } from './my-session';
 import { CONSISTENT_SNAPSHOT_STATEMENTS, partitionSelect } from './my-sql';
 import { mySqlRowDecoderFor } from './my-values';
+import { rowBatches } from './row-batches';
 
 /**
  * Streams one partition in its own consistent-snapshot transaction, batch by batch. The rows come
@@ -28,18 +28,12 @@ export class MySqlPartitionReader {
     let finished = false;
     try {
       for (const statement of CONSISTENT_SNAPSHOT_STATEMENTS) await session.query(statement);
-      const rows: Readable = session.stream(select, request.batchRows);
-      let batch: ExportRow[] = [];
-      for await (const row of rows) {
-        const decoded = decodeRow(row as MySqlValue[]);
-        checkSize(decoded);
-        batch.push(decoded);
-        if (batch.length >= request.batchRows) {
-          yield batch;
-          batch = [];
-        }
+      const rows = session.stream(select, request.batchRows);
+      for await (const batch of rowBatches<MySqlValue[]>(rows, request.batchRows)) {
+        const decoded = batch.map(decodeRow);
+        decoded.forEach(checkSize);
+        yield decoded;
       }
-      if (batch.length > 0) yield batch;
       finished = true;
     } finally {
       // A consumer that stops early (or a failure) leaves the query mid-stream: dropping the
