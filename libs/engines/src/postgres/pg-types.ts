@@ -23,7 +23,7 @@ export const PG_TYPE = {
   numeric: 1700,
 } as const;
 
-/** Keys of the text decoders the extractor applies; see text-decoders.ts. */
+/** Keys of the value decoders the extractor applies; see binary-values.ts. */
 export type PgDecoder = 'int8' | 'int4' | 'int2' | 'float8' | 'float4' | 'bool' | 'bytea' | 'text';
 
 interface NativeMapping {
