@@ -1,4 +1,3 @@
-import { connect } from 'nats';
 import { join } from 'node:path';
 import { recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import { createExportTarget } from '../../scripts/local-stack/export-target';
@@ -12,7 +11,7 @@ import {
   parquetList,
   ParquetReader,
 } from '../../scripts/local-stack/readback';
-import { adminClients, NATS_URL, OTHER_API_KEY, Stack } from '../../scripts/local-stack/stack';
+import { adminClients, OTHER_API_KEY, readNotifications, Stack } from '../../scripts/local-stack/stack';
 
 const SOURCE_DB = 'snapex_e2e_source';
 const MANY_TABLES_DB = 'snapex_e2e_many';
@@ -404,20 +403,3 @@ function pick(entry: { type: string; convertedType: string | null }) {
 }
 
 /** Every notification published so far for one task, in order. */
-async function readNotifications(accountId: string, identifier: string): Promise<any[]> {
-  const connection = await connect({ servers: NATS_URL });
-  try {
-    const manager = await connection.jetstreamManager();
-    const info = await manager.streams.info('SNAPEX_NOTIFICATIONS');
-    const found: any[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await manager.streams.getMessage('SNAPEX_NOTIFICATIONS', { seq }).catch(() => null);
-      if (!message || !message.subject.startsWith(`snapex.notifications.${accountId}.`)) continue;
-      const notification = message.json<any>();
-      if (notification.exportTaskIdentifier === identifier) found.push(notification);
-    }
-    return found;
-  } finally {
-    await connection.close();
-  }
-}
