@@ -9,7 +9,8 @@ import {
   RowTooLargeError,
   ValueTooLargeError,
 } from '@snapex/engines';
-import { dropDatabase, PG_ADMIN_URL, recreateDatabase, withPg } from '../support/databases';
+import { escapeIdentifier } from 'pg';
+import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
 
 jest.setTimeout(120_000);
 
@@ -32,6 +33,17 @@ const SCHEMA_SQL = `
     (3, NULL, decode(repeat('ff', 90), 'hex'));
   CREATE TABLE huge_value (id integer, doc text);
   INSERT INTO huge_value VALUES (1, repeat('x', 20 * 1024 * 1024));
+  CREATE DOMAIN code AS char(4);
+  CREATE DOMAIN ip AS inet;
+  CREATE DOMAIN ip_again AS ip;
+  CREATE TABLE odd_text (
+    id integer PRIMARY KEY, c_xml xml, c_inet inet, c_ip ip, c_ip_again ip_again, c_code code,
+    c_chars char(3)[], c_char "char", c_name name, c_numeric numeric, c_json json, c_row sized
+  );
+  INSERT INTO odd_text VALUES
+    (1, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><a>ü</a>', '10.0.0.1', '10.0.0.2',
+     '10.0.0.3', 'ab', ARRAY['x', NULL, 'yz'], 'q', 'a name', 1.50, '{"b":  1}', ROW(1, 'a b', '\\x00')),
+    (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ROW(NULL, NULL, NULL));
   CREATE TABLE big (id bigint PRIMARY KEY, note text);
   INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, ${BIG_ROWS}) g;
 `;
@@ -106,6 +118,53 @@ describe('PostgreSQL COPY binary reads', () => {
     return rows;
   }
 
+  describe('text output', () => {
+    it('selects each type the cheapest way that still gives its output function text', () => {
+      const decoders = Object.fromEntries(
+        tables.get('odd_text')!.columns.map((column) => [column.name, column.decoder]),
+      );
+      expect(decoders).toEqual({
+        id: 'int4',
+        c_xml: 'text_output',
+        c_inet: 'text_output',
+        c_ip: 'text_output',
+        c_ip_again: 'text_output',
+        c_code: 'text',
+        c_chars: 'text_cast',
+        c_char: 'text_output',
+        c_name: 'text',
+        c_numeric: 'text_cast',
+        c_json: 'text_cast',
+        c_row: 'text_cast',
+      });
+    });
+
+    it('matches the output functions where a text cast would not: xml declarations, inet, char(n) domains', async () => {
+      const table = tables.get('odd_text')!;
+      const names = table.columns.slice(1).map((column) => escapeIdentifier(column.name));
+      const expected = await withPg(pgUrl(DATABASE), async (client) => {
+        const outputs = names.map(
+          (name) => `CASE WHEN num_nulls(${name}) = 1 THEN NULL ELSE format('%s', ${name}) END`,
+        );
+        const { rows } = await client.query<unknown[]>({
+          text: `SELECT id, ${outputs.join(', ')} FROM odd_text ORDER BY id`,
+          rowMode: 'array',
+        });
+        return rows;
+      });
+      const exported = (await readAll('odd_text')).sort((a, b) => (a[0] as number) - (b[0] as number));
+      expect(exported).toEqual(expected);
+      expect(exported[0].slice(1, 6)).toEqual([
+        '<?xml version="1.0" standalone="yes"?><a>ü</a>',
+        '10.0.0.1',
+        '10.0.0.2',
+        '10.0.0.3',
+        'ab  ',
+      ]);
+      expect(exported[1].at(-1)).toBe('(,,)');
+    });
+  });
+
   describe('size limits', () => {
     it('fails on a value whose byte length reaches the value limit, naming its column', async () => {
       // repeat('ü', 50) is 100 bytes of UTF-8.
@@ -169,21 +228,33 @@ describe('PostgreSQL COPY binary reads', () => {
       expect(await eventually(async () => (await extractorSessions()).length === 0)).toBe(true);
     });
 
-    it("surfaces the database's error when the read fails mid-stream", async () => {
+    /** Reads one batch, runs `signal(pid)` on the extractor's backend, then reads on to the failure. */
+    async function failureAfterFirstBatch(signal: string): Promise<unknown> {
       const batches = read('big', NO_READ_LIMITS, 1000)[Symbol.asyncIterator]();
       await batches.next();
       await withPg(PG_ADMIN_URL, (client) =>
         client.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+          `SELECT ${signal}(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
           [DATABASE, EXTRACTOR],
         ),
       );
-      const error = await failureOf(
+      return failureOf(
         (async () => {
           for (let next = await batches.next(); !next.done; next = await batches.next());
         })(),
       );
-      expect(error).toMatchObject({ code: '57P01' });
+    }
+
+    it("surfaces the database's error when the read fails mid-stream", async () => {
+      const error = await failureAfterFirstBatch('pg_cancel_backend');
+      expect(error).toMatchObject({ code: '57014' });
+      expect(engine.classifyFailure(error)).toBe('transient');
+      expect(await eventually(async () => (await extractorSessions()).length === 0)).toBe(true);
+    });
+
+    it('retries a read whose backend is terminated mid-stream', async () => {
+      // A backend blocked writing COPY data cannot send its FATAL message, so this is often a dropped connection.
+      const error = await failureAfterFirstBatch('pg_terminate_backend');
       expect(engine.classifyFailure(error)).toBe('transient');
       expect(await eventually(async () => (await extractorSessions()).length === 0)).toBe(true);
     });

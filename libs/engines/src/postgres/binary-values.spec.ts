@@ -74,9 +74,9 @@ describe('binary value decoders', () => {
     expect(decode('bytea', Buffer.alloc(0))).toEqual(Buffer.alloc(0));
   });
 
-  it('reads text output as UTF-8', () => {
-    expect(decode('text', Buffer.from('{"a": "ü 😀"}', 'utf8'))).toBe('{"a": "ü 😀"}');
-    expect(decode('text', Buffer.alloc(0))).toBe('');
+  it.each(['text', 'text_cast', 'text_output'])('reads %s output as UTF-8', (decoder) => {
+    expect(decode(decoder, Buffer.from('{"a": "ü 😀"}', 'utf8'))).toBe('{"a": "ü 😀"}');
+    expect(decode(decoder, Buffer.alloc(0))).toBe('');
   });
 
   it('refuses a fixed-width value of another width', () => {
@@ -95,9 +95,11 @@ describe('selectExpressionFor', () => {
     expect(selectExpressionFor(plan('Big "id"', 'int8'))).toBe('"Big ""id"""');
   });
 
-  it("selects every other column as its type's text output", () => {
-    expect(selectExpressionFor(plan('c', 'text'))).toBe(
-      `CASE WHEN num_nulls("c") = 1 THEN NULL ELSE format('%s', "c") END`,
+  it("selects every other column as its type's text output, cast or called as the plan says", () => {
+    expect(selectExpressionFor(plan('c', 'text'))).toBe('"c"');
+    expect(selectExpressionFor(plan('c', 'text_cast'))).toBe('"c"::pg_catalog.text');
+    expect(selectExpressionFor(plan('c', 'text_output'))).toBe(
+      `CASE WHEN pg_catalog.num_nulls("c") = 1 THEN NULL ELSE pg_catalog.format('%s', "c") END`,
     );
   });
 });

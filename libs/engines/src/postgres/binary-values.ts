@@ -36,7 +36,7 @@ const utf8Text: FieldDecoder<ExportValue> = (buffer, start, end) => buffer.toStr
 /**
  * How each decoder's column travels in binary COPY: the seed's native types in their binary send
  * format (big-endian integers, IEEE floats with NaN and infinities, one byte per boolean, raw bytea),
- * everything else as the UTF-8 bytes of its text output.
+ * everything else as the UTF-8 bytes of its text output, however it was selected.
  */
 const BINARY_DECODERS: Record<PgDecoder, FieldDecoder<ExportValue>> = {
   int8: fixedWidth(8, (buffer, start) => buffer.readBigInt64BE(start)),
@@ -47,6 +47,8 @@ const BINARY_DECODERS: Record<PgDecoder, FieldDecoder<ExportValue>> = {
   bool: fixedWidth(1, (buffer, start) => buffer[start] !== 0),
   bytea: copyBytes,
   text: utf8Text,
+  text_cast: utf8Text,
+  text_output: utf8Text,
 };
 
 function isPgDecoder(decoder: string): decoder is PgDecoder {
@@ -61,7 +63,9 @@ export function binaryDecoderFor(decoder: string): FieldDecoder<ExportValue> {
 /** What to select for a column so that its binary COPY field decodes to the exported value. */
 export function selectExpressionFor(column: ColumnPlan): string {
   const name = escapeIdentifier(column.name);
-  return column.decoder === 'text' ? textOutputExpression(name) : name;
+  if (column.decoder === 'text_cast') return `${name}::pg_catalog.text`;
+  if (column.decoder === 'text_output') return textOutputExpression(name);
+  return name;
 }
 
 export function binaryCopyFieldFor(column: ColumnPlan): BinaryCopyField<ExportValue> {

@@ -49,7 +49,7 @@ describe('rangeConditions', () => {
 describe('textOutputExpression', () => {
   it("calls the type's output function and keeps NULL apart from composites of NULLs", () => {
     expect(textOutputExpression('"c"')).toBe(
-      `CASE WHEN num_nulls("c") = 1 THEN NULL ELSE format('%s', "c") END`,
+      `CASE WHEN pg_catalog.num_nulls("c") = 1 THEN NULL ELSE pg_catalog.format('%s', "c") END`,
     );
   });
 });

@@ -66,13 +66,12 @@ export function rangeConditions(range: PartitionRange | null): string {
 }
 
 /**
- * A value as its type's output function writes it, as text. `::text` is not that for every type
- * (char(n) drops its padding, inet adds `/32`, xml skips its declaration rewrite, and extensions may
- * cast as they like); format() calls the output function. It turns NULL into '', so NULL is kept
+ * A value as its type's output function writes it, as text, for types whose `::text` cast is
+ * something else: format() calls the output function. It turns NULL into '', so NULL is kept
  * apart, found with num_nulls() because `ROW(NULL, NULL) IS NULL` is true.
  */
 export function textOutputExpression(quotedColumn: string): string {
-  return `CASE WHEN num_nulls(${quotedColumn}) = 1 THEN NULL ELSE format('%s', ${quotedColumn}) END`;
+  return `CASE WHEN pg_catalog.num_nulls(${quotedColumn}) = 1 THEN NULL ELSE pg_catalog.format('%s', ${quotedColumn}) END`;
 }
 
 /** Streams the selected expressions of a partition's rows in binary COPY format. */
