@@ -72,6 +72,7 @@ export class BinaryCopyParser<V> {
   /** The next complete row, or undefined when the chunks so far hold no further complete row. */
   nextRow(): (V | null)[] | undefined {
     for (;;) {
+      if (this.state === State.FieldLength && this.carried === 0) this.readFieldsInChunk();
       switch (this.state) {
         case State.FieldLength:
           if (this.field === this.fields.length) return this.completeRow();
@@ -153,6 +154,26 @@ export class BinaryCopyParser<V> {
     this.checkLimits(length);
     this.fieldBytes = length;
     this.state = State.FieldData;
+  }
+
+  /**
+   * The common case, without the state machine: fields of the current row read straight from the
+   * chunk for as long as they lie wholly in it. Stops at the row's end or at the first field cut by
+   * the chunk's end, leaving the state where the general path takes over.
+   */
+  private readFieldsInChunk(): void {
+    const { chunk, fields, row } = this;
+    while (this.field < fields.length && this.offset + 4 <= chunk.length) {
+      this.startField(chunk.readInt32BE(this.offset));
+      this.offset += 4;
+      if (this.state !== State.FieldData) continue;
+      const end = this.offset + this.fieldBytes;
+      if (end > chunk.length) return;
+      row[this.field] = fields[this.field].decode(chunk, this.offset, end);
+      this.offset = end;
+      this.field++;
+      this.state = State.FieldLength;
+    }
   }
 
   private checkLimits(length: number): void {
