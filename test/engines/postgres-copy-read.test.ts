@@ -11,6 +11,7 @@ import {
 } from '@snapex/engines';
 import { escapeIdentifier } from 'pg';
 import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -62,15 +63,6 @@ async function extractorSessions(): Promise<{ state: string; wait_event: string 
     );
     return rows;
   });
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
 }
 
 function failureOf(promise: Promise<unknown>): Promise<unknown> {
