@@ -81,13 +81,7 @@ export class BinaryCopyParser<V> {
           break;
         case State.FieldData:
           if (!this.read(this.fieldBytes)) return undefined;
-          this.row[this.field] = this.fields[this.field].decode(
-            this.view,
-            this.at,
-            this.at + this.fieldBytes,
-          );
-          this.field++;
-          this.state = State.FieldLength;
+          this.decodeField(this.view, this.at);
           break;
         case State.TupleStart:
           if (!this.read(2)) return undefined;
@@ -162,18 +156,22 @@ export class BinaryCopyParser<V> {
    * the chunk's end, leaving the state where the general path takes over.
    */
   private readFieldsInChunk(): void {
-    const { chunk, fields, row } = this;
+    const { chunk, fields } = this;
     while (this.field < fields.length && this.offset + 4 <= chunk.length) {
       this.startField(chunk.readInt32BE(this.offset));
       this.offset += 4;
       if (this.state !== State.FieldData) continue;
-      const end = this.offset + this.fieldBytes;
-      if (end > chunk.length) return;
-      row[this.field] = fields[this.field].decode(chunk, this.offset, end);
-      this.offset = end;
-      this.field++;
-      this.state = State.FieldLength;
+      if (this.offset + this.fieldBytes > chunk.length) return;
+      this.decodeField(chunk, this.offset);
+      this.offset += this.fieldBytes;
     }
+  }
+
+  /** Decodes the current field, whose fieldBytes bytes are at buffer[start]. */
+  private decodeField(buffer: Buffer, start: number): void {
+    this.row[this.field] = this.fields[this.field].decode(buffer, start, start + this.fieldBytes);
+    this.field++;
+    this.state = State.FieldLength;
   }
 
   private checkLimits(length: number): void {
