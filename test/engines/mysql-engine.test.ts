@@ -19,7 +19,8 @@ import {
   withMySql,
 } from '../../scripts/local-stack/mariadb';
 import { MY_ALL_TYPES_SQL, ownValuesOf } from '../../scripts/local-stack/mysql-sample';
-import { byFirstColumn, cellDifferences, eventually } from '../support/export-rows';
+import { eventually } from '../support/eventually';
+import { byFirstColumn, cellDifferences } from '../support/export-rows';
 
 jest.setTimeout(180_000);
 

@@ -9,7 +9,8 @@ import {
 } from '@snapex/engines';
 import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
-import { byFirstColumn, cellDifferences, eventually } from '../support/export-rows';
+import { eventually } from '../support/eventually';
+import { byFirstColumn, cellDifferences } from '../support/export-rows';
 
 jest.setTimeout(120_000);
 

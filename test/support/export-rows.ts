@@ -34,13 +34,3 @@ export function byFirstColumn(rows: ExportRow[]): ExportRow[] {
     BigInt(a[0] as bigint | number) < BigInt(b[0] as bigint | number) ? -1 : 1,
   );
 }
-
-/** Polls until the check passes or the time is up; the last answer is the result. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
-}

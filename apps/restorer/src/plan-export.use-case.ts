@@ -160,6 +160,7 @@ export class PlanExport {
       tableKeyPrefix: tablePrefix,
       columns: table.columns,
       partitioning: plan.info,
+      singleWorkerReason: plan.singleWorkerReason,
       estimatedBytes: table.estimatedBytes,
     });
     return plan.ranges.map((range, offset) => {

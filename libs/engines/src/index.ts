@@ -5,5 +5,5 @@ export { PostgresEngine } from './postgres/postgres-engine';
 export { MySqlEngine } from './mysql/mysql-engine';
 export { columnPlanFor } from './postgres/pg-types';
 export { InvalidSnapshotIdError } from './postgres/sql';
-export { UnknownDecoderError } from './postgres/text-decoders';
+export { UnknownDecoderError } from './postgres/binary-values';
 export { UnaddressableDatabaseError } from './postgres/pg-session';

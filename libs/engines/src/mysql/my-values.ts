@@ -1,8 +1,8 @@
 import { ExportRow } from '../engine';
-import { ExportValue, rowDecoderOf } from '../row-decoder';
-import { MySqlDecoder } from './my-types';
 import { MySqlValue } from './my-session';
+import { MySqlDecoder } from './my-types';
 
+type ExportValue = ExportRow[number];
 type ValueDecoder = (value: Exclude<MySqlValue, null>) => ExportValue;
 
 export class UnknownMySqlDecoderError extends Error {
@@ -130,7 +130,15 @@ export function mySqlDecoderFor(decoder: string): ValueDecoder {
   return DECODERS[decoder];
 }
 
-/** Turns one row as the session returns it into an ExportRow, column by column. */
+/** Turns one row as the session returns it into an ExportRow, column by column; NULL stays null. */
 export function mySqlRowDecoderFor(decoders: readonly string[]): (row: readonly MySqlValue[]) => ExportRow {
-  return rowDecoderOf(decoders.map(mySqlDecoderFor));
+  const columnDecoders = decoders.map(mySqlDecoderFor);
+  return (row) => {
+    const decoded: ExportRow = new Array(columnDecoders.length);
+    for (let index = 0; index < columnDecoders.length; index++) {
+      const value = row[index];
+      decoded[index] = value === null ? null : columnDecoders[index](value);
+    }
+    return decoded;
+  };
 }

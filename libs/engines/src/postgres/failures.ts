@@ -2,7 +2,7 @@ import { ReadFailureKind } from '../engine';
 import { errorCodeOf, isNetworkFailure } from '../network-failures';
 import { UnaddressableDatabaseError } from './pg-session';
 import { InvalidSnapshotIdError } from './sql';
-import { UnknownDecoderError } from './text-decoders';
+import { UnknownDecoderError } from './binary-values';
 
 /** SQLSTATEs (or their two-character classes) of a server that is busy, restarting or out of resources. */
 const TRANSIENT_STATES: readonly string[] = [
