@@ -1,9 +1,13 @@
-import { PartitionRange, PartitioningInfo } from '@snapex/contracts';
+import { PartitionRange, PartitioningInfo, SingleWorkerReason } from '@snapex/contracts';
 import { PartitionPlan } from './engine';
 
 /** A whole-table partition: small tables are not worth cutting, and tables without a key cannot be. */
-export function wholeTable(): PartitionPlan {
-  return { ranges: [null], info: { numberOfPartitions: 1, constraintType: 'NONE', partitionColumns: [] } };
+export function wholeTable(singleWorkerReason?: SingleWorkerReason): PartitionPlan {
+  return {
+    ranges: [null],
+    info: { numberOfPartitions: 1, constraintType: 'NONE', partitionColumns: [] },
+    ...(singleWorkerReason ? { singleWorkerReason } : {}),
+  };
 }
 
 /** Consecutive ranges over sorted, distinct boundaries: first lower and last upper bound left open. */

@@ -52,7 +52,8 @@ export class MySqlPartitionPlanner {
     const count = Math.ceil(table.estimatedBytes / targetBytes);
     if (count <= 1) return wholeTable();
     const key = await this.integerKeyOf(table.table);
-    if (!key) return wholeTable();
+    // Large enough to cut, with nothing to cut it by: one worker reads it all (RDS-EVENT-0486).
+    if (!key) return wholeTable('NO_PARTITION_KEY');
     const name = qualifiedTableName(this.database, table.table);
     const column = quoteIdentifier(key.name);
     const [bounds] = await this.session.query<{ min: string | null; max: string | null }>(
