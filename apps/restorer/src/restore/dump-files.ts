@@ -1,0 +1,57 @@
+import { DatabaseDump } from '@snapex/contracts';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { SnapshotStore } from './snapshot-store';
+
+function isGzip(key: string): boolean {
+  return key.endsWith('.gz');
+}
+
+/** The dumps of one snapshot archive, as a stream or as files on local disk. */
+export class DumpFiles {
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly bucket: string,
+  ) {}
+
+  /** The dump's SQL as a stream, decompressed when its key ends in `.gz`. */
+  async stream(dump: DatabaseDump): Promise<Readable> {
+    const body = await this.store.read(this.bucket, dump.key);
+    return isGzip(dump.key) ? body.pipe(createGunzip()) : body;
+  }
+
+  /** One dump file, decompressed, in `dir`; pg_restore --jobs needs a file it can seek in. */
+  async downloadFile(dump: DatabaseDump, dir: string): Promise<string> {
+    const path = join(dir, 'dump');
+    await pipeline(await this.stream(dump), createWriteStream(path));
+    return path;
+  }
+
+  /** A directory dump's tree under `dir`, files as stored (pg_dump compresses its own data files). */
+  async downloadTree(dump: DatabaseDump, dir: string): Promise<string> {
+    const root = join(dir, 'dump');
+    const prefix = dump.key.endsWith('/') ? dump.key : `${dump.key}/`;
+    for (const key of await this.store.list(this.bucket, prefix)) {
+      const path = join(root, relative(prefix, key));
+      if (relative(root, path).startsWith('..')) throw new Error(`object ${key} lies outside its dump`);
+      await mkdir(dirname(path), { recursive: true });
+      await pipeline(await this.store.read(this.bucket, key), createWriteStream(path));
+    }
+    return root;
+  }
+}
+
+/** A private temporary folder for one restore, removed afterwards whatever happens. */
+export async function withWorkspace<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'snapex-restore-'));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,95 @@
+import { ScratchServerConfig, SourceConfig } from '@snapex/config';
+import { DatabaseDump } from '@snapex/contracts';
+import { Connection, createConnection, escapeId } from 'mysql2/promise';
+import { Command, runCommand, runPiped } from './command';
+import { DumpFiles } from './dump-files';
+import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
+import { serverLogin } from './server-login';
+
+/** Connection options of the mariadb clients; the password travels in MYSQL_PWD, never in argv. */
+function clientLogin(url: string): { args: string[]; env: Record<string, string> } {
+  const login = serverLogin(url);
+  return {
+    args: [
+      `--host=${login.host}`,
+      ...(login.port ? [`--port=${login.port}`] : []),
+      `--user=${login.user}`,
+      '--protocol=TCP',
+    ],
+    env: login.password !== null ? { MYSQL_PWD: login.password } : {},
+  };
+}
+
+async function withAdmin<T>(
+  server: ScratchServerConfig,
+  work: (client: Connection) => Promise<T>,
+): Promise<T> {
+  const client = await createConnection(server.url);
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export class MysqlScratchEngine implements ScratchEngine {
+  readonly engine = 'mysql' as const;
+  readonly clonesLiveSources = true;
+
+  listDatabases(server: ScratchServerConfig, prefix: string): Promise<string[]> {
+    return withAdmin(server, async (client) => {
+      const [rows] = await client.query(
+        'SELECT schema_name AS name FROM information_schema.schemata WHERE LEFT(schema_name, CHAR_LENGTH(?)) = ? ORDER BY 1',
+        [prefix, prefix],
+      );
+      return (rows as { name: string }[]).map((row) => row.name);
+    });
+  }
+
+  recreateDatabase(target: ScratchTarget): Promise<void> {
+    return withAdmin(target.server, async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${escapeId(target.database)}`);
+      await client.query(`CREATE DATABASE ${escapeId(target.database)} CHARACTER SET utf8mb4`);
+    });
+  }
+
+  async dropDatabase(target: ScratchTarget): Promise<void> {
+    await withAdmin(target.server, (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${escapeId(target.database)}`),
+    );
+  }
+
+  async restoreDump(dump: DatabaseDump, files: DumpFiles, target: ScratchTarget): Promise<void> {
+    if (dump.format !== 'mysql-sql') throw new UnrestorableDumpError(dump, this.engine);
+    await runCommand(this.client(target), await files.stream(dump));
+  }
+
+  /** `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes writes. */
+  cloneDatabase(source: SourceConfig, database: string, target: ScratchTarget): Promise<void> {
+    const login = clientLogin(source.url);
+    const dump: Command = {
+      program: 'mariadb-dump',
+      args: [
+        ...login.args,
+        '--single-transaction',
+        '--skip-lock-tables',
+        '--skip-triggers',
+        '--hex-blob',
+        '--default-character-set=utf8mb4',
+        '--',
+        database,
+      ],
+      env: login.env,
+    };
+    return runPiped(dump, this.client(target));
+  }
+
+  private client(target: ScratchTarget): Command {
+    const login = clientLogin(target.server.url);
+    return {
+      program: 'mariadb',
+      args: [...login.args, '--binary-mode', '--default-character-set=utf8mb4', '--', target.database],
+      env: login.env,
+    };
+  }
+}
