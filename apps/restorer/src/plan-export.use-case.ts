@@ -100,8 +100,10 @@ export class PlanExport {
     // All of them, even for a task canceled meanwhile: ExportPlanned announced this many, and an
     // extractor abandons the partitions of a canceled task at once.
     for (const request of tally.partitions) await this.publisher.publish(PartitionRequested, request);
-    // The end signal may have come before these copies existed, and found nothing to drop.
-    if (this.stopped.has(spec.taskId)) await this.janitor.dropTaskCopies(spec.taskId);
+    // A task that ended while its copies were made heard its end signal when there was nothing to drop.
+    if (this.stopped.has(spec.taskId) && (await this.hasEnded(spec.taskId))) {
+      await this.janitor.dropTaskCopies(spec.taskId);
+    }
   }
 
   /** Plans the tables of one database; returns how many tables it has. */
@@ -241,6 +243,11 @@ export class PlanExport {
       failureCause: error.failureCause,
     });
     await this.janitor.dropTaskCopies(spec.taskId);
+  }
+
+  private async hasEnded(taskId: string): Promise<boolean> {
+    const { status } = await this.rpc.call(GetTaskStatusRpc, { taskId });
+    return TERMINAL_STATUSES.includes(status);
   }
 
   /** The task's status, or null when it is canceling or over and must not be planned. */
