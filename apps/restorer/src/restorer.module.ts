@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { awsClientsProvider } from '@snapex/aws';
-import { SnapexConfig } from '@snapex/config';
+import { ScratchServerCatalogue, SnapexConfig } from '@snapex/config';
 import {
   CancelRequested,
   CredentialsValidated,
@@ -14,6 +14,7 @@ import { PlanExport } from './plan-export.use-case';
 import { ReadPointHolder } from './read-point-holder';
 import { ReadTargets } from './read-targets';
 import { ScratchCopies } from './restore/scratch-copies';
+import { ScratchDatabaseNames } from './restore/scratch-database-names';
 import { SCRATCH_ENGINES, scratchEngines } from './restore/scratch-engines';
 import { ScratchJanitor } from './restore/scratch-janitor';
 import { S3SnapshotStore, SNAPSHOT_STORE } from './restore/snapshot-store';
@@ -35,6 +36,8 @@ export const RestorerModule = {
         { provide: StoppedTasks, useValue: new StoppedTasks() },
         awsClientsProvider(config),
         { provide: SCRATCH_ENGINES, useValue: scratchEngines(config) },
+        { provide: ScratchServerCatalogue, useValue: new ScratchServerCatalogue(config) },
+        { provide: ScratchDatabaseNames, useValue: new ScratchDatabaseNames(config.scratch.databasePrefix) },
         { provide: SNAPSHOT_STORE, useClass: S3SnapshotStore },
         ReadPointHolder,
         ScratchCopies,

@@ -3,12 +3,11 @@ import {
   ScratchServerCatalogue,
   ScratchServerConfig,
   scratchServerAsSource,
-  SnapexConfig,
   SourceConfig,
 } from '@snapex/config';
 import { Engine, SnapshotSource, TaskSpec } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
-import { CONFIG, StoppedTasks } from '@snapex/service';
+import { StoppedTasks } from '@snapex/service';
 import { DumpFiles } from './dump-files';
 import { RestoreFailedError, restoreFailure } from './restore-failures';
 import { ScratchDatabaseNames } from './scratch-database-names';
@@ -48,18 +47,13 @@ interface CopyJob {
  */
 @Injectable()
 export class ScratchCopies {
-  readonly names: ScratchDatabaseNames;
-  private readonly servers: ScratchServerCatalogue;
-
   constructor(
-    @Inject(CONFIG) config: SnapexConfig,
+    @Inject(ScratchDatabaseNames) private readonly names: ScratchDatabaseNames,
+    @Inject(ScratchServerCatalogue) private readonly servers: ScratchServerCatalogue,
     @Inject(SNAPSHOT_STORE) private readonly store: SnapshotStore,
     @Inject(SCRATCH_ENGINES) private readonly engines: ScratchEngineLookup,
     @Inject(StoppedTasks) private readonly stopped: StoppedTasks,
-  ) {
-    this.names = new ScratchDatabaseNames(config.scratch.databasePrefix);
-    this.servers = new ScratchServerCatalogue(config);
-  }
+  ) {}
 
   async restoreSnapshot(
     spec: TaskSpec,

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { RetryableError, RpcClient } from '@snapex/bus';
-import { ScratchServerCatalogue, ScratchServerConfig, SnapexConfig } from '@snapex/config';
+import { ScratchServerCatalogue, ScratchServerConfig } from '@snapex/config';
 import { ExportTaskStatus, Fault, GetTaskStatusRpc, TERMINAL_STATUSES } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
-import { CONFIG, LOGGER } from '@snapex/service';
+import { LOGGER } from '@snapex/service';
 import { ScratchDatabaseNames } from './scratch-database-names';
 import { SCRATCH_ENGINES, ScratchEngineLookup } from './scratch-engines';
 
@@ -17,20 +17,16 @@ const ORPHAN_SWEEP_RETRY_MS = 2000;
  */
 @Injectable()
 export class ScratchJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly names: ScratchDatabaseNames;
-  private readonly servers: ScratchServerCatalogue;
   private stopping = false;
   private sweep: Promise<void> | undefined;
 
   constructor(
-    @Inject(CONFIG) config: SnapexConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ScratchDatabaseNames) private readonly names: ScratchDatabaseNames,
+    @Inject(ScratchServerCatalogue) private readonly servers: ScratchServerCatalogue,
     @Inject(RpcClient) private readonly rpc: RpcClient,
     @Inject(SCRATCH_ENGINES) private readonly engines: ScratchEngineLookup,
-  ) {
-    this.names = new ScratchDatabaseNames(config.scratch.databasePrefix);
-    this.servers = new ScratchServerCatalogue(config);
-  }
+  ) {}
 
   /** Drops every scratch database of the task, on every server. */
   async dropTaskCopies(taskId: string): Promise<void> {
