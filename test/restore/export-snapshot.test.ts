@@ -28,7 +28,7 @@ const STORE_BUCKET = 'snapex-rst-store';
 const SCRATCH_PREFIX = 'snapex_rst_scratch_';
 const MYSQL_URL = 'mysql://root@127.0.0.1:3306/';
 const ORDERS = 200_000;
-const CLUSTERS = ['rst-a', 'rst-b', 'rst-c', 'rst-d'];
+const CLUSTERS = ['rst-a', 'rst-b', 'rst-c', 'rst-d', 'rst-e'];
 let clustersUsed = 0;
 const SNAPSHOT_TIME = new Date('2026-11-01T12:00:00.000Z');
 
@@ -280,6 +280,23 @@ describe('exporting a snapshot: restored into a scratch database, extracted from
     expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({ Status: 'COMPLETE' });
     expect(await exportedOrdersDigest(identifier)).toEqual(snapshotDigest);
     await waitUntil(async () => (await pgDatabasesLike(scratchName(taskId))).length === 0, 30_000);
+  });
+
+  it('cancels during the restore: no more databases are restored, and the copies go once CANCELED', async () => {
+    const identifier = `rst-cancel-${Date.now()}`;
+    const second: DatabaseDump = { ...dump, database: `${SOURCE_DB}_second` };
+    const taskId = await startSnapshotExport(
+      identifier,
+      snapshotSource('rst-cancel', STORE_BUCKET, [dump, second], SNAPSHOT_TIME),
+    );
+    await waitUntil(async () => (await pgDatabasesLike(scratchName(taskId))).length === 1, 60_000, 20);
+    const canceled = await stack.api('/v1/CancelExportTask', { ExportTaskIdentifier: identifier });
+    expect(canceled.body.Status).toBe('CANCELING');
+    const task = await stack.waitForStatus(identifier, ['CANCELED', 'COMPLETE', 'FAILED'], 60_000);
+    expect(task.Status).toBe('CANCELED');
+    await waitUntil(async () => (await pgDatabasesLike(scratchName(taskId, 1))).length === 0, 30_000);
+    expect(await pgDatabasesLike(scratchName(taskId, 2))).toEqual([]);
+    expect(requests.filter((request) => request.taskId === taskId)).toEqual([]);
   });
 
   it('drops scratch databases of unknown tasks when a restorer starts', async () => {
