@@ -1,14 +1,9 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { AwsClients } from '@snapex/aws';
-import { parseConfig, ScratchServerConfig } from '@snapex/config';
+import { ScratchServerConfig } from '@snapex/config';
 import { Connection, createConnection } from 'mysql2/promise';
 import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
 import { MysqlScratchEngine } from '../../apps/restorer/src/restore/mysql-scratch-engine';
 import { UnrestorableDumpError } from '../../apps/restorer/src/restore/scratch-engine';
-import { S3SnapshotStore } from '../../apps/restorer/src/restore/snapshot-store';
-import { adminClients } from '../../scripts/local-stack/export-target';
-import { MOTO_REGION, MotoServer, startMoto } from '../../scripts/local-stack/moto';
-import { mysqlSqlDumpGz, putDump } from './snapshot-store-fixtures';
+import { mysqlSqlDumpGz, putDump, startLocalSnapshotStore } from './snapshot-store-fixtures';
 
 const MYSQL_URL = 'mysql://root@127.0.0.1:3306/';
 const SOURCE_DB = 'snapex_rst_my_source';
@@ -119,31 +114,20 @@ describe('MySQL scratch copies', () => {
   });
 
   describe('restoring a snapshot dump from the snapshot store', () => {
-    let moto: MotoServer;
+    let store: Awaited<ReturnType<typeof startLocalSnapshotStore>>;
     let files: DumpFiles;
-    let store: S3SnapshotStore;
 
     beforeAll(async () => {
-      moto = await startMoto();
-      await adminClients(moto).s3.send(new CreateBucketCommand({ Bucket: STORE_BUCKET }));
-      const config = parseConfig({
-        region: MOTO_REGION,
-        accounts: [{ id: '123456789012' }],
-        aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: moto.admin },
-      });
-      store = new S3SnapshotStore(config, new AwsClients(config));
-      files = new DumpFiles(store, STORE_BUCKET);
+      store = await startLocalSnapshotStore(STORE_BUCKET);
+      files = store.files;
     });
 
-    afterAll(async () => {
-      store?.onApplicationShutdown();
-      await moto?.stop();
-    });
+    afterAll(() => store?.stop());
 
     it('streams a gzip mysql-sql dump into a fresh database, every row intact', async () => {
       const maxId = Number(await scalar(client, `SELECT MAX(id) FROM ${SOURCE_DB}.events`));
       const dump = await putDump(
-        adminClients(moto).s3,
+        store.s3,
         STORE_BUCKET,
         { database: SOURCE_DB, format: 'mysql-sql', key: `snapshots/my/${SOURCE_DB}.sql.gz` },
         mysqlSqlDumpGz(SOURCE_DB),

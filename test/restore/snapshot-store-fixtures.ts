@@ -1,10 +1,14 @@
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AwsClients } from '@snapex/aws';
+import { parseConfig } from '@snapex/config';
 import { DatabaseDump, SnapshotSource, TaskSpec } from '@snapex/contracts';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { adminClients } from '../../scripts/local-stack/export-target';
-import { MOTO_ACCOUNT, MOTO_REGION, MotoServer } from '../../scripts/local-stack/moto';
+import { MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from '../../scripts/local-stack/moto';
+import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
+import { S3SnapshotStore } from '../../apps/restorer/src/restore/snapshot-store';
 
 /** The snapshot store bucket, readable by snapex's own identity as the README tells operators to set up. */
 export async function createSnapshotStore(moto: MotoServer, bucket: string): Promise<S3Client> {
@@ -104,5 +108,27 @@ export function snapshotTaskSpec(
     kmsKeyId: target.kmsKeyArn,
     exportOnly: [],
     snapshot,
+  };
+}
+
+/** moto with a snapshot store bucket, and the restorer's own store reading it, for engine-level tests. */
+export async function startLocalSnapshotStore(bucket: string) {
+  const moto = await startMoto();
+  const { s3 } = adminClients(moto);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const config = parseConfig({
+    region: MOTO_REGION,
+    accounts: [{ id: MOTO_ACCOUNT }],
+    aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: moto.admin },
+  });
+  const store = new S3SnapshotStore(config, new AwsClients(config));
+  return {
+    s3,
+    files: new DumpFiles(store, bucket),
+    async stop() {
+      store.onApplicationShutdown();
+      s3.destroy();
+      await moto.stop();
+    },
   };
 }

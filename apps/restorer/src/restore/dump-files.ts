@@ -8,6 +8,14 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { SnapshotStore } from './snapshot-store';
 
+/** A directory dump without a single file: the archive is missing or empty. */
+export class EmptyDumpError extends Error {
+  constructor(bucket: string, prefix: string) {
+    super(`no dump files under s3://${bucket}/${prefix}`);
+    this.name = 'EmptyDumpError';
+  }
+}
+
 function isGzip(key: string): boolean {
   return key.endsWith('.gz');
 }
@@ -35,8 +43,11 @@ export class DumpFiles {
   /** A directory dump's tree under `dir`, files as stored (pg_dump compresses its own data files). */
   async downloadTree(dump: DatabaseDump, dir: string): Promise<string> {
     const root = join(dir, 'dump');
-    const prefix = dump.key.endsWith('/') ? dump.key : `${dump.key}/`;
-    for (const key of await this.store.list(this.bucket, prefix)) {
+    const folder = dump.key.replace(/\/+$/, '');
+    const prefix = `${folder}/`;
+    const keys = (await this.store.list(this.bucket, folder)).filter((key) => key.startsWith(prefix));
+    if (keys.length === 0) throw new EmptyDumpError(this.bucket, prefix);
+    for (const key of keys) {
       const path = join(root, relative(prefix, key));
       if (relative(root, path).startsWith('..')) throw new Error(`object ${key} lies outside its dump`);
       await mkdir(dirname(path), { recursive: true });

@@ -2,6 +2,7 @@ import { PermanentError, RetryableError } from '@snapex/bus';
 import { awsErrorCode, httpStatusOf, isTransientAwsError } from '@snapex/aws';
 import { isConnectionError } from '../connection-errors';
 import { CommandFailedError } from './command';
+import { EmptyDumpError } from './dump-files';
 import { UnrestorableDumpError } from './scratch-engine';
 
 /** A snapshot or live database that cannot be copied into a scratch database: the task fails with failureCause. */
@@ -23,7 +24,11 @@ export function restoreFailure(error: unknown, database: string): unknown {
   if (isConnectionError(error) || isTransientAwsError(error)) {
     return new RetryableError(`copying ${database}: ${(error as Error).message}`, 5000, { cause: error });
   }
-  if (error instanceof CommandFailedError || error instanceof UnrestorableDumpError) {
+  if (
+    error instanceof CommandFailedError ||
+    error instanceof UnrestorableDumpError ||
+    error instanceof EmptyDumpError
+  ) {
     return new RestoreFailedError(`Database ${database} could not be restored: ${error.message}`, {
       cause: error,
     });
