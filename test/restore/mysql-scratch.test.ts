@@ -11,6 +11,7 @@ const CLONE_DB = 'snapex_rst_scratch_my_clone_1';
 const RESTORED_DB = 'snapex_rst_scratch_my_restored_1';
 const STORE_BUCKET = 'snapex-rst-my-store';
 const ROWS = 50_000;
+const NO_ABORT = new AbortController().signal;
 const SERVER: ScratchServerConfig = { name: 'scratch-my', engine: 'mysql', url: MYSQL_URL };
 
 interface Fingerprint {
@@ -90,6 +91,7 @@ describe('MySQL scratch copies', () => {
         { ...SERVER, accountId: '123456789012', kind: 'cluster' },
         SOURCE_DB,
         target,
+        NO_ABORT,
       );
       while (writes < 40) await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {
@@ -134,7 +136,7 @@ describe('MySQL scratch copies', () => {
       );
       const target = { server: SERVER, database: RESTORED_DB };
       await engine.recreateDatabase(target);
-      await engine.restoreDump(dump, files, target);
+      await engine.restoreDump(dump, files, target, NO_ABORT);
       expect(await fingerprint(client, RESTORED_DB, maxId)).toEqual(
         await fingerprint(client, SOURCE_DB, maxId),
       );
@@ -151,7 +153,7 @@ describe('MySQL scratch copies', () => {
         bytes: 1,
       };
       await expect(
-        engine.restoreDump(dump, files, { server: SERVER, database: RESTORED_DB }),
+        engine.restoreDump(dump, files, { server: SERVER, database: RESTORED_DB }, NO_ABORT),
       ).rejects.toThrow(UnrestorableDumpError);
     });
   });

@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScratchServerConfig } from '@snapex/config';
 import { DatabaseDump } from '@snapex/contracts';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ const PREFIX = 'snapex_rst_scratch_pg_';
  * scripts/local-stack/readback.ts). The restorer lists `<key>` and keeps what lies under `<key>/`.
  */
 const DIRECTORY_DUMP_KEY = `directory-dump-${SOURCE_DB}`;
+const NO_ABORT = new AbortController().signal;
 const SERVER: ScratchServerConfig = { name: 'scratch-pg', engine: 'postgres', url: PG_ADMIN_URL };
 
 const DIGEST_SQL = `
@@ -66,7 +68,7 @@ describe('PostgreSQL scratch copies', () => {
   async function restored(dump: DatabaseDump, database: string): Promise<Record<string, string>> {
     const target = { server: SERVER, database };
     await engine.recreateDatabase(target);
-    await engine.restoreDump(dump, store.files, target);
+    await engine.restoreDump(dump, store.files, target, NO_ABORT);
     return digestOf(database);
   }
 
@@ -79,6 +81,24 @@ describe('PostgreSQL scratch copies', () => {
       gzipSync(pgCustomDump(SOURCE_DB)),
     );
     expect(await restored(dump, `${PREFIX}custom_1`)).toEqual(expected);
+    expect(restoreWorkspaces()).toEqual(before);
+  });
+
+  it('stops a restore mid-way when aborted: pg_restore is killed and the temporary file removed', async () => {
+    const before = restoreWorkspaces();
+    const dump = await putDump(
+      store.s3,
+      STORE_BUCKET,
+      { database: SOURCE_DB, format: 'pg-custom', key: 'snapshots/aborted/db.dump' },
+      pgCustomDump(SOURCE_DB),
+    );
+    const target = { server: SERVER, database: `${PREFIX}aborted_1` };
+    await engine.recreateDatabase(target);
+    const controller = new AbortController();
+    const restoring = engine.restoreDump(dump, store.files, target, controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    await expect(restoring).rejects.toMatchObject({ name: 'AbortError' });
+    expect(spawnSync('pgrep', ['-f', `dbname=${target.database}`]).status).toBe(1);
     expect(restoreWorkspaces()).toEqual(before);
   });
 
@@ -120,7 +140,12 @@ describe('PostgreSQL scratch copies', () => {
   it('clones a live database through pg_dump piped into pg_restore', async () => {
     const target = { server: SERVER, database: `${PREFIX}clone_1` };
     await engine.recreateDatabase(target);
-    await engine.cloneDatabase({ ...SERVER, accountId: '123456789012', kind: 'cluster' }, SOURCE_DB, target);
+    await engine.cloneDatabase(
+      { ...SERVER, accountId: '123456789012', kind: 'cluster' },
+      SOURCE_DB,
+      target,
+      NO_ABORT,
+    );
     expect(await digestOf(target.database)).toEqual(expected);
   });
 

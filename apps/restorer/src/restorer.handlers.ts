@@ -11,6 +11,7 @@ import {
 import { StoppedTasks } from '@snapex/service';
 import { PlanExport } from './plan-export.use-case';
 import { ReadPointHolder } from './read-point-holder';
+import { ScratchCopies } from './restore/scratch-copies';
 import { ScratchJanitor } from './restore/scratch-janitor';
 
 @Injectable()
@@ -20,6 +21,7 @@ export class RestorerHandlers {
     @Inject(ReadPointHolder) private readonly holder: ReadPointHolder,
     @Inject(StoppedTasks) private readonly stopped: StoppedTasks,
     @Inject(ScratchJanitor) private readonly janitor: ScratchJanitor,
+    @Inject(ScratchCopies) private readonly copies: ScratchCopies,
   ) {}
 
   @OnEvent(CredentialsValidated)
@@ -53,6 +55,7 @@ export class RestorerHandlers {
 
   private async stop(taskId: string): Promise<void> {
     this.stopped.add(taskId);
+    this.copies.abort(taskId);
     await this.holder.release(taskId);
   }
 }

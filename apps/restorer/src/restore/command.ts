@@ -28,9 +28,11 @@ interface Running {
   exited: Promise<void>;
 }
 
-function start(command: Command, io: { stdin: boolean; stdout: boolean }): Running {
+function start(command: Command, io: { stdin: boolean; stdout: boolean }, signal: AbortSignal): Running {
   const child = spawn(command.program, command.args, {
     env: { ...process.env, ...command.env },
+    // Aborting kills the program (SIGTERM), so a canceled restore stops writing at once.
+    signal,
     stdio: [io.stdin ? 'pipe' : 'ignore', io.stdout ? 'pipe' : 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -55,15 +57,15 @@ async function settle(exits: Promise<void>[], feeds: Promise<void>[]): Promise<v
 }
 
 /** Runs a program to completion, feeding it `input` on stdin when given. */
-export async function runCommand(command: Command, input?: Readable): Promise<void> {
-  const running = start(command, { stdin: input !== undefined, stdout: false });
-  const feeds = input && running.stdin ? [pipeline(input, running.stdin)] : [];
+export async function runCommand(command: Command, signal: AbortSignal, input?: Readable): Promise<void> {
+  const running = start(command, { stdin: input !== undefined, stdout: false }, signal);
+  const feeds = input && running.stdin ? [pipeline(input, running.stdin, { signal })] : [];
   await settle([running.exited], feeds);
 }
 
 /** Runs `producer | consumer`, the producer's output streamed straight into the consumer. */
-export async function runPiped(producer: Command, consumer: Command): Promise<void> {
-  const from = start(producer, { stdin: false, stdout: true });
-  const to = start(consumer, { stdin: true, stdout: false });
-  await settle([from.exited, to.exited], [pipeline(from.stdout!, to.stdin!)]);
+export async function runPiped(producer: Command, consumer: Command, signal: AbortSignal): Promise<void> {
+  const from = start(producer, { stdin: false, stdout: true }, signal);
+  const to = start(consumer, { stdin: true, stdout: false }, signal);
+  await settle([from.exited, to.exited], [pipeline(from.stdout!, to.stdin!, { signal })]);
 }

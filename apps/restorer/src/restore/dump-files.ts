@@ -28,30 +28,30 @@ export class DumpFiles {
   ) {}
 
   /** The dump's SQL as a stream, decompressed when its key ends in `.gz`. */
-  async stream(dump: DatabaseDump): Promise<Readable> {
-    const body = await this.store.read(this.bucket, dump.key);
+  async stream(dump: DatabaseDump, signal: AbortSignal): Promise<Readable> {
+    const body = await this.store.read(this.bucket, dump.key, signal);
     return isGzip(dump.key) ? body.pipe(createGunzip()) : body;
   }
 
   /** One dump file, decompressed, in `dir`; pg_restore --jobs needs a file it can seek in. */
-  async downloadFile(dump: DatabaseDump, dir: string): Promise<string> {
+  async downloadFile(dump: DatabaseDump, dir: string, signal: AbortSignal): Promise<string> {
     const path = join(dir, 'dump');
-    await pipeline(await this.stream(dump), createWriteStream(path));
+    await pipeline(await this.stream(dump, signal), createWriteStream(path), { signal });
     return path;
   }
 
   /** A directory dump's tree under `dir`, files as stored (pg_dump compresses its own data files). */
-  async downloadTree(dump: DatabaseDump, dir: string): Promise<string> {
+  async downloadTree(dump: DatabaseDump, dir: string, signal: AbortSignal): Promise<string> {
     const root = join(dir, 'dump');
     const folder = dump.key.replace(/\/+$/, '');
     const prefix = `${folder}/`;
-    const keys = (await this.store.list(this.bucket, folder)).filter((key) => key.startsWith(prefix));
+    const keys = (await this.store.list(this.bucket, folder, signal)).filter((key) => key.startsWith(prefix));
     if (keys.length === 0) throw new EmptyDumpError(this.bucket, prefix);
     for (const key of keys) {
       const path = join(root, relative(prefix, key));
       if (relative(root, path).startsWith('..')) throw new Error(`object ${key} lies outside its dump`);
       await mkdir(dirname(path), { recursive: true });
-      await pipeline(await this.store.read(this.bucket, key), createWriteStream(path));
+      await pipeline(await this.store.read(this.bucket, key, signal), createWriteStream(path), { signal });
     }
     return root;
   }

@@ -59,13 +59,23 @@ export class MysqlScratchEngine implements ScratchEngine {
     );
   }
 
-  async restoreDump(dump: DatabaseDump, files: DumpFiles, target: ScratchTarget): Promise<void> {
+  async restoreDump(
+    dump: DatabaseDump,
+    files: DumpFiles,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (dump.format !== 'mysql-sql') throw new UnrestorableDumpError(dump, this.engine);
-    await runCommand(this.client(target), await files.stream(dump));
+    await runCommand(this.client(target), signal, await files.stream(dump, signal));
   }
 
   /** `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes writes. */
-  cloneDatabase(source: SourceConfig, database: string, target: ScratchTarget): Promise<void> {
+  cloneDatabase(
+    source: SourceConfig,
+    database: string,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void> {
     const login = clientLogin(source.url);
     const dump: Command = {
       program: 'mariadb-dump',
@@ -81,7 +91,7 @@ export class MysqlScratchEngine implements ScratchEngine {
       ],
       env: login.env,
     };
-    return runPiped(dump, this.client(target));
+    return runPiped(dump, this.client(target), signal);
   }
 
   private client(target: ScratchTarget): Command {

@@ -56,15 +56,22 @@ export class PostgresScratchEngine implements ScratchEngine {
     );
   }
 
-  restoreDump(dump: DatabaseDump, files: DumpFiles, target: ScratchTarget): Promise<void> {
+  restoreDump(
+    dump: DatabaseDump,
+    files: DumpFiles,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void> {
     return withWorkspace(async (dir) => {
       switch (dump.format) {
-        case 'pg-custom':
-          return runCommand(this.pgRestore(target, ['--format=custom', await files.downloadFile(dump, dir)]));
-        case 'pg-directory':
-          return runCommand(
-            this.pgRestore(target, ['--format=directory', await files.downloadTree(dump, dir)]),
-          );
+        case 'pg-custom': {
+          const file = await files.downloadFile(dump, dir, signal);
+          return runCommand(this.pgRestore(target, ['--format=custom', file]), signal);
+        }
+        case 'pg-directory': {
+          const tree = await files.downloadTree(dump, dir, signal);
+          return runCommand(this.pgRestore(target, ['--format=directory', tree]), signal);
+        }
         case 'mysql-sql':
           throw new UnrestorableDumpError(dump, this.engine);
       }
@@ -72,14 +79,19 @@ export class PostgresScratchEngine implements ScratchEngine {
   }
 
   /** A plain pg_dump piped into pg_restore: for completeness, live PostgreSQL exports read in place. */
-  cloneDatabase(source: SourceConfig, database: string, target: ScratchTarget): Promise<void> {
+  cloneDatabase(
+    source: SourceConfig,
+    database: string,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void> {
     const dump: Command = {
       program: 'pg_dump',
       args: ['--format=custom', '--compress=0'],
       // From the environment, so a database name is never read as a connection string.
       env: { ...libpqEnv(source.url), PGDATABASE: database },
     };
-    return runPiped(dump, this.pgRestore(target, ['--format=custom'], 1));
+    return runPiped(dump, this.pgRestore(target, ['--format=custom'], 1), signal);
   }
 
   private pgRestore(target: ScratchTarget, input: string[], jobs = this.restoreJobs): Command {

@@ -36,7 +36,7 @@ interface CopyJob {
   database: string;
   ordinal: number;
   bytes: number | null;
-  copy(target: ScratchTarget): Promise<void>;
+  copy(target: ScratchTarget, signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -47,6 +47,9 @@ interface CopyJob {
  */
 @Injectable()
 export class ScratchCopies {
+  /** Copies being made, by task, so a cancel or the task's end can stop them mid-way. */
+  private readonly inFlight = new Map<string, AbortController>();
+
   constructor(
     @Inject(ScratchDatabaseNames) private readonly names: ScratchDatabaseNames,
     @Inject(ScratchServerCatalogue) private readonly servers: ScratchServerCatalogue,
@@ -71,7 +74,7 @@ export class ScratchCopies {
               database: dump.database,
               ordinal: index + 1,
               bytes: dump.bytes,
-              copy: (target) => engine.restoreDump(dump, files, target),
+              copy: (target, signal) => engine.restoreDump(dump, files, target, signal),
             },
           ]
         : [],
@@ -96,12 +99,17 @@ export class ScratchCopies {
       database,
       ordinal: index + 1,
       bytes: null,
-      copy: (target) => engine.cloneDatabase(source, database, target),
+      copy: (target, signal) => engine.cloneDatabase(source, database, target, signal),
     }));
     log.info({ step: 1, source: source.name, databases: jobs.length, fresh }, 'cloning the live databases');
     const exportTime = new Date();
     const targets = await this.copyAll(spec, source.engine, jobs, fresh, log);
     return { targets, exportTime };
+  }
+
+  /** Stops the copy the task is making, if any; the copies it made stay until the task ends. */
+  abort(taskId: string): void {
+    this.inFlight.get(taskId)?.abort();
   }
 
   private async copyAll(
@@ -112,39 +120,59 @@ export class ScratchCopies {
     log: Logger,
   ): Promise<ReadTarget[]> {
     const server = this.serverFor(engineName);
-    const engine = this.engines(engineName);
-    const targets: ReadTarget[] = [];
-    for (const job of jobs) {
-      if (this.stopped.has(spec.taskId)) break;
-      const target = { server, database: this.names.nameFor(spec.taskId, job.ordinal) };
-      if (fresh) {
-        const startedAt = Date.now();
-        try {
-          await engine.recreateDatabase(target);
-          await job.copy(target);
-        } catch (error) {
-          throw restoreFailure(error, job.database);
+    const controller = new AbortController();
+    this.inFlight.set(spec.taskId, controller);
+    try {
+      const targets: ReadTarget[] = [];
+      for (const job of jobs) {
+        if (this.stopped.has(spec.taskId) || controller.signal.aborted) break;
+        const target = { server, database: this.names.nameFor(spec.taskId, job.ordinal) };
+        if (fresh) await this.copyOne(job, target, engineName, controller.signal, log);
+        if (controller.signal.aborted) {
+          log.info({ step: 1, database: job.database }, 'stopped copying: the task is canceling or over');
+          break;
         }
-        log.info(
-          {
-            step: 1,
-            database: job.database,
-            scratchServer: server.name,
-            scratchDatabase: target.database,
-            bytes: job.bytes,
-            durationMs: Date.now() - startedAt,
-          },
-          'copied into a scratch database',
-        );
+        targets.push({
+          database: job.database,
+          source: scratchServerAsSource(server, spec.accountId),
+          readDatabase: target.database,
+          scratchServer: server.name,
+        });
       }
-      targets.push({
-        database: job.database,
-        source: scratchServerAsSource(server, spec.accountId),
-        readDatabase: target.database,
-        scratchServer: server.name,
-      });
+      return targets;
+    } finally {
+      this.inFlight.delete(spec.taskId);
     }
-    return targets;
+  }
+
+  /** Makes one copy afresh; returns quietly when aborted, as the caller then stops. */
+  private async copyOne(
+    job: CopyJob,
+    target: ScratchTarget,
+    engineName: Engine,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<void> {
+    const engine = this.engines(engineName);
+    const startedAt = Date.now();
+    try {
+      await engine.recreateDatabase(target);
+      await job.copy(target, signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      throw restoreFailure(error, job.database);
+    }
+    log.info(
+      {
+        step: 1,
+        database: job.database,
+        scratchServer: target.server.name,
+        scratchDatabase: target.database,
+        bytes: job.bytes,
+        durationMs: Date.now() - startedAt,
+      },
+      'copied into a scratch database',
+    );
   }
 
   private serverFor(engine: Engine): ScratchServerConfig {

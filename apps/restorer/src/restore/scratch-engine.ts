@@ -29,8 +29,18 @@ export interface ScratchEngine {
   /** Drops the database if it exists and creates it empty. */
   recreateDatabase(target: ScratchTarget): Promise<void>;
   dropDatabase(target: ScratchTarget): Promise<void>;
-  /** Restores one dump of a snapshot archive into an empty target. */
-  restoreDump(dump: DatabaseDump, files: DumpFiles, target: ScratchTarget): Promise<void>;
-  /** Copies one live database, as of one consistent point, into an empty target. */
-  cloneDatabase(source: SourceConfig, database: string, target: ScratchTarget): Promise<void>;
+  /** Restores one dump of a snapshot archive into an empty target; `signal` stops it mid-way. */
+  restoreDump(
+    dump: DatabaseDump,
+    files: DumpFiles,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** Copies one live database, as of one consistent point, into an empty target; `signal` stops it. */
+  cloneDatabase(
+    source: SourceConfig,
+    database: string,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void>;
 }

@@ -7,9 +7,9 @@ import { Readable } from 'node:stream';
 
 /** The bucket snapshots are archived in, read as snapex itself (never as a caller's role). */
 export interface SnapshotStore {
-  read(bucket: string, key: string): Promise<Readable>;
+  read(bucket: string, key: string, signal?: AbortSignal): Promise<Readable>;
   /** Keys of every object under a prefix. */
-  list(bucket: string, prefix: string): Promise<string[]>;
+  list(bucket: string, prefix: string, signal?: AbortSignal): Promise<string[]>;
 }
 
 export const SNAPSHOT_STORE = Symbol('restorer:snapshot-store');
@@ -29,18 +29,21 @@ export class S3SnapshotStore implements SnapshotStore, OnApplicationShutdown {
     });
   }
 
-  async read(bucket: string, key: string): Promise<Readable> {
-    const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  async read(bucket: string, key: string, signal?: AbortSignal): Promise<Readable> {
+    const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal,
+    });
     if (!(Body instanceof Readable)) throw new Error(`s3://${bucket}/${key} came back without a body`);
     return Body;
   }
 
-  async list(bucket: string, prefix: string): Promise<string[]> {
+  async list(bucket: string, prefix: string, signal?: AbortSignal): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
     do {
       const page = await this.s3.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        { abortSignal: signal },
       );
       keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
