@@ -9,16 +9,19 @@ import { SCRATCH_ENGINES, ScratchEngineLookup } from './scratch-engines';
 
 const ORPHAN_SWEEP_ATTEMPTS = 30;
 const ORPHAN_SWEEP_RETRY_MS = 2000;
+const ORPHAN_SWEEP_INTERVAL_MS = 15 * 60_000;
 
 /**
- * Drops scratch databases once nothing can need them: when their task ends, and at start-up for tasks
- * that ended (or were forgotten) while no restorer was listening. It finds them by name on the servers,
- * so it needs no memory of its own and works the same after a restart.
+ * Drops scratch databases once nothing can need them: when their task ends, and at start-up and every
+ * quarter of an hour for tasks that ended (or were forgotten) while no restorer was listening, or whose
+ * drop failed. It finds them by name on the servers, so it needs no memory of its own and works the
+ * same after a restart.
  */
 @Injectable()
 export class ScratchJanitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopping = false;
   private sweep: Promise<void> | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(LOGGER) private readonly logger: Logger,
@@ -41,10 +44,15 @@ export class ScratchJanitor implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap(): void {
     // In the background: the registry this asks may start after this service.
     this.sweep = this.dropOrphansWhenRegistryAnswers();
+    this.sweepTimer = setInterval(() => {
+      this.sweep = this.dropOrphansWhenRegistryAnswers();
+    }, ORPHAN_SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.sweepTimer);
     await this.sweep;
   }
 
