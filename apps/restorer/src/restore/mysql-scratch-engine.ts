@@ -4,7 +4,7 @@ import { Connection, createConnection, escapeId } from 'mysql2/promise';
 import { Command, runCommand, runPiped } from './command';
 import { DumpFiles } from './dump-files';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
-import { serverLogin } from './server-login';
+import { serverLogin, withConnection } from './server-login';
 
 /** Connection options of the mariadb clients; the password travels in MYSQL_PWD, never in argv. */
 function clientLogin(url: string): { args: string[]; env: Record<string, string> } {
@@ -20,16 +20,8 @@ function clientLogin(url: string): { args: string[]; env: Record<string, string>
   };
 }
 
-async function withAdmin<T>(
-  server: ScratchServerConfig,
-  work: (client: Connection) => Promise<T>,
-): Promise<T> {
-  const client = await createConnection(server.url);
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function withAdmin<T>(server: ScratchServerConfig, work: (client: Connection) => Promise<T>): Promise<T> {
+  return withConnection(() => createConnection(server.url), work);
 }
 
 export class MysqlScratchEngine implements ScratchEngine {

@@ -4,7 +4,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { Command, runCommand, runPiped } from './command';
 import { DumpFiles, withWorkspace } from './dump-files';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
-import { serverLogin } from './server-login';
+import { serverLogin, withConnection } from './server-login';
 
 /** libpq reads the server and password from the environment, so no secret appears in a process list. */
 function libpqEnv(url: string): Record<string, string> {
@@ -17,14 +17,12 @@ function libpqEnv(url: string): Record<string, string> {
   };
 }
 
-async function withAdmin<T>(server: ScratchServerConfig, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: server.url, application_name: 'snapex-scratch' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function withAdmin<T>(server: ScratchServerConfig, work: (client: Client) => Promise<T>): Promise<T> {
+  return withConnection(async () => {
+    const client = new Client({ connectionString: server.url, application_name: 'snapex-scratch' });
+    await client.connect();
+    return client;
+  }, work);
 }
 
 export class PostgresScratchEngine implements ScratchEngine {

@@ -15,3 +15,16 @@ export function serverLogin(url: string): ServerLogin {
     password: parsed.password ? decodeURIComponent(parsed.password) : null,
   };
 }
+
+/** Opens an administrative connection, runs `work` on it, and closes it whatever happens. */
+export async function withConnection<C extends { end(): Promise<void> }, T>(
+  open: () => Promise<C>,
+  work: (connection: C) => Promise<T>,
+): Promise<T> {
+  const connection = await open();
+  try {
+    return await work(connection);
+  } finally {
+    await connection.end();
+  }
+}
