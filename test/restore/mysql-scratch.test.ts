@@ -115,6 +115,20 @@ describe('MySQL scratch copies', () => {
     expect((await fingerprint(client, CLONE_DB, maxId)).rows).toBe(String(cloneRows));
   });
 
+  it('kills the sessions still attached to a scratch database before making it again', async () => {
+    const target = { server: SERVER, database: 'snapex_rst_scratch_my_sessions_1' };
+    await engine.recreateDatabase(target);
+    // A mariadb client left running by a restorer that was killed mid-restore.
+    const leftover = await createConnection({ uri: MYSQL_URL, database: target.database });
+    const working = leftover.query('SELECT SLEEP(60)');
+    working.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await engine.recreateDatabase(target);
+    await expect(working).rejects.toThrow();
+    await engine.dropDatabase(target);
+    leftover.destroy();
+  });
+
   describe('restoring a snapshot dump from the snapshot store', () => {
     let store: Awaited<ReturnType<typeof startLocalSnapshotStore>>;
     let files: DumpFiles;

@@ -24,6 +24,23 @@ function withAdmin<T>(server: ScratchServerConfig, work: (client: Connection) =>
   return withConnection(() => createConnection(server.url), work);
 }
 
+/**
+ * MySQL has no DROP DATABASE ... FORCE. A restore whose restorer was killed leaves its `mariadb` client
+ * running; still attached to the database by name, it would carry on into the database made again
+ * for the retry, so its sessions are killed first.
+ */
+async function dropWithSessions(client: Connection, database: string): Promise<void> {
+  const [sessions] = await client.query(
+    'SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()',
+    [database],
+  );
+  for (const { id } of sessions as { id: number }[]) {
+    // Gone already when it finished meanwhile.
+    await client.query('KILL CONNECTION ?', [id]).catch(() => undefined);
+  }
+  await client.query(`DROP DATABASE IF EXISTS ${escapeId(database)}`);
+}
+
 export class MysqlScratchEngine implements ScratchEngine {
   readonly engine = 'mysql' as const;
   readonly clonesLiveSources = true;
@@ -40,15 +57,13 @@ export class MysqlScratchEngine implements ScratchEngine {
 
   recreateDatabase(target: ScratchTarget): Promise<void> {
     return withAdmin(target.server, async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${escapeId(target.database)}`);
+      await dropWithSessions(client, target.database);
       await client.query(`CREATE DATABASE ${escapeId(target.database)} CHARACTER SET utf8mb4`);
     });
   }
 
   async dropDatabase(target: ScratchTarget): Promise<void> {
-    await withAdmin(target.server, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${escapeId(target.database)}`),
-    );
+    await withAdmin(target.server, (client) => dropWithSessions(client, target.database));
   }
 
   async restoreDump(
