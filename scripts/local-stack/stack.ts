@@ -62,6 +62,8 @@ export interface StackOptions {
   /** Folder for the configuration and service logs; a temporary one when absent. */
   workDir?: string;
   gatewayPort?: number;
+  /** Passed to moto: false turns its signature and IAM checks off (see MotoOptions). */
+  enforceAuth?: boolean;
 }
 
 interface RunningService {
@@ -85,7 +87,7 @@ export class Stack {
   static async start(options: StackOptions): Promise<Stack> {
     assertBuilt();
     await resetStreams();
-    const moto = await startMoto();
+    const moto = await startMoto({ enforceAuth: options.enforceAuth });
     const target = await createExportTarget(moto, options.name);
     const registryUrl = await recreateDatabase(`snapex_registry_${options.name.replace(/-/g, '_')}`);
     const port = options.gatewayPort ?? (await freePort());
@@ -237,4 +239,23 @@ async function waitForLog(service: RunningService, pattern: RegExp, timeoutMs = 
 export function ensureDir(path: string): string {
   mkdirSync(path, { recursive: true });
   return path;
+}
+
+/** Every notification the stack published for one export task, from the notifications stream. */
+export async function readNotifications(accountId: string, identifier: string): Promise<any[]> {
+  const connection = await connect({ servers: NATS_URL });
+  try {
+    const manager = await connection.jetstreamManager();
+    const info = await manager.streams.info('SNAPEX_NOTIFICATIONS');
+    const found: any[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const message = await manager.streams.getMessage('SNAPEX_NOTIFICATIONS', { seq }).catch(() => null);
+      if (!message || !message.subject.startsWith(`snapex.notifications.${accountId}.`)) continue;
+      const notification = message.json<any>();
+      if (notification.exportTaskIdentifier === identifier) found.push(notification);
+    }
+    return found;
+  } finally {
+    await connection.close();
+  }
 }

@@ -9,6 +9,7 @@ import {
 } from '@snapex/engines';
 import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -206,15 +207,6 @@ async function sessionsOf(applicationName: string): Promise<number> {
     );
     return rows[0].count;
   });
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
 }
 
 describe('PostgresEngine against a live server', () => {

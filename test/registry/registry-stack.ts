@@ -16,7 +16,7 @@ export const NATS_URL = process.env.SNAPEX_TEST_NATS_URL ?? 'nats://127.0.0.1:42
 export const REGION = 'us-east-1';
 export const REGISTRY_SCHEMA = 'snapex_registry';
 
-export const SOURCE_NAMES = ['orders', 'billing', 'crm', 'sales', 'hr', 'ops', 'web', 'iot'];
+export const SOURCE_NAMES = ['orders', 'billing', 'crm', 'sales', 'hr', 'ops', 'web', 'iot', 'audit'];
 
 export interface TestAccount {
   id: string;

@@ -198,6 +198,7 @@ export class PlanExport {
       tableKeyPrefix: tablePrefix,
       columns: table.columns,
       partitioning: plan.info,
+      singleWorkerReason: plan.singleWorkerReason,
       estimatedBytes: table.estimatedBytes,
     });
     return plan.ranges.map((range, offset) => {

@@ -12,6 +12,7 @@ import {
   PartitionExported,
   PartitionRequested,
   PartitionStarted,
+  TableSkipped,
   tableTarget,
   taskEventFields,
   TaskFailed,
@@ -95,6 +96,10 @@ export class ExportPartition implements BeforeApplicationShutdown {
     });
     if (state.partitionStatus === 'EXPORTED') {
       log.info('partition was already exported by an earlier attempt; nothing to do');
+      return;
+    }
+    if (state.tableSkipped) {
+      log.info('the table was skipped while another partition was read; nothing to do');
       return;
     }
     const reason = abandonReasonFor(state.taskStatus, this.stopped.has(request.taskId));
@@ -239,7 +244,10 @@ export class ExportPartition implements BeforeApplicationShutdown {
     error: unknown,
     log: Logger,
   ): Promise<void> {
-    const verdict = extractionVerdict(error, engine, request.destination);
+    const verdict = extractionVerdict(error, engine, {
+      destination: request.destination,
+      target: tableTarget(request.table),
+    });
     switch (verdict.kind) {
       case 'retry':
         log.warn({ err: error }, 'partition failed; it will be retried');
@@ -257,6 +265,16 @@ export class ExportPartition implements BeforeApplicationShutdown {
           eventId: eventIdFor(TaskFailed, request.taskId, 'EXTRACTION', ...partitionIds(request)),
           stage: 'EXTRACTION',
           failureCause: verdict.failureCause,
+        });
+      case 'skip-table':
+        log.warn({ reason: verdict.reason, detail: verdict.detail }, 'skipping the table');
+        return this.publisher.publish(TableSkipped, {
+          ...taskEventFields(request),
+          eventId: eventIdFor(TableSkipped, request.taskId, request.table.tableIndex),
+          table: request.table,
+          target: tableTarget(request.table),
+          reason: verdict.reason,
+          detail: verdict.detail,
         });
       case 'unknown':
         throw error;

@@ -4,5 +4,5 @@ export * from './exported-types';
 export { PostgresEngine } from './postgres/postgres-engine';
 export { columnPlanFor } from './postgres/pg-types';
 export { InvalidSnapshotIdError } from './postgres/sql';
-export { UnknownDecoderError } from './postgres/text-decoders';
+export { UnknownDecoderError } from './postgres/binary-values';
 export { UnaddressableDatabaseError } from './postgres/pg-session';

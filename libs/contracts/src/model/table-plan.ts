@@ -47,6 +47,10 @@ export const PartitioningInfoSchema = z.object({
 });
 export type PartitioningInfo = z.infer<typeof PartitioningInfoSchema>;
 
+/** Why a table is read by a single worker although it is large: it has no key to cut it by. */
+export const SingleWorkerReasonSchema = z.enum(['NO_PARTITION_KEY']);
+export type SingleWorkerReason = z.infer<typeof SingleWorkerReasonSchema>;
+
 export const TableRefSchema = z.object({
   tableIndex: z.number().int().nonnegative(),
   database: z.string(),

@@ -1,7 +1,7 @@
 import { ReadFailureKind } from '../engine';
 import { UnaddressableDatabaseError } from './pg-session';
 import { InvalidSnapshotIdError } from './sql';
-import { UnknownDecoderError } from './text-decoders';
+import { UnknownDecoderError } from './binary-values';
 
 const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
