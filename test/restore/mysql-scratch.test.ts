@@ -1,4 +1,5 @@
-import { ScratchServerConfig } from '@snapex/config';
+import { ScratchServerConfig, scratchServerAsSource } from '@snapex/config';
+import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
 import { Connection, createConnection } from 'mysql2/promise';
 import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
 import { MysqlScratchEngine } from '../../apps/restorer/src/restore/mysql-scratch-engine';
@@ -87,12 +88,7 @@ describe('MySQL scratch copies', () => {
     const target = { server: SERVER, database: CLONE_DB };
     try {
       await engine.recreateDatabase(target);
-      await engine.cloneDatabase(
-        { ...SERVER, accountId: '123456789012', kind: 'cluster' },
-        SOURCE_DB,
-        target,
-        NO_ABORT,
-      );
+      await engine.cloneDatabase(scratchServerAsSource(SERVER, MOTO_ACCOUNT), SOURCE_DB, target, NO_ABORT);
       while (writes < 40) await new Promise((resolve) => setTimeout(resolve, 10));
     } finally {
       writing = false;

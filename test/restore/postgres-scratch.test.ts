@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ScratchServerConfig } from '@snapex/config';
+import { ScratchServerConfig, scratchServerAsSource } from '@snapex/config';
+import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
 import { DatabaseDump } from '@snapex/contracts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -140,12 +141,7 @@ describe('PostgreSQL scratch copies', () => {
   it('clones a live database through pg_dump piped into pg_restore', async () => {
     const target = { server: SERVER, database: `${PREFIX}clone_1` };
     await engine.recreateDatabase(target);
-    await engine.cloneDatabase(
-      { ...SERVER, accountId: '123456789012', kind: 'cluster' },
-      SOURCE_DB,
-      target,
-      NO_ABORT,
-    );
+    await engine.cloneDatabase(scratchServerAsSource(SERVER, MOTO_ACCOUNT), SOURCE_DB, target, NO_ABORT);
     expect(await digestOf(target.database)).toEqual(expected);
   });
 
