@@ -85,6 +85,39 @@ describe('PostgreSQL scratch copies', () => {
     expect(restoreWorkspaces()).toEqual(before);
   });
 
+  it('hands the password to pg_restore in its environment, never on its command line', async () => {
+    const secret = 'snapex-rst-secret-0001';
+    const url = new URL(PG_ADMIN_URL);
+    url.password = secret;
+    const server = { ...SERVER, url: url.toString() };
+    const dump = await putDump(
+      store.s3,
+      STORE_BUCKET,
+      { database: SOURCE_DB, format: 'pg-custom', key: 'snapshots/argv/db.dump' },
+      pgCustomDump(SOURCE_DB),
+    );
+    const target = { server, database: `${PREFIX}argv_1` };
+    await engine.recreateDatabase(target);
+    const seen: string[] = [];
+    let restoring = true;
+    const watching = (async () => {
+      while (restoring) {
+        const processes = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n');
+        seen.push(...processes.filter((line) => line.includes(`--dbname=${target.database}`)));
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    try {
+      await engine.restoreDump(dump, store.files, target, NO_ABORT);
+    } finally {
+      restoring = false;
+      await watching;
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((line) => line.includes(secret))).toEqual([]);
+    expect(await digestOf(target.database)).toEqual(expected);
+  });
+
   it('stops a restore mid-way when aborted: pg_restore is killed and the temporary file removed', async () => {
     const before = restoreWorkspaces();
     const dump = await putDump(
