@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
-import { SnapexConfig, SourceCatalogue, SourceConfig } from '@snapex/config';
+import { SnapexConfig, SourceConfig } from '@snapex/config';
 import {
   eventIdFor,
   EventPayload,
@@ -27,6 +27,7 @@ import { PartSeries } from './part-series';
 import { partObjectKey } from './part-object-key';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
+import { ReadPointSources } from './read-point-sources';
 import { ENGINES, EngineLookup, PART_ENCODER, PART_STORAGE } from './tokens';
 
 export type PartitionRequest = EventPayload<typeof PartitionRequested>;
@@ -60,7 +61,7 @@ function partitionIds(request: PartitionRequest): [number, number] {
  */
 @Injectable()
 export class ExportPartition implements BeforeApplicationShutdown {
-  private readonly sources: SourceCatalogue;
+  private readonly sources: ReadPointSources;
   private readonly extractorId = `${hostname()}:${process.pid}`;
   private draining = false;
 
@@ -74,7 +75,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
     @Inject(PART_STORAGE) private readonly storage: PartStorage,
     @Inject(PART_ENCODER) private readonly openEncoder: OpenPartEncoder,
   ) {
-    this.sources = new SourceCatalogue(config);
+    this.sources = new ReadPointSources(config);
   }
 
   beforeApplicationShutdown(): void {
@@ -212,13 +213,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
   }
 
   private sourceOf(request: PartitionRequest): SourceConfig {
-    const source = this.sources.find(request.accountId, request.readPoint.sourceName);
-    if (!source) {
-      throw new PermanentError(
-        `source ${request.readPoint.sourceName} is not registered for ${request.accountId}`,
-      );
-    }
-    return source;
+    return this.sources.resolve(request.accountId, request.readPoint);
   }
 
   private engineOf(request: PartitionRequest): DatabaseEngine {
