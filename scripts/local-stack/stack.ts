@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect } from 'nats';
 import { stringify } from 'yaml';
-import { recreateDatabase } from './databases';
+import { PG_ADMIN_URL, recreateDatabase } from './databases';
+import { MY_ADMIN_URL } from './mariadb';
 import { createExportTarget, ExportTarget } from './export-target';
 export { adminClients } from './export-target';
 import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
@@ -199,6 +200,14 @@ function stackConfig(
     registry: { databaseUrl: registryUrl },
     aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: target.service },
     gateway: { host: '127.0.0.1', port },
+    // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.
+    scratch: {
+      servers: [
+        { name: 'scratch-pg', engine: 'postgres', url: PG_ADMIN_URL },
+        { name: 'scratch-my', engine: 'mysql', url: MY_ADMIN_URL },
+      ],
+      databasePrefix: `snapex_scratch_${options.name.replace(/-/g, '_')}_`,
+    },
     logging: { level: 'debug' },
     ...options.config,
   };

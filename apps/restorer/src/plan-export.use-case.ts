@@ -124,9 +124,9 @@ export class PlanExport {
       engine.pinReadPoint(target.source, target.readDatabase),
     );
     tally.exportTime ??= point.pinnedAt;
-    const tables = (await point.listTables()).filter((table) =>
-      filter.includesTable(target.database, table.schema, table.table),
-    );
+    const tables = (await point.listTables())
+      .map((table) => underExportedName(table, engine, target))
+      .filter((table) => filter.includesTable(target.database, table.schema, table.table));
     log.info(
       { step: 3, database: target.database, tables: tables.length, snapshotId: point.snapshotId },
       'planning tables',
@@ -268,4 +268,16 @@ function readPointOf(spec: TaskSpec, { engine, target, point }: PlanningDatabase
     snapshotId: target.scratchServer === null ? point.snapshotId : null,
     scratchServer: target.scratchServer,
   };
+}
+
+/**
+ * A copy is read under its scratch name, but the export names the database the user knows; where the
+ * engine has no schemas, the database also stands in as each table's schema (`<db>/<db>.<table>/`).
+ */
+function underExportedName(
+  table: DiscoveredTable,
+  engine: DatabaseEngine,
+  target: ReadTarget,
+): DiscoveredTable {
+  return engine.hasSchemas ? table : { ...table, schema: target.database };
 }

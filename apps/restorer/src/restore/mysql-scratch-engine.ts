@@ -41,6 +41,22 @@ async function dropWithSessions(client: Connection, database: string): Promise<v
   await client.query(`DROP DATABASE IF EXISTS ${escapeId(database)}`);
 }
 
+/**
+ * InnoDB counts the pages of freshly loaded tables in the background; until it has, their sizes read
+ * as a page or two, and the planner would read every table whole. ANALYZE counts them now.
+ */
+async function refreshStatistics(target: ScratchTarget): Promise<void> {
+  await withAdmin(target.server, async (client) => {
+    const [rows] = await client.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+      [target.database],
+    );
+    for (const { name } of rows as { name: string }[]) {
+      await client.query(`ANALYZE TABLE ${escapeId(target.database)}.${escapeId(name)}`);
+    }
+  });
+}
+
 export class MysqlScratchEngine implements ScratchEngine {
   readonly engine = 'mysql' as const;
   readonly clonesLiveSources = true;
@@ -74,10 +90,11 @@ export class MysqlScratchEngine implements ScratchEngine {
   ): Promise<void> {
     if (dump.format !== 'mysql-sql') throw new UnrestorableDumpError(dump, this.engine);
     await runCommand(this.client(target), signal, await files.stream(dump, signal));
+    await refreshStatistics(target);
   }
 
   /** `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes writes. */
-  cloneDatabase(
+  async cloneDatabase(
     source: SourceConfig,
     database: string,
     target: ScratchTarget,
@@ -98,7 +115,8 @@ export class MysqlScratchEngine implements ScratchEngine {
       ],
       env: login.env,
     };
-    return runPiped(dump, this.client(target), signal);
+    await runPiped(dump, this.client(target), signal);
+    await refreshStatistics(target);
   }
 
   private client(target: ScratchTarget): Command {
