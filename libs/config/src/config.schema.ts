@@ -15,6 +15,13 @@ export const SourceConfigSchema = z.object({
   url: z.string().url('must be a connection URL'),
   /** Only these databases belong to the source; all user databases of the server when absent. */
   databases: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Automated snapshots (`rds:<name>-<yyyy-mm-dd-hh-mm>`) taken every intervalMinutes (fractions allowed),
+   * keeping the newest `retain`; none when absent.
+   */
+  automatedSnapshots: z
+    .object({ intervalMinutes: z.number().positive(), retain: z.number().int().min(1).default(7) })
+    .optional(),
 });
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 

@@ -12,7 +12,7 @@ const TASK_COLUMNS = `
   percent_progress AS "percentProgress", bytes_exported::float8 AS "bytesExported",
   total_extracted_gb AS "totalExtractedGb", export_time AS "exportTime", task_start_time AS "taskStartTime",
   task_end_time AS "taskEndTime", failure_cause AS "failureCause", warnings, plan,
-  extraction_completed_at AS "extractionCompletedAt"`;
+  extraction_completed_at AS "extractionCompletedAt", snapshot`;
 
 /** Columns DescribeExportTasks may filter on. */
 export type FilterableColumn =
@@ -59,8 +59,9 @@ export class TaskRepository {
   async insert(tx: Connection, task: NewTask): Promise<TaskRecord> {
     const { rows } = await tx.query<TaskRecord>(
       `INSERT INTO export_tasks (task_id, account_id, export_task_identifier, source_arn, source_type,
-         source_name, engine, s3_bucket, s3_prefix, iam_role_arn, kms_key_id, export_only, status, task_start_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         source_name, engine, s3_bucket, s3_prefix, iam_role_arn, kms_key_id, export_only, status, task_start_time,
+         snapshot, export_time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ($15::jsonb ->> 'snapshotTime')::timestamptz)
        RETURNING ${TASK_COLUMNS}`,
       [
         task.taskId,
@@ -77,6 +78,7 @@ export class TaskRepository {
         JSON.stringify(task.exportOnly),
         task.status,
         task.taskStartTime,
+        task.snapshot === null ? null : JSON.stringify(task.snapshot),
       ],
     );
     return rows[0];
