@@ -12,6 +12,7 @@ import { ServiceModule, StoppedTasks } from '@snapex/service';
 import { PlanExport } from './plan-export.use-case';
 import { ReadPointHolder } from './read-point-holder';
 import { RestorerHandlers } from './restorer.handlers';
+import { SnapshotDumps } from './snapshots/snapshot-dumps';
 
 export const RestorerModule = {
   register(config: SnapexConfig, logger: Logger): DynamicModule {
@@ -21,7 +22,7 @@ export const RestorerModule = {
       failureStage: 'PLANNING',
       bus: {
         service: 'restorer',
-        consumes: [CredentialsValidated],
+        consumes: [CredentialsValidated, ...SnapshotDumps.events],
         listens: [CancelRequested, TaskFailed, TaskCompleted, TaskCanceled],
         tuning: { concurrency: 2 },
       },
@@ -30,6 +31,7 @@ export const RestorerModule = {
         ReadPointHolder,
         PlanExport,
         RestorerHandlers,
+        ...SnapshotDumps.providers(config, logger),
       ],
     });
   },

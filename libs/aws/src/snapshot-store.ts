@@ -1,6 +1,8 @@
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { Provider } from '@nestjs/common';
 import { SnapexConfig, requireSection } from '@snapex/config';
+import { Logger } from '@snapex/logging';
 import { Readable } from 'node:stream';
 import { AwsClients } from './aws-clients';
 import { httpStatusOf } from './aws-errors';
@@ -90,10 +92,24 @@ export class SnapshotStore {
       );
       for (const object of page.Contents ?? []) {
         if (!object.Key) continue;
-        found.push({ key: object.Key, bytes: object.Size ?? 0, lastModified: object.LastModified ?? new Date() });
+        found.push({
+          key: object.Key,
+          bytes: object.Size ?? 0,
+          lastModified: object.LastModified ?? new Date(),
+        });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return found;
   }
+}
+
+/** The snapshot store, or null where snapshotStore is not configured (snapshots are then refused). */
+export const SNAPSHOT_STORE = Symbol('snapex:snapshot-store');
+
+export function snapshotStoreProvider(config: SnapexConfig, logger: Logger): Provider {
+  return {
+    provide: SNAPSHOT_STORE,
+    useValue: config.snapshotStore ? new SnapshotStore(config, new AwsClients(config, logger)) : null,
+  };
 }

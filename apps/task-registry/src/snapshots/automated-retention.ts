@@ -9,7 +9,9 @@ type Automated = Pick<SnapshotRecord, 'snapshotId' | 'status'>;
  */
 export function expiredAutomatedSnapshots<T extends Automated>(newestFirst: T[], retain: number): T[] {
   const live = newestFirst.filter((snapshot) => snapshot.status !== 'deleting');
-  return live.slice(retain).filter((snapshot) => snapshot.status === 'available' || snapshot.status === 'failed');
+  return live
+    .slice(retain)
+    .filter((snapshot) => snapshot.status === 'available' || snapshot.status === 'failed');
 }
 
 /** Whether a new automated snapshot is due: none yet, or the newest was asked for an interval ago. */

@@ -35,7 +35,9 @@ export class AutomatedSnapshotScheduler implements OnApplicationBootstrap, OnMod
     @Inject(SnapshotSweeper) private readonly sweeper: SnapshotSweeper,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.scheduled = config.sources.filter((source): source is ScheduledSource => !!source.automatedSnapshots);
+    this.scheduled = config.sources.filter(
+      (source): source is ScheduledSource => !!source.automatedSnapshots,
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -88,7 +90,10 @@ export class AutomatedSnapshotScheduler implements OnApplicationBootstrap, OnMod
   }
 
   private async expireOld(source: ScheduledSource): Promise<void> {
-    const expired = expiredAutomatedSnapshots(await this.automatedOf(source), source.automatedSnapshots.retain);
+    const expired = expiredAutomatedSnapshots(
+      await this.automatedOf(source),
+      source.automatedSnapshots.retain,
+    );
     if (expired.length === 0) return;
     await this.database.transaction(async (tx) => {
       for (const snapshot of expired) {

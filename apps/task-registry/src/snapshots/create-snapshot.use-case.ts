@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { SnapshotStore } from '@snapex/aws';
+import { SNAPSHOT_STORE, SnapshotStore } from '@snapex/aws';
 import { SourceCatalogue, SourceConfig } from '@snapex/config';
 import {
   eventIdFor,
@@ -17,7 +17,7 @@ import { REGISTRY_SETTINGS, RegistrySettings } from '../registry-settings';
 import { manualSnapshotIdentifier } from './snapshot-identifiers';
 import { SnapshotRecord, toSnapshotView } from './snapshot-record';
 import { NewSnapshot, SnapshotRepository } from './snapshot.repository';
-import { requireStore, SNAPSHOT_STORE } from './snapshot-store.provider';
+import { requireStore } from './snapshot-store.provider';
 import { snapshotArn, SnapshotFaults } from './snapshot-vocabulary';
 
 export interface SnapshotOrder {
@@ -53,7 +53,13 @@ export class CreateSnapshotUseCase {
     const checked = manualSnapshotIdentifier(kind, identifier);
     const source = this.catalogue.find(accountId, sourceIdentifier);
     if (!source) throw SnapshotFaults.sourceNotFound(kind, sourceIdentifier);
-    const created = await this.order({ accountId, kind, identifier: checked, source, snapshotType: 'manual' });
+    const created = await this.order({
+      accountId,
+      kind,
+      identifier: checked,
+      source,
+      snapshotType: 'manual',
+    });
     return toSnapshotView(created);
   }
 

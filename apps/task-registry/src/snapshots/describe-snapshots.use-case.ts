@@ -24,7 +24,10 @@ export class DescribeSnapshotsUseCase {
     const criteria = snapshotCriteria(kind, input);
     return this.database.read(async (connection) => {
       const named = input.snapshotIdentifier;
-      if (named !== undefined && !(await this.snapshots.find(connection, accountId, kind, storedIdentifier(named)))) {
+      if (
+        named !== undefined &&
+        !(await this.snapshots.find(connection, accountId, kind, storedIdentifier(named)))
+      ) {
         throw SnapshotFaults.notFound(kind, named);
       }
       // One extra row tells whether another page follows.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { SnapshotStore, StoredObject } from '@snapex/aws';
+import { SNAPSHOT_STORE, SnapshotStore, StoredObject } from '@snapex/aws';
 import { SourceCatalogue } from '@snapex/config';
 import {
   DatabaseDump,
@@ -18,7 +18,7 @@ import { insertSnapshot } from './create-snapshot.use-case';
 import { manualSnapshotIdentifier } from './snapshot-identifiers';
 import { toSnapshotView } from './snapshot-record';
 import { SnapshotRepository } from './snapshot.repository';
-import { requireStore, SNAPSHOT_STORE } from './snapshot-store.provider';
+import { requireStore } from './snapshot-store.provider';
 import { snapshotArn, SnapshotFaults } from './snapshot-vocabulary';
 
 /** The dump formats each engine restores from. */
@@ -82,7 +82,8 @@ export class RegisterSnapshotUseCase {
     store: SnapshotStore,
     input: DumpObjectInput,
   ): Promise<{ dump: DatabaseDump; object: StoredObject }> {
-    const key = input.Format === 'pg-directory' && !input.S3Key.endsWith('/') ? `${input.S3Key}/` : input.S3Key;
+    const key =
+      input.Format === 'pg-directory' && !input.S3Key.endsWith('/') ? `${input.S3Key}/` : input.S3Key;
     const object = await store.describe(key);
     if (!object) {
       throw new Fault(

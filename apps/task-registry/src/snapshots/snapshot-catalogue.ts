@@ -1,4 +1,5 @@
 import { Provider } from '@nestjs/common';
+import { snapshotStoreProvider } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
 import { AutomatedSnapshotScheduler } from './automated-snapshot-scheduler';
@@ -10,7 +11,6 @@ import { SNAPSHOT_EVENTS, SnapshotEventsHandler } from './snapshot-events';
 import { SnapshotExportSource } from './snapshot-export-source';
 import { SNAPSHOT_RPCS, SnapshotRpcHandler } from './snapshot-rpc.handler';
 import { SnapshotRepository } from './snapshot.repository';
-import { snapshotStoreProvider } from './snapshot-store.provider';
 import { SnapshotSweeper } from './snapshot-sweeper';
 
 /** The snapshot catalogue's part of task-registry: what it serves, consumes and is made of. */

@@ -1,4 +1,10 @@
-import { DescribeSnapshotsInput, EngineSchema, Fault, SnapshotKind, SnapshotTypeSchema } from '@snapex/contracts';
+import {
+  DescribeSnapshotsInput,
+  EngineSchema,
+  Fault,
+  SnapshotKind,
+  SnapshotTypeSchema,
+} from '@snapex/contracts';
 import { DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS, MIN_MAX_RECORDS } from '../describe/describe-criteria';
 import { decodeMarker } from '../describe/marker';
 import { storedIdentifier } from './snapshot-identifiers';
@@ -63,13 +69,17 @@ function conditionOf(column: SnapshotColumn, values: string[]): SnapshotConditio
     case 'source_name':
       return { column, values: values.map(nameOf) };
     case 'snapshot_type':
-      return { column, values: values.map((value) => checkedValue(SnapshotTypeSchema.options, 'SnapshotType', value)) };
+      return {
+        column,
+        values: values.map((value) => checkedValue(SnapshotTypeSchema.options, 'SnapshotType', value)),
+      };
     case 'engine':
       return { column, values: values.map((value) => checkedValue(EngineSchema.options, 'engine', value)) };
   }
 }
 
-const RDS_RESOURCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(?:db|cluster|snapshot|cluster-snapshot):(.+)$/;
+const RDS_RESOURCE_ARN =
+  /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(?:db|cluster|snapshot|cluster-snapshot):(.+)$/;
 
 /** RDS takes an identifier or the resource's ARN wherever it filters by identifier. */
 function nameOf(value: string): string {

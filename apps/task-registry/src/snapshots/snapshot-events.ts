@@ -36,7 +36,9 @@ export class SnapshotEventsHandler {
 
   @OnEvent(SnapshotFailed)
   async onSnapshotFailed(event: EventPayload<typeof SnapshotFailed>): Promise<void> {
-    await this.applyOnce(event, (tx, snapshot) => this.snapshots.markFailed(tx, snapshot.snapshotId, event.reason));
+    await this.applyOnce(event, (tx, snapshot) =>
+      this.snapshots.markFailed(tx, snapshot.snapshotId, event.reason),
+    );
   }
 
   private async applyOnce(

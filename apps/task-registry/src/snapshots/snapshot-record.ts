@@ -1,4 +1,11 @@
-import { Engine, SnapshotArchive, SnapshotKind, SnapshotStatus, SnapshotType, SnapshotView } from '@snapex/contracts';
+import {
+  Engine,
+  SnapshotArchive,
+  SnapshotKind,
+  SnapshotStatus,
+  SnapshotType,
+  SnapshotView,
+} from '@snapex/contracts';
 
 /** One row of snapshots, in the shape the code works with. */
 export interface SnapshotRecord {

@@ -1,11 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { SnapshotStore } from '@snapex/aws';
+import { SNAPSHOT_STORE, SnapshotStore } from '@snapex/aws';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
 import { RegistryDatabase } from '../database/registry-database';
 import { SnapshotRecord } from './snapshot-record';
 import { SnapshotRepository } from './snapshot.repository';
-import { SNAPSHOT_STORE } from './snapshot-store.provider';
 
 const SWEEP_INTERVAL_MS = 2000;
 const BATCH_SIZE = 20;

@@ -39,7 +39,12 @@ export function vocabularyOf(kind: SnapshotKind): KindVocabulary {
   return VOCABULARY[kind];
 }
 
-export function snapshotArn(region: string, accountId: string, kind: SnapshotKind, identifier: string): string {
+export function snapshotArn(
+  region: string,
+  accountId: string,
+  kind: SnapshotKind,
+  identifier: string,
+): string {
   return `arn:aws:rds:${region}:${accountId}:${VOCABULARY[kind].arnResourceType}:${identifier}`;
 }
 

@@ -35,7 +35,11 @@ export class StartExportTaskUseCase {
 
   async execute(accountId: string, input: StartExportTaskInput): Promise<ExportTask> {
     const valid = validateStartInput(input);
-    const source = resolveSource(valid.sourceArn, { accountId, region: this.settings.region }, this.catalogue);
+    const source = resolveSource(
+      valid.sourceArn,
+      { accountId, region: this.settings.region },
+      this.catalogue,
+    );
     const created = await this.database.transaction(async (tx) => {
       const task = newTask(accountId, valid, await this.sourceOfTask(tx, accountId, source));
       await this.tasks.lockAccount(tx, accountId);
@@ -49,7 +53,11 @@ export class StartExportTaskUseCase {
   }
 
   /** What the task reads: a live cluster, or an available snapshot of the caller's. */
-  private async sourceOfTask(tx: Connection, accountId: string, resolved: ResolvedSource): Promise<TaskSource> {
+  private async sourceOfTask(
+    tx: Connection,
+    accountId: string,
+    resolved: ResolvedSource,
+  ): Promise<TaskSource> {
     if (resolved.sourceType === 'CLUSTER') {
       const { name, engine } = resolved.source;
       return { sourceType: 'CLUSTER', sourceName: name, engine, snapshot: null };
