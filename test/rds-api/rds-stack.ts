@@ -7,6 +7,7 @@ import {
   clusterArn,
   REGION,
   RegistryStack,
+  RegistryStackOptions,
   SOURCE_NAMES,
   startRegistryStack,
   TestAccount,
@@ -28,12 +29,19 @@ export interface RdsStack extends RegistryStack {
   rds(account: RdsAccount): RDSClient;
 }
 
-export async function startRdsStack(options: { maxBodyBytes?: number } = {}): Promise<RdsStack> {
+export async function startRdsStack(
+  options: Pick<RegistryStackOptions, 'maxBodyBytes' | 'name' | 'configure'> = {},
+): Promise<RdsStack> {
   const natsServer = await startPrivateNats();
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   let base: RegistryStack;
   try {
-    base = await startRegistryStack({ natsUrl: natsServer.url, maxBodyBytes, name: 'rds-api' });
+    base = await startRegistryStack({
+      natsUrl: natsServer.url,
+      maxBodyBytes,
+      name: options.name ?? 'rds-api',
+      configure: options.configure,
+    });
   } catch (error) {
     await natsServer.stop();
     throw error;

@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Provider } from '@nestjs/common';
 import { SnapexConfig, requireSection } from '@snapex/config';
@@ -7,7 +7,6 @@ import { Readable } from 'node:stream';
 import { AwsClients } from './aws-clients';
 import { httpStatusOf } from './aws-errors';
 
-const DELETE_BATCH = 1000;
 const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 
 export interface StoredObject {
@@ -28,9 +27,13 @@ export class SnapshotStore {
     this.s3 = clients.serviceS3();
   }
 
-  /** `<prefix><account>/<kind>/<name>/`: one folder per snapshot. */
+  /**
+   * `<prefix><account>/<kind>/<name>/`: one folder per snapshot. The colon of automated snapshots
+   * (`rds:…`) becomes an underscore, which no manual identifier contains: some S3 implementations sign a
+   * key with a colon differently from the SDKs.
+   */
   folderOf(accountId: string, kind: string, identifier: string): string {
-    return `${this.prefix}${accountId}/${kind}/${identifier}/`;
+    return `${this.prefix}${accountId}/${kind}/${identifier.replace(/:/g, '_')}/`;
   }
 
   /** Streams a body into one object with a multipart upload; an error in the body aborts the upload. */
@@ -63,24 +66,15 @@ export class SnapshotStore {
     }
   }
 
-  /** Removes the objects and everything under the key prefixes; objects already gone are no error. */
+  /** Removes objects, and everything under key prefixes (those ending in `/`); objects already gone are no error. */
   async remove(keysOrPrefixes: string[]): Promise<void> {
     const keys = new Set<string>();
     for (const keyOrPrefix of keysOrPrefixes) {
-      keys.add(keyOrPrefix);
-      const folder = keyOrPrefix.endsWith('/') ? keyOrPrefix : `${keyOrPrefix}/`;
-      for (const { key } of await this.objectsUnder(folder)) keys.add(key);
+      if (!keyOrPrefix.endsWith('/')) keys.add(keyOrPrefix);
+      else for (const { key } of await this.objectsUnder(keyOrPrefix)) keys.add(key);
     }
-    const all = [...keys];
-    for (let start = 0; start < all.length; start += DELETE_BATCH) {
-      const batch = all.slice(start, start + DELETE_BATCH);
-      await this.s3.send(
-        new DeleteObjectsCommand({
-          Bucket: this.bucket,
-          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-        }),
-      );
-    }
+    // One DeleteObject per key: DeleteObjects needs a checksum that not every S3 implementation checks alike.
+    for (const key of keys) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   private async objectsUnder(prefix: string): Promise<(StoredObject & { key: string })[]> {

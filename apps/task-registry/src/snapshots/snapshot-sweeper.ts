@@ -67,7 +67,16 @@ export class SnapshotSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     return this.database.transaction(async (tx) => {
       const purgeable = await this.snapshots.lockPurgeable(tx, BATCH_SIZE);
       for (const snapshot of purgeable) {
-        await this.store!.remove(objectsOf(this.store!, snapshot));
+        try {
+          await this.store!.remove(objectsOf(snapshot));
+        } catch (error) {
+          // One snapshot whose objects cannot go now must not hold up the others.
+          this.logger.warn(
+            { err: error, snapshotArn: snapshot.arn },
+            'snapshot objects not removed; retrying later',
+          );
+          continue;
+        }
         await this.snapshots.remove(tx, snapshot.snapshotId);
         this.logger.info({ snapshotArn: snapshot.arn }, 'snapshot deleted');
       }
@@ -76,8 +85,10 @@ export class SnapshotSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   }
 }
 
-/** The snapshot's folder (a dump that failed half-way leaves objects there) and any registered dumps. */
-function objectsOf(store: SnapshotStore, snapshot: SnapshotRecord): string[] {
-  const folder = store.folderOf(snapshot.accountId, snapshot.kind, snapshot.identifier);
-  return [folder, ...(snapshot.archive?.dumps.map((dump) => dump.key) ?? [])];
+/**
+ * The snapshot's dumps. Dumps of a snapshot that failed half-way are not in its archive: a lifecycle rule
+ * on the snapshot store's prefix cleans those up.
+ */
+function objectsOf(snapshot: SnapshotRecord): string[] {
+  return snapshot.archive?.dumps.map((dump) => dump.key) ?? [];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineSchema } from '../model/export-task';
+import { EngineSchema } from '../model/engine';
 import { SnapshotArchiveSchema, SnapshotKindSchema } from '../model/snapshot';
 import { defineEvent } from './event-contract';
 

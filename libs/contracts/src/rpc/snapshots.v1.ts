@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineSchema } from '../model/export-task';
+import { EngineSchema } from '../model/engine';
 import { DumpFormatSchema, SnapshotKindSchema, SnapshotStatusSchema } from '../model/snapshot';
 import { DescribeFilterSchema } from './registry.v1';
 import { defineRpc } from './rpc-contract';
