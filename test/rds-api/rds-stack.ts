@@ -1,4 +1,4 @@
-import { RDSClient } from '@aws-sdk/client-rds';
+import { RDSClient, RDSServiceException } from '@aws-sdk/client-rds';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
@@ -66,6 +66,17 @@ export async function startRdsStack(
       await natsServer.stop();
     },
   };
+}
+
+/** The SDK's exception for a call, or a failure if the call went through. */
+export async function rejection(client: RDSClient, command: any): Promise<RDSServiceException> {
+  try {
+    await client.send(command);
+  } catch (error) {
+    if (error instanceof RDSServiceException) return error;
+    throw error;
+  }
+  throw new Error(`${command.constructor.name} succeeded`);
 }
 
 /** Ends a task the way a failing stage would, freeing its source and its slot in the account's limit. */

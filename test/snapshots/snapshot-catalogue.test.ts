@@ -15,7 +15,6 @@ import {
   InvalidExportSourceStateFault,
   paginateDescribeDBSnapshots,
   RDSClient,
-  RDSServiceException,
   StartExportTaskCommand,
 } from '@aws-sdk/client-rds';
 import { EventPayload, TaskStarted } from '@snapex/contracts';
@@ -30,6 +29,7 @@ import {
   FORM,
   newIdentifier,
   parseXml,
+  rejection,
   queryBody,
   signedRequest,
   startInput,
@@ -45,16 +45,6 @@ import {
   tableCountsPostgres,
   withMariaDb,
 } from './snapshot-stack';
-
-async function rejection(client: RDSClient, command: any): Promise<RDSServiceException> {
-  try {
-    await client.send(command);
-  } catch (error) {
-    if (error instanceof RDSServiceException) return error;
-    throw error;
-  }
-  throw new Error(`${command.constructor.name} succeeded`);
-}
 
 describe('the snapshot catalogue', () => {
   let stack: SnapshotStack;

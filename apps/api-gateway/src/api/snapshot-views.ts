@@ -16,46 +16,24 @@ function commonFields(view: SnapshotView) {
   };
 }
 
-/** RDS's DBSnapshot, members in the order of the RDS model. */
+/** RDS's DBSnapshot. */
 export function dbSnapshotOf(view: SnapshotView): Record<string, unknown> {
-  const {
-    SnapshotCreateTime,
-    Engine,
-    AllocatedStorage,
-    Status,
-    SnapshotType,
-    PercentProgress,
-    OriginalSnapshotCreateTime,
-  } = commonFields(view);
   return {
     DBSnapshotIdentifier: view.identifier,
     DBInstanceIdentifier: view.sourceIdentifier,
-    SnapshotCreateTime,
-    Engine,
-    AllocatedStorage,
-    Status,
-    SnapshotType,
-    PercentProgress,
+    ...commonFields(view),
     Encrypted: false,
     DBSnapshotArn: view.arn,
-    OriginalSnapshotCreateTime,
   };
 }
 
-/** RDS's DBClusterSnapshot, members in the order of the RDS model. */
+/** RDS's DBClusterSnapshot. */
 export function dbClusterSnapshotOf(view: SnapshotView): Record<string, unknown> {
-  const { SnapshotCreateTime, Engine, AllocatedStorage, Status, SnapshotType, PercentProgress } =
-    commonFields(view);
   return {
     DBClusterSnapshotIdentifier: view.identifier,
     DBClusterIdentifier: view.sourceIdentifier,
-    SnapshotCreateTime,
-    Engine,
-    AllocatedStorage,
-    Status,
-    PercentProgress,
+    ...commonFields(view),
     StorageEncrypted: false,
-    SnapshotType,
     DBClusterSnapshotArn: view.arn,
   };
 }

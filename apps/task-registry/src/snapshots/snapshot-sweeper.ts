@@ -3,6 +3,7 @@ import { SNAPSHOT_STORE, SnapshotStore } from '@snapex/aws';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
 import { RegistryDatabase } from '../database/registry-database';
+import { RepeatingPass } from '../database/repeating-pass';
 import { SnapshotRecord } from './snapshot-record';
 import { SnapshotRepository } from './snapshot.repository';
 
@@ -15,10 +16,7 @@ const BATCH_SIZE = 20;
  */
 @Injectable()
 export class SnapshotSweeper implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private runAgain = false;
-  private stopped = false;
+  private readonly passes = new RepeatingPass(() => this.sweep(), SWEEP_INTERVAL_MS);
 
   constructor(
     @Inject(RegistryDatabase) private readonly database: RegistryDatabase,
@@ -28,35 +26,21 @@ export class SnapshotSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.store) return;
-    this.timer = setInterval(() => this.kick(), SWEEP_INTERVAL_MS);
+    if (this.store) this.passes.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.passes.stop();
   }
 
   /** Starts a sweep, or asks the sweep in flight to go round once more. */
   kick(): void {
-    if (this.stopped || !this.store) return;
-    if (this.running) {
-      this.runAgain = true;
-      return;
-    }
-    this.running = this.sweep().finally(() => {
-      this.running = undefined;
-      if (this.runAgain) {
-        this.runAgain = false;
-        this.kick();
-      }
-    });
+    if (this.store) this.passes.kick();
   }
 
   private async sweep(): Promise<void> {
     try {
-      while (!this.stopped && (await this.purgeBatch()) === BATCH_SIZE);
+      while (!this.passes.isStopped && (await this.purgeBatch()) === BATCH_SIZE);
     } catch (error) {
       this.logger.warn({ err: error }, 'snapshot sweep failed; retrying on the next tick');
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ACTIVE_STATUSES, SnapshotArchive, SnapshotKind } from '@snapex/contracts';
+import { ListCondition, newestFirst } from '../database/newest-first';
 import { Connection } from '../database/registry-database';
 import { SnapshotRecord } from './snapshot-record';
 
@@ -14,11 +15,7 @@ export type NewSnapshot = Omit<SnapshotRecord, 'seq' | 'requestedAt' | 'failureR
 /** Columns DescribeDBSnapshots / DescribeDBClusterSnapshots may filter on. */
 export type SnapshotColumn = 'identifier' | 'source_name' | 'snapshot_type' | 'engine';
 
-/** One listing condition: the column equals one of the values. Conditions combine with AND. */
-export interface SnapshotCondition {
-  column: SnapshotColumn;
-  values: string[];
-}
+export type SnapshotCondition = ListCondition<SnapshotColumn>;
 
 export interface SnapshotListQuery {
   accountId: string;
@@ -106,20 +103,12 @@ export class SnapshotRepository {
 
   /** Newest first. */
   async list(connection: Connection, query: SnapshotListQuery): Promise<SnapshotRecord[]> {
-    const values: unknown[] = [query.accountId, query.kind];
-    const where = ['account_id = $1', 'kind = $2'];
-    for (const condition of query.conditions) {
-      values.push(condition.values);
-      where.push(`${condition.column} = ANY($${values.length})`);
-    }
-    if (query.beforeSeq !== undefined) {
-      values.push(query.beforeSeq);
-      where.push(`seq < $${values.length}`);
-    }
-    values.push(query.limit);
+    const { clause, values } = newestFirst('snapshots', {
+      ...query,
+      fixed: { account_id: query.accountId, kind: query.kind },
+    });
     const { rows } = await connection.query<SnapshotRecord>(
-      `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots WHERE ${where.join(' AND ')}
-       ORDER BY snapshots.seq DESC LIMIT $${values.length}`,
+      `SELECT ${SNAPSHOT_COLUMNS} FROM snapshots ${clause}`,
       values,
     );
     return rows;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ACTIVE_STATUSES, ExportTaskStatus } from '@snapex/contracts';
+import { ListCondition, newestFirst } from '../database/newest-first';
 import { Connection } from '../database/registry-database';
 import { GeneralWarning, PlanSummary, TaskRecord } from './task-record';
 import { SkippedTable } from './warning-message';
@@ -18,11 +19,7 @@ const TASK_COLUMNS = `
 export type FilterableColumn =
   'export_task_identifier' | 'source_arn' | 'source_type' | 's3_bucket' | 'status';
 
-/** One listing condition: the column equals one of the values. Conditions combine with AND. */
-export interface TaskCondition {
-  column: FilterableColumn;
-  values: string[];
-}
+export type TaskCondition = ListCondition<FilterableColumn>;
 
 export interface TaskListQuery {
   accountId: string;
@@ -151,21 +148,12 @@ export class TaskRepository {
 
   /** Newest first. */
   async list(connection: Connection, query: TaskListQuery): Promise<TaskRecord[]> {
-    const values: unknown[] = [query.accountId];
-    const where = ['account_id = $1'];
-    for (const condition of query.conditions) {
-      values.push(condition.values);
-      where.push(`${condition.column} = ANY($${values.length})`);
-    }
-    if (query.beforeSeq !== undefined) {
-      values.push(query.beforeSeq);
-      where.push(`seq < $${values.length}`);
-    }
-    values.push(query.limit);
-    // Ordered by the bigint column: the selected text alias of the same name would put 9 after 10.
+    const { clause, values } = newestFirst('export_tasks', {
+      ...query,
+      fixed: { account_id: query.accountId },
+    });
     const { rows } = await connection.query<TaskRecord>(
-      `SELECT ${TASK_COLUMNS} FROM export_tasks WHERE ${where.join(' AND ')}
-       ORDER BY export_tasks.seq DESC LIMIT $${values.length}`,
+      `SELECT ${TASK_COLUMNS} FROM export_tasks ${clause}`,
       values,
     );
     return rows;
