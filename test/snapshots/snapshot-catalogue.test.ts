@@ -17,13 +17,15 @@ import {
   RDSClient,
   StartExportTaskCommand,
 } from '@aws-sdk/client-rds';
-import { EventPayload, TaskStarted } from '@snapex/contracts';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { durableName } from '@snapex/bus';
+import { eventIdFor, EventPayload, SnapshotRequested, STREAMS, TaskStarted } from '@snapex/contracts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { call, eventually, watchSubject } from '../registry/registry-stack';
+import { call, eventually, publishBypassingDedup, watchSubject } from '../registry/registry-stack';
 import {
   failTask,
   FORM,
@@ -76,6 +78,17 @@ describe('the snapshot catalogue', () => {
       expect(snapshot.Status).not.toBe('failed');
       return snapshot.Status === 'available' ? snapshot : undefined;
     }, 60_000);
+  }
+
+  /** True once DescribeDBSnapshots no longer knows the snapshot. */
+  async function goneFromDescribe(identifier: string): Promise<true | undefined> {
+    try {
+      await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }));
+      return undefined;
+    } catch (error) {
+      if (error instanceof DBSnapshotNotFoundFault) return true;
+      throw error;
+    }
   }
 
   async function keysOf(arn: string): Promise<string[]> {
@@ -156,6 +169,62 @@ describe('the snapshot catalogue', () => {
     const counts = await tableCountsMariaDb(restored);
     expect(counts).toEqual(await tableCountsMariaDb(stack.sourceDatabase));
     expect(counts).toMatchObject({ customers: CUSTOMER_ROWS, orders: ORDER_ROWS, audit: ORDER_ROWS });
+  });
+
+  it('does nothing for a redelivered dump request of a snapshot already available', async () => {
+    const [key] = await keysOf(pgSnapshot.DBSnapshotArn!);
+    const before = await stack.s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }));
+    const { rows } = await stack.rdsStack.pool.query('SELECT snapshot_id FROM snapshots WHERE arn = $1', [
+      pgSnapshot.DBSnapshotArn,
+    ]);
+    const redelivered: EventPayload<typeof SnapshotRequested> = {
+      eventId: eventIdFor(SnapshotRequested, rows[0].snapshot_id),
+      snapshotId: rows[0].snapshot_id,
+      accountId: stack.main.id,
+      kind: 'db-snapshot',
+      snapshotIdentifier: pgSnapshot.DBSnapshotIdentifier!,
+      occurredAt: new Date().toISOString(),
+      snapshotArn: pgSnapshot.DBSnapshotArn!,
+      sourceName: 'pgsrc',
+      engine: 'postgres',
+      bucket: stack.bucket,
+      keyPrefix: key.slice(0, key.lastIndexOf('/') + 1),
+    };
+    await publishBypassingDedup(stack.rdsStack, SnapshotRequested, redelivered);
+    const manager = await stack.rdsStack.nats.jetstreamManager();
+    await eventually(async () => {
+      const info = await manager.consumers.info(
+        STREAMS.work.name,
+        durableName('restorer', SnapshotRequested.subject),
+      );
+      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+    });
+    const after = await stack.s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }));
+    expect(after.LastModified).toEqual(before.LastModified);
+    expect(after.ETag).toBe(before.ETag);
+  });
+
+  it('fails a snapshot whose dump cannot be taken; a failed snapshot cannot be exported but can be deleted', async () => {
+    const identifier = name('fail');
+    await rds.send(
+      new CreateDBSnapshotCommand({ DBSnapshotIdentifier: identifier, DBInstanceIdentifier: 'emptysrc' }),
+    );
+    const failed = await eventually(async () => {
+      const { DBSnapshots } = await rds.send(
+        new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }),
+      );
+      return DBSnapshots![0].Status === 'failed' ? DBSnapshots![0] : undefined;
+    }, 60_000);
+    expect(
+      await rejection(
+        rds,
+        new StartExportTaskCommand(
+          startInput(stack.rdsStack, stack.main, { SourceArn: failed.DBSnapshotArn }),
+        ),
+      ),
+    ).toBeInstanceOf(InvalidExportSourceStateFault);
+    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+    await eventually(() => goneFromDescribe(identifier));
   });
 
   it('answers every fault with the RDS code the SDK knows', async () => {
@@ -382,12 +451,7 @@ describe('the snapshot catalogue', () => {
     const deleting = await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
     expect(deleting.DBSnapshot!.Status).toBe('deleting');
     await eventually(async () => ((await stack.objectExists(key)) ? undefined : true));
-    await eventually(async () =>
-      (await rejection(rds, new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))) instanceof
-      DBSnapshotNotFoundFault
-        ? true
-        : undefined,
-    );
+    await eventually(() => goneFromDescribe(identifier));
   });
 
   it('exports an available snapshot, and keeps its archive through a delete until the export ends', async () => {

@@ -71,6 +71,13 @@ export async function startSnapshotStack(): Promise<SnapshotStack> {
           databases: [sourceDatabase],
         },
         {
+          name: 'emptysrc',
+          accountId: accounts[0].id,
+          engine: 'postgres',
+          url: pgUrl(sourceDatabase),
+          databases: [`${sourceDatabase}_missing`],
+        },
+        {
           name: 'autosrc',
           accountId: accounts[0].id,
           engine: 'postgres',
