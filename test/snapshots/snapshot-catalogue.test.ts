@@ -25,6 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { runCli } from '../../libs/cli/src/cli';
 import { call, eventually, publishBypassingDedup, watchSubject } from '../registry/registry-stack';
 import {
   failTask,
@@ -510,6 +511,29 @@ describe('the snapshot catalogue', () => {
     } finally {
       await watcher.close();
     }
+  });
+
+  it('lists DB snapshots with the snapex command, as the AWS CLI prints them', async () => {
+    const stdout: string[] = [];
+    const code = await runCli(['describe-db-snapshots', '--db-instance-identifier', 'pgsrc'], {
+      stdout: { write: (text: string) => stdout.push(text) },
+      stderr: { write: () => undefined },
+      env: {
+        SNAPEX_ENDPOINT_URL: stack.rdsStack.baseUrl,
+        AWS_ACCESS_KEY_ID: stack.main.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: stack.main.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+      },
+      watch: { intervalMs: 10 },
+    });
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout.join(''));
+    expect(printed.DBSnapshots).toContainEqual(
+      expect.objectContaining({
+        DBSnapshotIdentifier: pgSnapshot.DBSnapshotIdentifier,
+        SnapshotCreateTime: pgSnapshot.SnapshotCreateTime!.toISOString(),
+      }),
+    );
   });
 
   it('takes automated snapshots on the source schedule, which users may not delete', async () => {
