@@ -28,14 +28,17 @@ const STDERR_TAIL_CHARS = 2000;
  */
 export function runDumpProcess(command: string, args: string[], env: Record<string, string>): DumpProcess {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = new PassThrough();
+  const output = quietOnError(new PassThrough());
   child.stdout.pipe(output, { end: false });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
   });
   const finished = new Promise<void>((resolve, reject) => {
+    let settled = false;
     const fail = (failure: DumpFailedError) => {
+      if (settled) return;
+      settled = true;
       output.destroy(failure);
       reject(failure);
     };
@@ -43,7 +46,8 @@ export function runDumpProcess(command: string, args: string[], env: Record<stri
       fail(new DumpFailedError(`${command} could not be run: ${error.message}`)),
     );
     child.once('close', (code, signal) => {
-      if (code === 0) {
+      if (code === 0 && !settled) {
+        settled = true;
         output.end();
         return resolve();
       }
@@ -53,6 +57,15 @@ export function runDumpProcess(command: string, args: string[], env: Record<stri
   // Whoever awaits `finished` sees the failure; this only keeps it from counting as unhandled meanwhile.
   finished.catch(() => undefined);
   return { output, finished, kill: () => child.kill('SIGTERM') };
+}
+
+/**
+ * A stream that may fail before its reader starts reading: the reader still sees the error when it
+ * reads (async iteration, pipeline), but a failure nobody listens to yet must not end the process.
+ */
+export function quietOnError<S extends Readable>(stream: S): S {
+  stream.on('error', () => undefined);
+  return stream;
 }
 
 function lastLines(text: string): string {

@@ -2,7 +2,7 @@ import { SourceConfig } from '@snapex/config';
 import { createConnection } from 'mysql2/promise';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { DumpFailedError, runDumpProcess } from './dump-process';
+import { DumpFailedError, quietOnError, runDumpProcess } from './dump-process';
 import { connectionOf, DumpTool, RunningDump } from './dump-tool';
 
 const SYSTEM_DATABASES = new Set(['information_schema', 'performance_schema', 'mysql', 'sys']);
@@ -57,7 +57,7 @@ export class MariaDbDumpTool implements DumpTool {
       ],
       password ? { MYSQL_PWD: password } : {},
     );
-    const gzip = createGzip();
+    const gzip = quietOnError(createGzip());
     pipeline(dump.output, gzip, () => undefined);
     return { output: gzip, consistentAt, finished: dump.finished, abort: dump.kill };
   }
