@@ -17,7 +17,8 @@ import {
   RDSClient,
   StartExportTaskCommand,
 } from '@aws-sdk/client-rds';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
 import { durableName } from '@snapex/bus';
 import { eventIdFor, EventPayload, SnapshotRequested, STREAMS, TaskStarted } from '@snapex/contracts';
 import { execFileSync } from 'node:child_process';
@@ -203,6 +204,46 @@ describe('the snapshot catalogue', () => {
     const after = await stack.s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: key }));
     expect(after.LastModified).toEqual(before.LastModified);
     expect(after.ETag).toBe(before.ETag);
+  });
+
+  it('redoes a dump whose first attempt died, at the same key', async () => {
+    const identifier = name('crash');
+    const snapshotId = randomUUID();
+    const arn = `arn:aws:rds:us-east-1:${stack.main.id}:snapshot:${identifier}`;
+    const keyPrefix = `snapshots/${stack.main.id}/db-snapshot/${identifier}/`;
+    const key = `${keyPrefix}${stack.sourceDatabase}.dump`;
+    // What a dead first attempt leaves: the snapshot still creating, and whatever it had written.
+    await stack.rdsStack.pool.query(
+      `INSERT INTO snapshots (snapshot_id, account_id, kind, identifier, arn, engine, source_name, status, snapshot_type)
+       VALUES ($1, $2, 'db-snapshot', $3, $4, 'postgres', 'pgsrc', 'creating', 'manual')`,
+      [snapshotId, stack.main.id, identifier, arn],
+    );
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: 'half a dump' }));
+    const request: EventPayload<typeof SnapshotRequested> = {
+      eventId: eventIdFor(SnapshotRequested, snapshotId),
+      snapshotId,
+      accountId: stack.main.id,
+      kind: 'db-snapshot',
+      snapshotIdentifier: identifier,
+      occurredAt: new Date().toISOString(),
+      snapshotArn: arn,
+      sourceName: 'pgsrc',
+      engine: 'postgres',
+      bucket: stack.bucket,
+      keyPrefix,
+    };
+    await publishBypassingDedup(stack.rdsStack, SnapshotRequested, request);
+    await availableDbSnapshot(identifier);
+    expect(await keysOf(arn)).toEqual([key]);
+    const dir = mkdtempSync(join(tmpdir(), 'snapex-cat-'));
+    try {
+      writeFileSync(join(dir, 'dump'), await stack.objectBody(key));
+      expect(execFileSync('pg_restore', ['--list', join(dir, 'dump')], { encoding: 'utf8' })).toMatch(
+        /TABLE DATA public orders/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails a snapshot whose dump cannot be taken; a failed snapshot cannot be exported but can be deleted', async () => {
