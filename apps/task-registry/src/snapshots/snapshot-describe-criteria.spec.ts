@@ -1,16 +1,6 @@
-import { Fault } from '@snapex/contracts';
+import { faultOf } from '../../../../test/support/fault-of';
 import { encodeMarker } from '../describe/marker';
 import { snapshotCriteria } from './snapshot-describe-criteria';
-
-function faultOf(work: () => unknown): Fault | undefined {
-  try {
-    work();
-    return undefined;
-  } catch (error) {
-    if (error instanceof Fault) return error;
-    throw error;
-  }
-}
 
 describe('DescribeDBSnapshots / DescribeDBClusterSnapshots criteria', () => {
   it('lists everything, 100 at a time, by default', () => {

@@ -1,20 +1,10 @@
-import { Fault } from '@snapex/contracts';
+import { faultOf } from '../../../../test/support/fault-of';
 import {
   automatedSnapshotIdentifier,
   manualSnapshotIdentifier,
   MAX_SNAPSHOT_IDENTIFIER_LENGTH,
 } from './snapshot-identifiers';
 import { snapshotArn } from './snapshot-vocabulary';
-
-function faultOf(work: () => unknown): Fault | undefined {
-  try {
-    work();
-    return undefined;
-  } catch (error) {
-    if (error instanceof Fault) return error;
-    throw error;
-  }
-}
 
 describe('snapshot identifiers', () => {
   it.each(['a', 'nightly', 'Before-Upgrade-2', 'x'.repeat(MAX_SNAPSHOT_IDENTIFIER_LENGTH)])(
