@@ -422,6 +422,11 @@ describe('the snapshot catalogue', () => {
       SnapshotType: 'manual',
       Engine: 'postgres',
     });
+
+    // Both snapshots hold the same object: deleting one leaves it to the other.
+    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+    await eventually(() => goneFromDescribe(identifier));
+    expect(await stack.objectExists(copied)).toBe(true);
   });
 
   it('describes with filters and pages through with Marker and MaxRecords', async () => {

@@ -51,8 +51,10 @@ export class SnapshotSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     return this.database.transaction(async (tx) => {
       const purgeable = await this.snapshots.lockPurgeable(tx, BATCH_SIZE);
       for (const snapshot of purgeable) {
+        const keys = objectsOf(snapshot);
+        const shared = await this.snapshots.keysHeldByOthers(tx, snapshot.snapshotId, keys);
         try {
-          await this.store!.remove(objectsOf(snapshot));
+          await this.store!.remove(keys.filter((key) => !shared.has(key)));
         } catch (error) {
           // One snapshot whose objects cannot go now must not hold up the others.
           this.logger.warn(

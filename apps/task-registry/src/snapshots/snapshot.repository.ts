@@ -175,6 +175,17 @@ export class SnapshotRepository {
     return rows;
   }
 
+  /** Which of the keys another snapshot's archive also holds (dumps registered twice). */
+  async keysHeldByOthers(tx: Connection, snapshotId: string, keys: string[]): Promise<Set<string>> {
+    const { rows } = await tx.query<{ key: string }>(
+      `SELECT DISTINCT dump->>'key' AS key
+         FROM snapshots, jsonb_array_elements(archive->'dumps') AS dump
+        WHERE snapshot_id <> $1 AND dump->>'key' = ANY($2)`,
+      [snapshotId, keys],
+    );
+    return new Set(rows.map((row) => row.key));
+  }
+
   async remove(tx: Connection, snapshotId: string): Promise<void> {
     await tx.query('DELETE FROM snapshots WHERE snapshot_id = $1', [snapshotId]);
   }

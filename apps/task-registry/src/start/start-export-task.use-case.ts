@@ -113,7 +113,9 @@ function newTask(accountId: string, valid: ValidatedStart, source: TaskSource): 
     taskId: randomUUID(),
     accountId,
     exportTaskIdentifier: valid.exportTaskIdentifier,
-    sourceArn: valid.sourceArn.arn,
+    // A snapshot's own ARN (identifiers are lower case), so that "one export per source" and the
+    // archive kept for a running export hold however the caller spelled it.
+    sourceArn: source.snapshot?.snapshotArn ?? valid.sourceArn.arn,
     ...source,
     s3Bucket: valid.s3Bucket,
     s3Prefix: valid.s3Prefix,
