@@ -241,6 +241,13 @@ export const SnapexConfigSchema = z
         });
       }
       sourceNames.add(key);
+      if (source.automatedSnapshots && !config.snapshotStore) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['sources', index, 'automatedSnapshots'],
+          message: 'needs a snapshotStore to keep the snapshots in',
+        });
+      }
     });
   });
 
