@@ -7,6 +7,7 @@ import {
   DBSnapshotAlreadyExistsFault,
   InvalidDBClusterSnapshotStateFault,
   InvalidDBSnapshotStateFault,
+  SnapshotQuotaExceededFault,
   DBClusterSnapshotNotFoundFault,
   DBSnapshotNotFoundFault,
   DescribeExportTasksCommand,
@@ -387,6 +388,7 @@ describe('fault codes as the SDK reads them', () => {
     ['DBClusterSnapshotAlreadyExistsFault', DBClusterSnapshotAlreadyExistsFault],
     ['InvalidDBSnapshotState', InvalidDBSnapshotStateFault],
     ['InvalidDBClusterSnapshotStateFault', InvalidDBClusterSnapshotStateFault],
+    ['SnapshotQuotaExceeded', SnapshotQuotaExceededFault],
   ];
   let server: Server;
   let code: FaultCode = 'InternalFailure';

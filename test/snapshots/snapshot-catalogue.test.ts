@@ -41,6 +41,7 @@ import {
 import { dropDatabase, pgUrl } from '../support/databases';
 import {
   CUSTOMER_ROWS,
+  MANUAL_SNAPSHOT_QUOTA,
   ORDER_ROWS,
   restoreMariaDbDump,
   SnapshotStack,
@@ -557,6 +558,28 @@ describe('the snapshot catalogue', () => {
     } finally {
       await watcher.close();
     }
+  });
+
+  it('keeps an account within its quota of manual snapshots', async () => {
+    const [key] = await keysOf(pgSnapshot.DBSnapshotArn!);
+    const register = (identifier: string) =>
+      call(stack.rdsStack, '/v1/RegisterDBClusterSnapshot', {
+        apiKey: stack.bulk.apiKey,
+        body: {
+          DBClusterSnapshotIdentifier: identifier,
+          DBClusterIdentifier: 'orders',
+          Dumps: [{ Database: 'shop', Format: 'pg-custom', S3Key: key }],
+        },
+      });
+    const identifiers = Array.from({ length: MANUAL_SNAPSHOT_QUOTA }, () => name('quota'));
+    for (const identifier of identifiers) expect((await register(identifier)).status).toBe(200);
+    const refused = await register(name('quota'));
+    expect(refused.status).toBe(400);
+    expect(refused.body.Error.Code).toBe('SnapshotQuotaExceeded');
+    const bulk = stack.rdsStack.rds(stack.bulk);
+    await bulk.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifiers[0] }));
+    expect((await register(name('quota'))).status).toBe(200);
+    expect(await stack.objectExists(key)).toBe(true);
   });
 
   it('lists DB snapshots with the snapex command, as the AWS CLI prints them', async () => {

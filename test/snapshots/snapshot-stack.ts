@@ -18,12 +18,15 @@ import { dropDatabase, pgUrl, recreateDatabase, withPg } from '../support/databa
 export const MYSQL_URL = process.env.SNAPEX_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 export const ORDER_ROWS = 1500;
 export const CUSTOMER_ROWS = 40;
+export const MANUAL_SNAPSHOT_QUOTA = 50;
 
 /** The RDS API stack, a restorer taking snapshots, moto as the snapshot store and two real sources. */
 export interface SnapshotStack {
   rdsStack: RdsStack;
   main: RdsAccount;
   other: RdsAccount;
+  /** An account for limits: nothing else is created in it. */
+  bulk: RdsAccount;
   runId: string;
   bucket: string;
   /** Source database names, on PostgreSQL and on MariaDB alike. */
@@ -86,6 +89,7 @@ export async function startSnapshotStack(): Promise<SnapshotStack> {
           automatedSnapshots: { intervalMinutes: 0.02, retain: 1 },
         },
       ],
+      registry: { ...(config.registry as object), maxManualSnapshotsPerAccount: MANUAL_SNAPSHOT_QUOTA },
       snapshotStore: { bucket, prefix: 'snapshots/' },
       aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: moto.admin },
     }),
@@ -104,6 +108,7 @@ export async function startSnapshotStack(): Promise<SnapshotStack> {
     rdsStack,
     main: rdsStack.accounts[0],
     other: rdsStack.accounts[1],
+    bulk: rdsStack.accounts[2],
     runId,
     bucket,
     sourceDatabase,

@@ -65,6 +65,8 @@ export const SnapexConfigSchema = z
           .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
           .default('snapex_registry'),
         maxActiveTasksPerAccount: z.number().int().min(1).default(5),
+        /** Manual snapshots one account may keep (RDS's default quota is 100); automated ones are not counted. */
+        maxManualSnapshotsPerAccount: z.number().int().min(1).default(100),
       })
       .optional(),
     aws: z

@@ -19,6 +19,7 @@ export const FAULTS = {
   DBClusterSnapshotAlreadyExistsFault: 400,
   InvalidDBSnapshotState: 400,
   InvalidDBClusterSnapshotStateFault: 400,
+  SnapshotQuotaExceeded: 400,
   ExportTaskLimitReached: 400,
   InvalidParameterValue: 400,
   InvalidParameterCombination: 400,

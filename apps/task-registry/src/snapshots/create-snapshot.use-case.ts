@@ -4,6 +4,7 @@ import { SNAPSHOT_STORE, SnapshotStore } from '@snapex/aws';
 import { SourceCatalogue, SourceConfig } from '@snapex/config';
 import {
   eventIdFor,
+  Fault,
   SnapshotKind,
   SnapshotRequested,
   snapshotEventFields,
@@ -81,7 +82,12 @@ export class CreateSnapshotUseCase {
       snapshotTime: null,
     };
     const created = await this.database.transaction(async (tx) => {
-      const record = await insertSnapshot(this.snapshots, tx, snapshot);
+      const record = await insertSnapshot(
+        this.snapshots,
+        tx,
+        snapshot,
+        this.settings.maxManualSnapshotsPerAccount,
+      );
       await this.outbox.enqueue(tx, SnapshotRequested, {
         ...snapshotEventFields({ ...record, snapshotIdentifier: record.identifier }),
         eventId: eventIdFor(SnapshotRequested, record.snapshotId),
@@ -98,12 +104,26 @@ export class CreateSnapshotUseCase {
   }
 }
 
-/** Inserts a snapshot; an identifier already taken in the account is the kind's AlreadyExists fault. */
+/**
+ * Inserts a snapshot: a manual one only within the account's quota, and an identifier already taken
+ * in the account is the kind's AlreadyExists fault.
+ */
 export async function insertSnapshot(
   snapshots: SnapshotRepository,
   tx: Parameters<SnapshotRepository['insert']>[0],
   snapshot: NewSnapshot,
+  maxManualSnapshots: number,
 ): Promise<SnapshotRecord> {
+  if (snapshot.snapshotType === 'manual') {
+    await snapshots.lockAccount(tx, snapshot.accountId);
+    if ((await snapshots.countManual(tx, snapshot.accountId)) >= maxManualSnapshots) {
+      throw new Fault(
+        'SnapshotQuotaExceeded',
+        `The request would exceed the account's quota of ${maxManualSnapshots} manual snapshots. ` +
+          'Delete a snapshot and retry.',
+      );
+    }
+  }
   try {
     return await snapshots.insert(tx, snapshot);
   } catch (error) {

@@ -60,20 +60,25 @@ export class RegisterSnapshotUseCase {
     const dumps: DatabaseDump[] = found.map(({ dump }) => dump);
     const snapshotTime = new Date(Math.max(...found.map(({ object }) => object.lastModified.getTime())));
     const created = await this.database.transaction((tx) =>
-      insertSnapshot(this.snapshots, tx, {
-        snapshotId: randomUUID(),
-        accountId,
-        kind,
-        identifier,
-        arn: snapshotArn(this.settings.region, accountId, kind, identifier),
-        engine: source.engine,
-        sourceName: source.name,
-        status: 'available',
-        snapshotType: 'manual',
-        archive: { bucket: store.bucket, dumps },
-        totalBytes: dumps.reduce((sum, dump) => sum + dump.bytes, 0),
-        snapshotTime,
-      }),
+      insertSnapshot(
+        this.snapshots,
+        tx,
+        {
+          snapshotId: randomUUID(),
+          accountId,
+          kind,
+          identifier,
+          arn: snapshotArn(this.settings.region, accountId, kind, identifier),
+          engine: source.engine,
+          sourceName: source.name,
+          status: 'available',
+          snapshotType: 'manual',
+          archive: { bucket: store.bucket, dumps },
+          totalBytes: dumps.reduce((sum, dump) => sum + dump.bytes, 0),
+          snapshotTime,
+        },
+        this.settings.maxManualSnapshotsPerAccount,
+      ),
     );
     return toSnapshotView(created);
   }

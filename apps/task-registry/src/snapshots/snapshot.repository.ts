@@ -53,6 +53,23 @@ export class SnapshotRepository {
     return rows[0];
   }
 
+  /** Serializes snapshot creation within one account, so the manual snapshot quota holds under races. */
+  async lockAccount(tx: Connection, accountId: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('snapex.snapshots.account'), hashtext($1))`, [
+      accountId,
+    ]);
+  }
+
+  /** Manual snapshots of the account, of both kinds, that are not on their way out. */
+  async countManual(tx: Connection, accountId: string): Promise<number> {
+    const { rows } = await tx.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM snapshots
+       WHERE account_id = $1 AND snapshot_type = 'manual' AND status <> 'deleting'`,
+      [accountId],
+    );
+    return rows[0].count;
+  }
+
   async find(
     connection: Connection,
     accountId: string,
