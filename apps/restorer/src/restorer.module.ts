@@ -19,6 +19,7 @@ import { SCRATCH_ENGINES, scratchEngines } from './restore/scratch-engines';
 import { ScratchJanitor } from './restore/scratch-janitor';
 import { S3SnapshotStore, SNAPSHOT_STORE } from './restore/snapshot-store';
 import { RestorerHandlers } from './restorer.handlers';
+import { SnapshotDumps } from './snapshots/snapshot-dumps';
 
 export const RestorerModule = {
   register(config: SnapexConfig, logger: Logger): DynamicModule {
@@ -28,7 +29,7 @@ export const RestorerModule = {
       failureStage: 'PLANNING',
       bus: {
         service: 'restorer',
-        consumes: [CredentialsValidated],
+        consumes: [CredentialsValidated, ...SnapshotDumps.events],
         listens: [CancelRequested, TaskFailed, TaskCompleted, TaskCanceled],
         tuning: { concurrency: 2 },
       },
@@ -45,6 +46,7 @@ export const RestorerModule = {
         ReadTargets,
         PlanExport,
         RestorerHandlers,
+        ...SnapshotDumps.providers(config, logger),
       ],
     });
   },
