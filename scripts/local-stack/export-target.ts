@@ -209,3 +209,36 @@ export async function detachRolePolicy(
   const { iam } = adminClients(moto);
   await iam.send(new DetachRolePolicyCommand({ RoleName: target.roleName, PolicyArn: policyArn }));
 }
+
+/**
+ * snapex's snapshot store: a bucket of its own that its service identity (not a caller's role) reads
+ * and writes, as the README tells operators to set it up.
+ */
+export async function createSnapshotStore(moto: MotoServer, bucket: string): Promise<S3Client> {
+  await ensureServiceIdentity(moto);
+  const { s3, iam } = adminClients(moto);
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'snapex-service',
+      PolicyName: `snapshot-store-${bucket}`,
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: [
+              's3:GetObject',
+              's3:PutObject',
+              's3:DeleteObject',
+              's3:ListBucket',
+              's3:AbortMultipartUpload',
+            ],
+            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+          },
+        ],
+      }),
+    }),
+  );
+  return s3;
+}

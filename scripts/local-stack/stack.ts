@@ -14,7 +14,7 @@ import { connect } from 'nats';
 import { stringify } from 'yaml';
 import { PG_ADMIN_URL, recreateDatabase } from './databases';
 import { MY_ADMIN_URL } from './mariadb';
-import { createExportTarget, ExportTarget } from './export-target';
+import { createExportTarget, createSnapshotStore, ExportTarget } from './export-target';
 export { adminClients } from './export-target';
 import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
 
@@ -90,6 +90,7 @@ export class Stack {
     await resetStreams();
     const moto = await startMoto({ enforceAuth: options.enforceAuth });
     const target = await createExportTarget(moto, options.name);
+    await createSnapshotStore(moto, snapshotStoreOf(options));
     const registryUrl = await recreateDatabase(`snapex_registry_${options.name.replace(/-/g, '_')}`);
     const port = options.gatewayPort ?? (await freePort());
     const workDir = options.workDir
@@ -200,6 +201,7 @@ function stackConfig(
     registry: { databaseUrl: registryUrl },
     aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: target.service },
     gateway: { host: '127.0.0.1', port },
+    snapshotStore: { bucket: snapshotStoreOf(options), prefix: 'snapshots/' },
     // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.
     scratch: {
       servers: [
@@ -211,6 +213,11 @@ function stackConfig(
     logging: { level: 'debug' },
     ...options.config,
   };
+}
+
+/** The stack's own snapshot-store bucket. */
+export function snapshotStoreOf(options: Pick<StackOptions, 'name'>): string {
+  return `${options.name}-snapshots`;
 }
 
 function assertBuilt(): void {

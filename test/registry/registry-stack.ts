@@ -11,6 +11,9 @@ import { apiGatewayModule } from '../../apps/api-gateway/src/api-gateway.module'
 import { CONSUMED_EVENTS } from '../../apps/task-registry/src/events/task-events.handler';
 import { taskRegistryModule } from '../../apps/task-registry/src/task-registry.module';
 import { dropDatabase, recreateDatabase } from '../support/databases';
+import { eventuallyValue as eventually } from '../support/eventually';
+
+export { eventually };
 
 export const NATS_URL = process.env.SNAPEX_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 export const REGION = 'us-east-1';
@@ -227,16 +230,6 @@ export async function watchSubject(nats: NatsConnection, contract: EventContract
       await manager.consumers.delete(stream, name).catch(() => undefined);
     },
   };
-}
-
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export interface HttpResult<T = any> {

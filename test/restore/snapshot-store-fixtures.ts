@@ -1,4 +1,3 @@
-import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AwsClients } from '@snapex/aws';
 import { parseConfig } from '@snapex/config';
@@ -6,32 +5,10 @@ import { DatabaseDump, SnapshotSource, TaskSpec } from '@snapex/contracts';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { adminClients } from '../../scripts/local-stack/export-target';
-import { MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from '../../scripts/local-stack/moto';
+export { createSnapshotStore } from '../../scripts/local-stack/export-target';
+import { MOTO_ACCOUNT, MOTO_REGION, startMoto } from '../../scripts/local-stack/moto';
 import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
 import { S3SnapshotStore } from '../../apps/restorer/src/restore/snapshot-store';
-
-/** The snapshot store bucket, readable by snapex's own identity as the README tells operators to set up. */
-export async function createSnapshotStore(moto: MotoServer, bucket: string): Promise<S3Client> {
-  const { s3, iam } = adminClients(moto);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await iam.send(
-    new PutUserPolicyCommand({
-      UserName: 'snapex-service',
-      PolicyName: `read-${bucket}`,
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: ['s3:GetObject', 's3:ListBucket'],
-            Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-          },
-        ],
-      }),
-    }),
-  );
-  return s3;
-}
 
 /** Runs a dump program and returns its output; the password, if any, stays in the URL's user info. */
 export function runDump(program: string, args: string[], env: Record<string, string> = {}): Buffer {

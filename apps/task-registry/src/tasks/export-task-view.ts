@@ -18,6 +18,7 @@ export function toExportTask(task: TaskRecord, skippedTables: SkippedTable[] = [
     SourceType: task.sourceType,
   };
   if (task.exportOnly.length > 0) view.ExportOnly = task.exportOnly;
+  if (task.snapshot) view.SnapshotTime = task.snapshot.snapshotTime;
   if (task.exportTime) view.ExportTime = task.exportTime.toISOString();
   if (task.taskEndTime) view.TaskEndTime = task.taskEndTime.toISOString();
   if (task.failureCause) view.FailureCause = task.failureCause;
