@@ -112,7 +112,10 @@ export class Stack {
   }
 
   async startService(service: ServiceName, copy = 0): Promise<RunningService> {
-    const logFile = join(this.workDir, `${service}-${copy}.log`);
+    const name = `${service}-${copy}`;
+    // A restarted service logs to a file of its own, after the earlier ones.
+    const generation = this.services.filter((running) => running.name === name).length;
+    const logFile = join(this.workDir, generation === 0 ? `${name}.log` : `${name}.${generation}.log`);
     // A log left by an earlier run in the same folder already says "started".
     rmSync(logFile, { force: true });
     const entry = join(REPO_ROOT, 'dist', 'apps', service, 'src', 'main.js');
@@ -123,7 +126,7 @@ export class Stack {
     const log = createWriteStream(logFile);
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    const running = { name: `${service}-${copy}`, process: child, logFile };
+    const running = { name, process: child, logFile };
     this.services.push(running);
     await waitForLog(running, /"msg":"[a-z-]+ (started|listening)"/);
     return running;
@@ -137,13 +140,25 @@ export class Stack {
     });
   }
 
+  /** Stops every service, then starts each again: a full restart, as an operator's redeploy does it. */
+  async restartAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const running = this.services.filter(
+      (service) => service.process.exitCode === null && !service.process.signalCode,
+    );
+    await Promise.all(running.map((service) => this.stopService(service, signal)));
+    for (const service of running) {
+      const [, name, copy] = /^(.+)-(\d+)$/.exec(service.name)!;
+      await this.startService(name as ServiceName, Number(copy));
+    }
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.services.map((service) => this.stopService(service)));
     await this.moto.stop();
   }
 
   logs(service: string): string {
-    const running = this.services.find((candidate) => candidate.name.startsWith(service));
+    const running = [...this.services].reverse().find((candidate) => candidate.name.startsWith(service));
     return running && existsSync(running.logFile) ? readFileSync(running.logFile, 'utf8') : '';
   }
 

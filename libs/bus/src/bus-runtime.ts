@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import {
   EventContract,
@@ -37,7 +37,7 @@ export class BusWiringError extends Error {
  * durable consumers, request/reply responders and broadcast listeners.
  */
 @Injectable()
-export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loops: ConsumerLoop[] = [];
   private readonly subscriptions: Subscription[] = [];
 
@@ -75,7 +75,12 @@ export class BusRuntime implements OnApplicationBootstrap, OnApplicationShutdown
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any onApplicationShutdown: Nest runs those of one module side by side, and the connection
+   * would start draining while a handler still has its outcome to publish and its message to ack —
+   * a partition uploaded but never reported would be exported again after the restart.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     await Promise.all(this.loops.map((loop) => loop.stop()));
   }
