@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Schema } from 'apache-arrow';
 import { arrowSchemaFor, ipcStreamOf, recordBatchOf } from './arrow-batch';
 import { EncoderThreads, FileChannel } from './encoder-threads';
+import { freeDroppedBuffers } from './garbage';
 import { footerRowCount, TailBytes } from './parquet-footer';
 import {
   OpenPartEncoder,
@@ -196,6 +197,7 @@ export class ParquetWasmPartEncoder implements PartEncoder {
     this.inFlight++;
     this.channel.batch(ipc);
     this.rows += rows.length;
+    freeDroppedBuffers();
   }
 
   /** Rows the file cannot hold end it: the writer waiting for them would otherwise hold its row group. */

@@ -8,6 +8,7 @@ import {
   WriterPropertiesBuilder,
   WriterVersion,
 } from 'parquet-wasm';
+import { release } from './garbage';
 import { WasmFileSettings } from './parquet-wasm-protocol';
 
 /**
@@ -154,6 +155,7 @@ export class WasmFileWriter {
     try {
       for (let ipc = this.waiting.shift(); ipc; ipc = this.waiting.shift()) {
         const batch = wasmBatchOf(ipc);
+        release(ipc);
         this.start();
         await this.feed.push(batch);
         this.output.taken();
