@@ -21,6 +21,7 @@ import { Logger } from '@snapex/logging';
 import type { OpenPartEncoder } from '@snapex/parquet';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { extractionVerdict } from './extraction-failures';
+import { MemoryGuard, peakResidentBytes } from './memory-guard';
 import { PartFile, StoredPart } from './part-file';
 import { PartSeries } from './part-series';
 import { partObjectKey } from './part-object-key';
@@ -62,6 +63,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
   private readonly sources: SourceCatalogue;
   private readonly extractorId = `${hostname()}:${process.pid}`;
   private draining = false;
+  private readonly memory: MemoryGuard;
+  /** Partitions this process is reading and encoding now, for the logs. */
+  private inFlight = 0;
 
   constructor(
     @Inject(CONFIG) private readonly config: SnapexConfig,
@@ -74,6 +78,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
     @Inject(PART_ENCODER) private readonly openEncoder: OpenPartEncoder,
   ) {
     this.sources = new SourceCatalogue(config);
+    this.memory = new MemoryGuard(config.extractor.memoryLimitBytes);
   }
 
   beforeApplicationShutdown(): void {
@@ -103,8 +108,14 @@ export class ExportPartition implements BeforeApplicationShutdown {
     const engine = this.engineOf(request);
     const startedAt = new Date();
     let extraction: Extraction;
+    this.inFlight++;
     try {
-      extraction = await this.extract(request, source, engine, log);
+      extraction = await this.extract(
+        request,
+        source,
+        engine,
+        log.child({ partitionsInFlight: this.inFlight }),
+      );
     } catch (error) {
       return this.handleFailure(
         request,
@@ -112,6 +123,8 @@ export class ExportPartition implements BeforeApplicationShutdown {
         error,
         log.child({ durationMs: Date.now() - startedAt.getTime() }),
       );
+    } finally {
+      this.inFlight--;
     }
     switch (extraction.kind) {
       case 'stopped':
@@ -150,6 +163,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         if (this.stopped.has(request.taskId)) return { kind: 'stopped' };
         if (this.draining) return { kind: 'interrupted' };
         await files.append(rows);
+        this.memory.check();
         progress.report(files.progress());
       }
       const parts = await files.finish();
@@ -304,6 +318,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         bytes,
         files: parts.length,
         durationMs: finishedAt.getTime() - startedAt.getTime(),
+        peakRssBytes: peakResidentBytes(),
       },
       'partition exported',
     );

@@ -11,9 +11,9 @@ let collect: Collect | null = null;
  * once about 64 MiB of such memory has piled up in each thread, which alone would break the
  * extractor's memory bound; a young-generation pass takes about a millisecond.
  */
-export function freeDroppedBuffers(): void {
+export function freeDroppedBuffers(type: 'minor' | 'major' = 'minor'): void {
   collect ??= exposedCollector();
-  collect({ type: 'minor' });
+  collect({ type });
 }
 
 function exposedCollector(): Collect {
@@ -37,4 +37,21 @@ export function release(bytes: Uint8Array): void {
 
 function isDetached(buffer: ArrayBuffer): boolean {
   return buffer.byteLength === 0;
+}
+
+/** A full collection at most once per interval: each costs a few milliseconds per 10 MiB of heap. */
+export class FullCollections {
+  private lastAt = 0;
+
+  constructor(
+    private readonly minIntervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  run(): void {
+    const at = this.now();
+    if (at - this.lastAt < this.minIntervalMs) return;
+    this.lastAt = at;
+    freeDroppedBuffers('major');
+  }
 }

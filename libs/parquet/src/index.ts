@@ -3,6 +3,7 @@ export * from './parquet-schema';
 export * from './parquet-part-writer';
 export * from './arrow-batch';
 export * from './parquet-footer';
+export * from './garbage';
 export * from './encoder-threads';
 export * from './parquet-wasm-part-encoder';
 export * from './encoders';

@@ -151,24 +151,29 @@ export function footerRowCount(tail: Uint8Array): number {
 }
 
 /**
- * The last bytes that went by, at least `keep` of them (more when a chunk straddles the limit):
- * references to the chunks themselves, never copies.
+ * A copy of the last `capacity` bytes that went by: the chunks themselves go on to the output and are
+ * never held here.
  */
 export class TailBytes {
-  private chunks: Uint8Array[] = [];
-  private held = 0;
+  private buffer: Buffer | null = null;
+  private filled = 0;
 
-  constructor(private readonly keep: number) {}
+  constructor(private readonly capacity: number) {}
 
   push(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.held += chunk.byteLength;
-    while (this.chunks.length > 1 && this.held - this.chunks[0].byteLength >= this.keep) {
-      this.held -= this.chunks.shift()!.byteLength;
+    this.buffer ??= Buffer.allocUnsafe(this.capacity);
+    if (chunk.byteLength >= this.capacity) {
+      this.buffer.set(chunk.subarray(chunk.byteLength - this.capacity));
+      this.filled = this.capacity;
+      return;
     }
+    const kept = Math.min(this.filled, this.capacity - chunk.byteLength);
+    this.buffer.copyWithin(0, this.filled - kept, this.filled);
+    this.buffer.set(chunk, kept);
+    this.filled = kept + chunk.byteLength;
   }
 
   bytes(): Uint8Array {
-    return Buffer.concat(this.chunks, this.held);
+    return this.buffer?.subarray(0, this.filled) ?? new Uint8Array(0);
   }
 }

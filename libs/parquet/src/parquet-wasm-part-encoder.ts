@@ -32,8 +32,11 @@ export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
   batchesInFlight: 2,
 };
 
-/** The footer must be among the last bytes kept to be checked; a footer this large is very wide indeed. */
-export const FOOTER_TAIL_BYTES = 4 * 1024 * 1024;
+/**
+ * The footer must be among the last bytes kept to be checked: 2 MiB holds the footer of a 1 GiB file
+ * of 4 MiB row groups with about a hundred columns.
+ */
+export const FOOTER_TAIL_BYTES = 2 * 1024 * 1024;
 
 /** The first batch of a file is cut at this many rows, before its row width is known. */
 const FIRST_BATCH_ROWS = 1000;

@@ -7,8 +7,11 @@ import { parentPort } from 'node:worker_threads';
 import { wasmMemory } from 'parquet-wasm';
 import { FromEncoderThread, ToEncoderThread, WasmFileSettings } from './parquet-wasm-protocol';
 import { WasmFileWriter } from './parquet-wasm-writer';
+import { FullCollections } from './garbage';
 
 const port = parentPort!;
+/** After a row group has gone out: the buffers it passed through are garbage by then. */
+const fullCollections = new FullCollections(100);
 const files = new Map<number, { writer: WasmFileWriter; chunkWritten: (() => void) | null }>();
 
 function post(message: FromEncoderThread, transfer: ArrayBuffer[] = []): void {
@@ -35,7 +38,7 @@ function open(fileId: number, settings: WasmFileSettings): void {
         return new Promise<void>((resolve) => {
           file.chunkWritten = resolve;
           post({ kind: 'chunk', fileId, chunk }, [chunk.buffer as ArrayBuffer]);
-        });
+        }).then(() => fullCollections.run());
       },
       taken: () => post({ kind: 'taken', fileId }),
       failed: (error) => {
