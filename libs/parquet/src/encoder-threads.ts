@@ -159,6 +159,11 @@ export class EncoderThreads {
     };
   }
 
+  /** How many files each started thread is encoding. */
+  filesPerThread(): number[] {
+    return this.threads.map((thread) => thread.files.size);
+  }
+
   /** WebAssembly memory of every thread, as last reported. */
   wasmBytes(): number {
     return this.threads.reduce((sum, thread) => sum + thread.wasmBytes, 0);
