@@ -1,6 +1,7 @@
 import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../local-stack/databases';
 
-export const BENCH_DATABASE = 'snapex_bench';
+/** SNAPEX_BENCH_DATABASE keeps benchmarks run side by side on one server apart. */
+export const BENCH_DATABASE = process.env.SNAPEX_BENCH_DATABASE ?? 'snapex_bench';
 export const BENCH_TABLE = 'public.orders';
 
 /** Mixed types like an orders table: bigint key, ints, numeric, text, timestamptz, boolean, floats, NULLs. */
