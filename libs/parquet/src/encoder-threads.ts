@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { restoreMemoryFlags } from './garbage';
 import { FromEncoderThread, ToEncoderThread, WasmFileSettings } from './parquet-wasm-protocol';
 
 /** What a file hears from the thread that encodes it. */
@@ -50,7 +49,6 @@ class EncoderThread {
   constructor(private readonly onGone: (thread: EncoderThread) => void) {
     const entry = workerEntry();
     this.worker = new Worker(entry.filename, { execArgv: entry.execArgv });
-    this.worker.once('online', restoreMemoryFlags);
     this.worker.on('message', (message: FromEncoderThread) => this.receive(message));
     this.worker.on('error', (error) =>
       this.stop(

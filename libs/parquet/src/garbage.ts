@@ -57,21 +57,3 @@ export class FullCollections {
     freeDroppedBuffers('major');
   }
 }
-
-const SMALL_YOUNG_GENERATION = '--semi-space-growth-factor=1';
-let youngGenerationKeptSmall = false;
-
-/**
- * V8 grows the young generation up to 3 × 16 MiB while rows turn into short-lived strings and arrays:
- * committed memory a small memory bound cannot spare. Kept at its initial size, the young-generation
- * collections come more often and take as long. V8 reads the flag whenever it would grow it.
- */
-export function keepYoungGenerationSmall(): void {
-  youngGenerationKeptSmall = true;
-  setFlagsFromString(SMALL_YOUNG_GENERATION);
-}
-
-/** Starting a worker thread puts V8's flags back to the command line's. */
-export function restoreMemoryFlags(): void {
-  if (youngGenerationKeptSmall) setFlagsFromString(SMALL_YOUNG_GENERATION);
-}
