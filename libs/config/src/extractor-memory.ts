@@ -3,7 +3,7 @@ const MiB = 1024 * 1024;
 /**
  * Measured on Node 20 (linux x64) while a partition is exported: the extractor's own resident memory
  * (binary, NestJS, the AWS SDK, pg, nats, its live heap and the garbage between two collections);
- * idle it holds ~86 MiB.
+ * idle it holds ~100 MiB.
  */
 export const EXTRACTOR_PROCESS_BYTES = 120 * MiB;
 /** One encoder thread: its V8 isolate (~18 MiB) and parquet-wasm's WebAssembly module and first memory. */
