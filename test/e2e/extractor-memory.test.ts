@@ -81,15 +81,7 @@ describe('one extractor exporting a table several times larger than its memory b
   it('stays under extractor.memoryLimitBytes and writes every row', async () => {
     expect(tableBytes).toBeGreaterThan(3 * MEMORY_LIMIT_BYTES);
     const identifier = `memory-${Date.now()}`;
-    const started = await stack.api('/v1/StartExportTask', {
-      ExportTaskIdentifier: identifier,
-      SourceArn: stack.clusterArn('memory-cluster'),
-      S3BucketName: stack.target.bucket,
-      IamRoleArn: stack.target.roleArn,
-      KmsKeyId: stack.target.kmsKeyArn,
-    });
-    expect(started.status).toBe(200);
-    const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], 240_000);
+    const task = await stack.exportCluster(identifier, 'memory-cluster');
     expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({ Status: 'COMPLETE' });
 
     const extractor = stack.services.find((service) => service.name.startsWith('table-extractor'))!;
