@@ -109,13 +109,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
     const startedAt = new Date();
     let extraction: Extraction;
     this.inFlight++;
+    const running = log.child({ partitionsInFlight: this.inFlight });
     try {
-      extraction = await this.extract(
-        request,
-        source,
-        engine,
-        log.child({ partitionsInFlight: this.inFlight }),
-      );
+      extraction = await this.extract(request, source, engine, running);
     } catch (error) {
       return this.handleFailure(
         request,
@@ -134,7 +130,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
       case 'exported':
         if (state.partitionStatus !== 'NOT_STARTED')
           await this.removeStaleTail(request, extraction.parts.length, log);
-        return this.publishExported(request, extraction.parts, startedAt, log);
+        return this.publishExported(request, extraction.parts, startedAt, running);
     }
   }
 
