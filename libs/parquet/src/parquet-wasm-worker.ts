@@ -73,6 +73,8 @@ port.on('message', (message: ToEncoderThread) => {
       return file.writer.end();
     case 'abort':
       files.delete(message.fileId);
-      return file.writer.fail(new Error('the file was abandoned'));
+      file.writer.fail(new Error('the file was abandoned'));
+      // A chunk the main thread will never write must not hold the writer, and its row group, forever.
+      return file.chunkWritten?.();
   }
 });
