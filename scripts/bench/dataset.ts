@@ -1,6 +1,6 @@
 import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../local-stack/databases';
 
-/** SNAPEX_BENCH_DATABASE keeps benchmarks run side by side on one server apart. */
+/** SNAPEX_BENCH_DATABASE lets runs on a shared server keep to a database of their own. */
 export const BENCH_DATABASE = process.env.SNAPEX_BENCH_DATABASE ?? 'snapex_bench';
 export const BENCH_TABLE = 'public.orders';
 

@@ -3,6 +3,8 @@ export interface BenchOptions {
   rows: number;
   /** Rebuilds the dataset even when one of the right size is already there. */
   fresh: boolean;
+  /** Only the read paths (the COPY floor and snapex's reader): no Parquet, no services. */
+  readsOnly: boolean;
   out: string;
 }
 
@@ -27,6 +29,7 @@ export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   return {
     rows: rows === undefined ? DEFAULT_ROWS : positiveInteger(rows, '--rows'),
     fresh: argv.includes('--fresh'),
+    readsOnly: argv.includes('--reads-only'),
     out: flagValue(argv, 'out') ?? 'bench-results.json',
   };
 }

@@ -1,11 +1,14 @@
 /**
- * `npm run bench [-- --rows 200000] [--fresh] [--out bench-results.json]` (or SNAPEX_BENCH_ROWS):
- * builds the benchmark table (5M rows of mixed types by default) in its own database on the local
- * PostgreSQL, then measures in one run, side by side:
+ * `npm run bench [-- --rows 200000] [--fresh] [--reads-only] [--out bench-results.json]` (or
+ * SNAPEX_BENCH_ROWS; SNAPEX_BENCH_DATABASE names the database, snapex_bench by default): builds the
+ * benchmark table (5M rows of mixed types by default) in its own database on the local PostgreSQL,
+ * then measures in one run, side by side:
  *   - the COPY binary read floor (psql),
+ *   - snapex's PostgreSQL reader alone (engine.readPartition, rows decoded and counted),
  *   - COPY csv piped into DuckDB writing gzip Parquet, the best alternative a user could script,
  *   - snapex end to end through the HTTP API to COMPLETE, default encoder and parquetjs, 1 and 2 extractors,
  *   - raw PutObject throughput of the S3 endpoint (moto).
+ * `--reads-only` stops after the two read measurements.
  * Prints rows/s, MB/s, the ratio to the floor and each process's peak RSS, and writes them as JSON.
  * The snapex runs use a JetStream server of their own, so end-to-end tests may run meanwhile (but
  * they take CPU from the measurements).
@@ -22,6 +25,7 @@ import { startPrivateNats } from './private-nats';
 import { measurePutObject } from './put-object';
 import { BenchReport, printReport, writeReport } from './report';
 import { measureSnapexExport, snapexScenarios } from './snapex-export';
+import { measureSnapexReader } from './snapex-reader';
 
 function step(text: string): void {
   process.stdout.write(`\n== ${text}\n`);
@@ -40,6 +44,31 @@ function defaultEncoder(): PartEncoderName {
   return SnapexConfigSchema.innerType().shape.extractor.parse(undefined).encoder;
 }
 
+/** Everything past the read paths: the DuckDB pipeline, snapex end to end, S3 PutObject. */
+async function measureWrites(
+  url: string,
+  rows: number,
+  floor: Measurement,
+  encoder: PartEncoderName,
+): Promise<Measurement[]> {
+  step('COPY csv into DuckDB');
+  const measurements = [measured(await measureCsvIntoDuckDb(url, rows, floor.dataBytes))];
+
+  const nats = await startPrivateNats();
+  try {
+    for (const scenario of snapexScenarios(encoder)) {
+      step(`snapex: ${scenario.encoder}, ${scenario.extractors} extractor(s)`);
+      measurements.push(measured(await measureSnapexExport(scenario, rows, floor.dataBytes, nats.url)));
+    }
+  } finally {
+    await nats.stop();
+  }
+
+  step('S3 PutObject');
+  measurements.push(measured(await measurePutObject()));
+  return measurements;
+}
+
 async function main(): Promise<void> {
   const options = benchOptions(process.argv.slice(2), process.env);
   step(`dataset: ${options.rows.toLocaleString('en-US')} rows`);
@@ -49,24 +78,11 @@ async function main(): Promise<void> {
   const floor = measured(await measureCopyFloor(url, options.rows));
   const measurements: Measurement[] = [floor];
 
-  step('COPY csv into DuckDB');
-  measurements.push(measured(await measureCsvIntoDuckDb(url, options.rows, floor.dataBytes)));
+  step('snapex PostgreSQL reader');
+  measurements.push(measured(await measureSnapexReader(url, options.rows, floor.dataBytes)));
 
   const encoder = defaultEncoder();
-  const nats = await startPrivateNats();
-  try {
-    for (const scenario of snapexScenarios(encoder)) {
-      step(`snapex: ${scenario.encoder}, ${scenario.extractors} extractor(s)`);
-      measurements.push(
-        measured(await measureSnapexExport(scenario, options.rows, floor.dataBytes, nats.url)),
-      );
-    }
-  } finally {
-    await nats.stop();
-  }
-
-  step('S3 PutObject');
-  measurements.push(measured(await measurePutObject()));
+  if (!options.readsOnly) measurements.push(...(await measureWrites(url, options.rows, floor, encoder)));
 
   const report: BenchReport = {
     machine: {

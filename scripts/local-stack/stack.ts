@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { connect } from 'nats';
 import { stringify } from 'yaml';
-import { recreateDatabase } from './databases';
+import { PG_ADMIN_URL, recreateDatabase } from './databases';
+import { MY_ADMIN_URL } from './mariadb';
 import { createExportTarget, ExportTarget } from './export-target';
 export { adminClients } from './export-target';
 import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
@@ -62,6 +63,8 @@ export interface StackOptions {
   /** Folder for the configuration and service logs; a temporary one when absent. */
   workDir?: string;
   gatewayPort?: number;
+  /** Passed to moto: false turns its signature and IAM checks off (see MotoOptions). */
+  enforceAuth?: boolean;
 }
 
 interface RunningService {
@@ -85,7 +88,7 @@ export class Stack {
   static async start(options: StackOptions): Promise<Stack> {
     assertBuilt();
     await resetStreams();
-    const moto = await startMoto();
+    const moto = await startMoto({ enforceAuth: options.enforceAuth });
     const target = await createExportTarget(moto, options.name);
     const registryUrl = await recreateDatabase(`snapex_registry_${options.name.replace(/-/g, '_')}`);
     const port = options.gatewayPort ?? (await freePort());
@@ -213,6 +216,14 @@ function stackConfig(
     registry: { databaseUrl: registryUrl },
     aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: target.service },
     gateway: { host: '127.0.0.1', port },
+    // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.
+    scratch: {
+      servers: [
+        { name: 'scratch-pg', engine: 'postgres', url: PG_ADMIN_URL },
+        { name: 'scratch-my', engine: 'mysql', url: MY_ADMIN_URL },
+      ],
+      databasePrefix: `snapex_scratch_${options.name.replace(/-/g, '_')}_`,
+    },
     logging: { level: 'debug' },
     ...options.config,
   };
@@ -253,4 +264,23 @@ async function waitForLog(service: RunningService, pattern: RegExp, timeoutMs = 
 export function ensureDir(path: string): string {
   mkdirSync(path, { recursive: true });
   return path;
+}
+
+/** Every notification the stack published for one export task, from the notifications stream. */
+export async function readNotifications(accountId: string, identifier: string): Promise<any[]> {
+  const connection = await connect({ servers: NATS_URL });
+  try {
+    const manager = await connection.jetstreamManager();
+    const info = await manager.streams.info('SNAPEX_NOTIFICATIONS');
+    const found: any[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+      const message = await manager.streams.getMessage('SNAPEX_NOTIFICATIONS', { seq }).catch(() => null);
+      if (!message || !message.subject.startsWith(`snapex.notifications.${accountId}.`)) continue;
+      const notification = message.json<any>();
+      if (notification.exportTaskIdentifier === identifier) found.push(notification);
+    }
+    return found;
+  } finally {
+    await connection.close();
+  }
 }

@@ -1,4 +1,3 @@
-import { connect } from 'nats';
 import { join } from 'node:path';
 import { recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import { createExportTarget } from '../../scripts/local-stack/export-target';
@@ -12,10 +11,12 @@ import {
   parquetList,
   ParquetReader,
 } from '../../scripts/local-stack/readback';
-import { adminClients, NATS_URL, OTHER_API_KEY, Stack } from '../../scripts/local-stack/stack';
+import { adminClients, OTHER_API_KEY, readNotifications, Stack } from '../../scripts/local-stack/stack';
 
 const SOURCE_DB = 'snapex_e2e_source';
 const MANY_TABLES_DB = 'snapex_e2e_many';
+/** Enough tables that extraction is still running when the cancel arrives, however fast the reader. */
+const MANY_TABLES = 200;
 const ORDER_ROWS = 100_000;
 
 type Kind = 'INT64' | 'INT32' | 'INT16' | 'DOUBLE' | 'FLOAT' | 'BOOLEAN' | 'BINARY' | 'STRING';
@@ -82,7 +83,7 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
     await createSampleDatabase(sourceUrl, ORDER_ROWS);
     const manyUrl = await recreateDatabase(MANY_TABLES_DB);
     await withPg(manyUrl, async (client) => {
-      for (let table = 0; table < 60; table++) {
+      for (let table = 0; table < MANY_TABLES; table++) {
         await client.query(
           `CREATE TABLE t${table} AS SELECT i AS id, md5(i::text) AS payload FROM generate_series(1, 5000) i`,
         );
@@ -350,7 +351,7 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
     expect(task.TaskEndTime).toBeDefined();
     const keys = (await listObjects(s3, stack.target.bucket, `${identifier}/`)).map((object) => object.key);
     expect(keys.filter((key) => key.includes('export_info_'))).toEqual([]);
-    expect(keys.filter((key) => key.endsWith('.gz.parquet')).length).toBeLessThan(60);
+    expect(keys.filter((key) => key.endsWith('.gz.parquet')).length).toBeLessThan(MANY_TABLES);
 
     const again = await stack.api('/v1/CancelExportTask', { ExportTaskIdentifier: identifier });
     expect(again.status).toBe(400);
@@ -404,20 +405,3 @@ function pick(entry: { type: string; convertedType: string | null }) {
 }
 
 /** Every notification published so far for one task, in order. */
-async function readNotifications(accountId: string, identifier: string): Promise<any[]> {
-  const connection = await connect({ servers: NATS_URL });
-  try {
-    const manager = await connection.jetstreamManager();
-    const info = await manager.streams.info('SNAPEX_NOTIFICATIONS');
-    const found: any[] = [];
-    for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-      const message = await manager.streams.getMessage('SNAPEX_NOTIFICATIONS', { seq }).catch(() => null);
-      if (!message || !message.subject.startsWith(`snapex.notifications.${accountId}.`)) continue;
-      const notification = message.json<any>();
-      if (notification.exportTaskIdentifier === identifier) found.push(notification);
-    }
-    return found;
-  } finally {
-    await connection.close();
-  }
-}

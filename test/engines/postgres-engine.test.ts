@@ -9,6 +9,8 @@ import {
 } from '@snapex/engines';
 import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
+import { eventually } from '../support/eventually';
+import { byFirstColumn, cellDifferences } from '../support/export-rows';
 
 jest.setTimeout(120_000);
 
@@ -165,6 +167,9 @@ function expectedValue(column: ColumnPlan, text: string | null): ExportRow[numbe
       return Buffer.from(text, 'hex');
     case 'STRING':
       return text;
+    case 'DECIMAL':
+    case 'TIMESTAMP_MICROS':
+      throw new Error(`PostgreSQL columns are never ${column.parquetType}`);
   }
 }
 
@@ -172,26 +177,8 @@ function exportedValue(column: ColumnPlan, value: ExportRow[number]): ExportRow[
   return column.parquetType === 'FLOAT' && typeof value === 'number' ? Math.fround(value) : value;
 }
 
-/** Every cell that differs, as `row.column: exported != expected`; empty when all match. */
 function mismatches(columns: ColumnPlan[], exported: ExportRow[], texts: (string | null)[][]): string[] {
-  const found: string[] = [];
-  texts.forEach((row, rowIndex) =>
-    columns.forEach((column, columnIndex) => {
-      const actual = exportedValue(column, exported[rowIndex]?.[columnIndex] ?? null);
-      const expected = expectedValue(column, row[columnIndex]);
-      const same = Buffer.isBuffer(expected)
-        ? Buffer.isBuffer(actual) && expected.equals(actual)
-        : Object.is(actual, expected);
-      if (!same) found.push(`${rowIndex}.${column.name}: ${String(actual)} != ${String(expected)}`);
-    }),
-  );
-  return found;
-}
-
-function byFirstColumn(rows: ExportRow[]): ExportRow[] {
-  return [...rows].sort((a, b) =>
-    BigInt(a[0] as bigint | number) < BigInt(b[0] as bigint | number) ? -1 : 1,
-  );
+  return cellDifferences(columns, exported, texts, expectedValue, exportedValue);
 }
 
 function ids(batches: ExportRow[][]): bigint[] {
@@ -206,15 +193,6 @@ async function sessionsOf(applicationName: string): Promise<number> {
     );
     return rows[0].count;
   });
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return check();
 }
 
 describe('PostgresEngine against a live server', () => {

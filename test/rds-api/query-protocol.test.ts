@@ -2,6 +2,12 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
   DBClusterNotFoundFault,
+  DBClusterSnapshotAlreadyExistsFault,
+  DBInstanceNotFoundFault,
+  DBSnapshotAlreadyExistsFault,
+  InvalidDBClusterSnapshotStateFault,
+  InvalidDBSnapshotStateFault,
+  SnapshotQuotaExceededFault,
   DBClusterSnapshotNotFoundFault,
   DBSnapshotNotFoundFault,
   DescribeExportTasksCommand,
@@ -377,6 +383,12 @@ describe('fault codes as the SDK reads them', () => {
     ['DBSnapshotNotFound', DBSnapshotNotFoundFault],
     ['DBClusterSnapshotNotFoundFault', DBClusterSnapshotNotFoundFault],
     ['DBClusterNotFoundFault', DBClusterNotFoundFault],
+    ['DBInstanceNotFound', DBInstanceNotFoundFault],
+    ['DBSnapshotAlreadyExists', DBSnapshotAlreadyExistsFault],
+    ['DBClusterSnapshotAlreadyExistsFault', DBClusterSnapshotAlreadyExistsFault],
+    ['InvalidDBSnapshotState', InvalidDBSnapshotStateFault],
+    ['InvalidDBClusterSnapshotStateFault', InvalidDBClusterSnapshotStateFault],
+    ['SnapshotQuotaExceeded', SnapshotQuotaExceededFault],
   ];
   let server: Server;
   let code: FaultCode = 'InternalFailure';

@@ -1,4 +1,4 @@
-import { RDSClient } from '@aws-sdk/client-rds';
+import { RDSClient, RDSServiceException } from '@aws-sdk/client-rds';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
@@ -7,6 +7,7 @@ import {
   clusterArn,
   REGION,
   RegistryStack,
+  RegistryStackOptions,
   SOURCE_NAMES,
   startRegistryStack,
   TestAccount,
@@ -28,12 +29,19 @@ export interface RdsStack extends RegistryStack {
   rds(account: RdsAccount): RDSClient;
 }
 
-export async function startRdsStack(options: { maxBodyBytes?: number } = {}): Promise<RdsStack> {
+export async function startRdsStack(
+  options: Pick<RegistryStackOptions, 'maxBodyBytes' | 'name' | 'configure'> = {},
+): Promise<RdsStack> {
   const natsServer = await startPrivateNats();
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
   let base: RegistryStack;
   try {
-    base = await startRegistryStack({ natsUrl: natsServer.url, maxBodyBytes, name: 'rds-api' });
+    base = await startRegistryStack({
+      natsUrl: natsServer.url,
+      maxBodyBytes,
+      name: options.name ?? 'rds-api',
+      configure: options.configure,
+    });
   } catch (error) {
     await natsServer.stop();
     throw error;
@@ -58,6 +66,17 @@ export async function startRdsStack(options: { maxBodyBytes?: number } = {}): Pr
       await natsServer.stop();
     },
   };
+}
+
+/** The SDK's exception for a call, or a failure if the call went through. */
+export async function rejection(client: RDSClient, command: any): Promise<RDSServiceException> {
+  try {
+    await client.send(command);
+  } catch (error) {
+    if (error instanceof RDSServiceException) return error;
+    throw error;
+  }
+  throw new Error(`${command.constructor.name} succeeded`);
 }
 
 /** Ends a task the way a failing stage would, freeing its source and its slot in the account's limit. */

@@ -13,7 +13,6 @@ import {
   InvalidS3BucketFault,
   paginateDescribeExportTasks,
   RDSClient,
-  RDSServiceException,
   StartExportTaskCommand,
   StartExportTaskCommandInput,
 } from '@aws-sdk/client-rds';
@@ -24,21 +23,11 @@ import {
   RdsAccount,
   RdsStack,
   REGION,
+  rejection,
   SOURCE_NAMES,
   startInput,
   startRdsStack,
 } from './rds-stack';
-
-/** The SDK's exception for a call, or a failure if the call went through. */
-async function rejection(client: RDSClient, command: any): Promise<RDSServiceException> {
-  try {
-    await client.send(command);
-  } catch (error) {
-    if (error instanceof RDSServiceException) return error;
-    throw error;
-  }
-  throw new Error(`${command.constructor.name} succeeded`);
-}
 
 describe('the official RDS SDK against snapex', () => {
   let stack: RdsStack;

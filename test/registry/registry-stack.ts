@@ -16,7 +16,7 @@ export const NATS_URL = process.env.SNAPEX_TEST_NATS_URL ?? 'nats://127.0.0.1:42
 export const REGION = 'us-east-1';
 export const REGISTRY_SCHEMA = 'snapex_registry';
 
-export const SOURCE_NAMES = ['orders', 'billing', 'crm', 'sales', 'hr', 'ops', 'web', 'iot'];
+export const SOURCE_NAMES = ['orders', 'billing', 'crm', 'sales', 'hr', 'ops', 'web', 'iot', 'audit'];
 
 export interface TestAccount {
   id: string;
@@ -60,6 +60,8 @@ export interface RegistryStackOptions {
   maxBodyBytes?: number;
   /** Names the database, services and logger of the run. */
   name?: string;
+  /** Adds to the configuration the stack builds (more sources, a snapshot store, AWS endpoints). */
+  configure?: (config: Record<string, unknown>, accounts: TestAccount[]) => Record<string, unknown>;
 }
 
 export async function startRegistryStack(options: RegistryStackOptions = {}): Promise<RegistryStack> {
@@ -68,7 +70,8 @@ export async function startRegistryStack(options: RegistryStackOptions = {}): Pr
   const databaseName = `snapex_${name.replace(/-/g, '_')}_test_${runId}`;
   const databaseUrl = await recreateDatabase(databaseName);
   const accounts: [TestAccount, TestAccount, TestAccount] = [newAccount(), newAccount(), newAccount()];
-  const config = parseConfig({
+  const configure = options.configure ?? ((config) => config);
+  const rawConfig: Record<string, unknown> = {
     region: REGION,
     accounts: accounts.map((account) => ({
       id: account.id,
@@ -90,7 +93,8 @@ export async function startRegistryStack(options: RegistryStackOptions = {}): Pr
       maxActiveTasksPerAccount: options.maxActiveTasksPerAccount ?? 5,
     },
     gateway: { host: '127.0.0.1', port: 0, maxBodyBytes: options.maxBodyBytes ?? 4096 },
-  });
+  };
+  const config = parseConfig(configure(rawConfig, accounts));
   const logger = createLogger(`${name}-test`, process.env.SNAPEX_TEST_LOG_LEVEL ?? 'silent');
   const registryService = `task-registry-${name}-test-${runId}`;
   const registry = await NestFactory.createApplicationContext(

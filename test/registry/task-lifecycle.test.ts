@@ -9,6 +9,7 @@ import {
   TaskStarted,
 } from '@snapex/contracts';
 import { randomUUID } from 'node:crypto';
+import { TaskReportsUseCase } from '../../apps/task-registry/src/reports/task-reports.use-case';
 import {
   call,
   eventually,
@@ -206,6 +207,44 @@ describe('task-registry: task lifecycle', () => {
       exportOnly: row.export_only,
     };
   }
+
+  it('drops a table an extractor skipped mid-extraction, reporting the objects it already wrote', async () => {
+    const task = await startTask({
+      SourceArn: `arn:aws:rds:us-east-1:${stack.accounts[0].id}:cluster:audit`,
+    });
+    const handler = handlers(stack);
+    const reports = stack.registry.get(TaskReportsUseCase);
+    await handler.onTablePlanned(tablePlanned(task, 0, 3, 3000));
+    await handler.onTablePlanned(tablePlanned(task, 1, 1, 1000));
+    await handler.onExportPlanned(exportPlanned(task, { tables: 2, skipped: 0, partitions: 4 }));
+    await handler.onPartitionExported(partitionExported(task, 0, 1, 100));
+    await handler.onPartitionExported(partitionExported(task, 1, 1, 100));
+    expect(await reports.partitionState({ taskId: task.taskId, tableIndex: 0, partitionIndex: 2 })).toEqual({
+      taskStatus: 'IN_PROGRESS',
+      partitionStatus: 'NOT_STARTED',
+      tableSkipped: false,
+    });
+
+    await handler.onTableSkipped(tableSkipped(task, 0, 'ROW_SIZE_LIMIT_EXCEEDED'));
+    expect(
+      await reports.partitionState({ taskId: task.taskId, tableIndex: 0, partitionIndex: 2 }),
+    ).toMatchObject({
+      tableSkipped: true,
+    });
+    expect(await outboxEvents(task.taskId, 'ExtractionCompleted')).toHaveLength(1);
+    const report = await reports.exportReport(task.taskId);
+    expect(report.tables.map((table) => [table.status, table.skipReason, table.objectKeys])).toEqual([
+      [
+        'SKIPPED',
+        'ROW_SIZE_LIMIT_EXCEEDED',
+        [`${task.exportTaskIdentifier}/shop/public.t0/1/part-00000.gz.parquet`],
+      ],
+      ['COMPLETE', null, []],
+    ]);
+    expect(JSON.parse(report.task.WarningMessage!).skippedTables).toEqual([
+      { target: 'shop.public.t0', reason: 'ROW_SIZE_LIMIT_EXCEEDED' },
+    ]);
+  });
 
   it('announces ExtractionCompleted at once for a plan without partitions', async () => {
     const task = await startTask({ SourceArn: `arn:aws:rds:us-east-1:${stack.accounts[0].id}:cluster:crm` });

@@ -7,6 +7,7 @@ import { ActionInterceptor } from './api/action';
 import { ExportTasksController } from './api/export-tasks.controller';
 import { HealthController } from './api/health.controller';
 import { RegistryClient } from './api/registry.client';
+import { SnapshotsController } from './api/snapshots.controller';
 import { FaultFilter } from './http/fault.filter';
 import { HttpPipelineModule } from './http/http-pipeline.module';
 import { RequestAuthenticator } from './http/request-authenticator';
@@ -37,7 +38,13 @@ export function apiGatewayModule(
         maxBodyBytes: config.gateway.maxBodyBytes,
       }),
     ],
-    controllers: [ExportTasksController, QueryController, HealthController, OpenApiController],
+    controllers: [
+      ExportTasksController,
+      SnapshotsController,
+      QueryController,
+      HealthController,
+      OpenApiController,
+    ],
     providers: [
       { provide: APP_FILTER, useClass: FaultFilter },
       { provide: APP_INTERCEPTOR, useClass: ActionInterceptor },

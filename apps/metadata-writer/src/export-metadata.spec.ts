@@ -26,6 +26,7 @@ const table = (index: number, status: TableReport['status'] = 'COMPLETE'): Table
   bytes: 2 * 1024 ** 3 + 5,
   extractionStartTime: '2026-01-01T00:00:00.000Z',
   extractionEndTime: '2026-01-01T00:00:01.000Z',
+  objectKeys: [],
 });
 
 describe('metadata files', () => {

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Inject, Injectable } from '@nestjs/common';
 import { AwsClients } from '@snapex/aws';
 import { TaskSpec } from '@snapex/contracts';
@@ -19,5 +19,11 @@ export class MetadataRepository {
         SSEKMSKeyId: spec.kmsKeyId,
       }),
     );
+  }
+
+  async remove(spec: TaskSpec, key: string): Promise<void> {
+    await this.aws
+      .forRole(spec.iamRoleArn)
+      .s3.send(new DeleteObjectCommand({ Bucket: spec.s3Bucket, Key: key }));
   }
 }

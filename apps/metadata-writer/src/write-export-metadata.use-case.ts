@@ -10,6 +10,7 @@ import {
   TaskCompleted,
   taskEventFields,
   TaskFailed,
+  TableReport,
   TaskSpec,
 } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
@@ -43,6 +44,7 @@ export class WriteExportMetadata {
     }
     const taskEndTime = new Date().toISOString();
     try {
+      await this.removeFilesOfSkippedTables(spec, report.tables, log);
       log.info({ step: 1, tables: report.tables.length }, 'writing _SUCCESS markers');
       for (const table of report.tables) {
         if (table.status === 'COMPLETE' && table.tableKeyPrefix) {
@@ -81,6 +83,18 @@ export class WriteExportMetadata {
       totalBytes: report.totalBytes,
     });
     log.info({ totalBytes: report.totalBytes }, 'export complete');
+  }
+
+  /** A table skipped after some of its partitions were written (a row too large) keeps no data. */
+  private async removeFilesOfSkippedTables(
+    spec: TaskSpec,
+    tables: TableReport[],
+    log: Logger,
+  ): Promise<void> {
+    const keys = tables.filter((table) => table.status === 'SKIPPED').flatMap((table) => table.objectKeys);
+    if (keys.length === 0) return;
+    log.info({ step: 0, objects: keys.length }, 'removing files of tables skipped during extraction');
+    for (const key of keys) await this.metadata.remove(spec, key);
   }
 
   private async fail(spec: TaskSpec, error: unknown): Promise<void> {

@@ -2,6 +2,7 @@ import {
   CancelRequested,
   EventPayload,
   Notification,
+  TablePlanned,
   TableSkipped,
   TaskCanceled,
   TaskCompleted,
@@ -44,6 +45,17 @@ export const toNotification = {
         `Export task ${event.exportTaskIdentifier} is ${event.percentProgress}% done: ` +
         `${event.tablesDone} of ${event.tablesTotal} tables and ${event.partitionsDone} of ${event.partitionsTotal} partitions exported.`,
       detail: { bytesExported: event.bytesExported },
+    }),
+  /** RDS announces tables that have no key to cut them by, since they export on one worker. */
+  singleThreaded: (event: EventPayload<typeof TablePlanned>) =>
+    notification(event, {
+      category: 'table-single-threaded',
+      rdsEventId: 'RDS-EVENT-0486',
+      status: 'IN_PROGRESS',
+      message:
+        `Table ${event.target} has no numeric primary key or other column to partition by; ` +
+        'it is exported by a single worker, which takes longer.',
+      detail: { target: event.target, estimatedBytes: event.estimatedBytes },
     }),
   tableSkipped: (event: EventPayload<typeof TableSkipped>) =>
     notification(event, {

@@ -3,6 +3,7 @@ import { OnEvent } from '@snapex/bus';
 import {
   CancelRequested,
   EventPayload,
+  TablePlanned,
   TableSkipped,
   TaskCanceled,
   TaskCompleted,
@@ -25,6 +26,12 @@ export class NotifierHandlers {
   @OnEvent(TaskProgressed)
   progressed(event: EventPayload<typeof TaskProgressed>) {
     return this.notifications.publish(toNotification.progressed(event));
+  }
+
+  @OnEvent(TablePlanned)
+  async tablePlanned(event: EventPayload<typeof TablePlanned>) {
+    if (!event.singleWorkerReason) return;
+    await this.notifications.publish(toNotification.singleThreaded(event));
   }
 
   @OnEvent(TableSkipped)
@@ -56,6 +63,7 @@ export class NotifierHandlers {
 export const NOTIFIED_EVENTS = [
   TaskStarted,
   TaskProgressed,
+  TablePlanned,
   TableSkipped,
   TaskCompleted,
   TaskFailed,

@@ -21,7 +21,20 @@ describe('ExportOnly', () => {
 
   it('reads MySQL items as database.table', () => {
     const filter = new ExportOnlyFilter(['shop.orders'], false);
+    expect(filter.includesDatabase('shop')).toBe(true);
+    expect(filter.includesDatabase('crm')).toBe(false);
     expect(filter.includesTable('shop', 'shop', 'orders')).toBe(true);
     expect(filter.includesTable('shop', 'shop', 'customers')).toBe(false);
+  });
+
+  it('reads a MySQL item without a table as the whole database', () => {
+    const filter = new ExportOnlyFilter(['shop', 'crm.contacts'], false);
+    expect(filter.includesTable('shop', 'shop', 'anything')).toBe(true);
+    expect(filter.includesTable('crm', 'crm', 'contacts')).toBe(true);
+    expect(filter.includesTable('crm', 'crm', 'leads')).toBe(false);
+    // MySQL has no schemas: a three-part item names nothing.
+    expect(new ExportOnlyFilter(['crm.crm.contacts'], false).includesTable('crm', 'crm', 'contacts')).toBe(
+      false,
+    );
   });
 });

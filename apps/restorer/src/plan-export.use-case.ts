@@ -1,27 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
-import { SnapexConfig, SourceCatalogue, SourceConfig } from '@snapex/config';
+import { EventPublisher, RpcClient } from '@snapex/bus';
+import { SnapexConfig } from '@snapex/config';
 import {
   EventPayload,
   ExportPlanned,
   eventIdFor,
+  ExportTaskStatus,
   GetTaskStatusRpc,
   partitionKeyPrefix,
   PartitionRequested,
+  ReadPoint,
   TableRef,
   TablePlanned,
   tableKeyPrefix,
   TableSkipped,
   tableTarget,
   taskEventFields,
+  TaskFailed,
   TaskSpec,
   TERMINAL_STATUSES,
 } from '@snapex/contracts';
-import { DatabaseEngine, DiscoveredTable, engineFor, PinnedReadPoint } from '@snapex/engines';
+import { DatabaseEngine, DiscoveredTable, PinnedReadPoint } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
-import { ExportOnlyFilter } from './export-only-filter';
+import { connecting } from './connection-errors';
 import { ReadPointHolder } from './read-point-holder';
+import { ExportReadTargets, ReadTargets } from './read-targets';
+import { RestoreFailedError } from './restore/restore-failures';
+import { ReadTarget } from './restore/scratch-copies';
+import { ScratchJanitor } from './restore/scratch-janitor';
 import { skipVerdict } from './skip-rules';
 
 type PartitionRequest = EventPayload<typeof PartitionRequested>;
@@ -32,21 +39,26 @@ interface PlanTally {
   /** Work items, published only after ExportPlanned so the registry knows the whole plan first. */
   partitions: PartitionRequest[];
   general: { reason: string; detail?: string }[];
-  pinnedAt: Date | null;
+  exportTime: Date | null;
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P03']);
+/** One database being planned: where it is read and the point it is read at. */
+interface PlanningDatabase {
+  engine: DatabaseEngine;
+  target: ReadTarget;
+  point: PinnedReadPoint;
+}
 
 /**
- * Pins one consistent read point per database of a live cluster, lists its tables, applies ExportOnly
- * and the seed's skip rules, and publishes the plan: TableSkipped and TablePlanned per table, then
- * ExportPlanned with the counts, then one PartitionRequested per partition onto the work queue —
- * in that order, so progress is measured against the whole plan from the first partition on.
+ * Plans an export: puts its databases where they can be read (restores a snapshot into scratch
+ * databases, clones a live MySQL database, or pins a live PostgreSQL database in place), lists their
+ * tables, applies ExportOnly and the seed's skip rules, and publishes the plan: TableSkipped and
+ * TablePlanned per table, then ExportPlanned with the counts, then one PartitionRequested per partition
+ * onto the work queue — in that order, so progress is measured against the whole plan from the first
+ * partition on. The task stays STARTING while its data is restored; ExportPlanned moves it on.
  */
 @Injectable()
 export class PlanExport {
-  private readonly sources: SourceCatalogue;
-
   constructor(
     @Inject(CONFIG) private readonly config: SnapexConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -54,38 +66,31 @@ export class PlanExport {
     @Inject(RpcClient) private readonly rpc: RpcClient,
     @Inject(ReadPointHolder) private readonly holder: ReadPointHolder,
     @Inject(StoppedTasks) private readonly stopped: StoppedTasks,
-  ) {
-    this.sources = new SourceCatalogue(config);
-  }
+    @Inject(ReadTargets) private readonly readTargets: ReadTargets,
+    @Inject(ScratchJanitor) private readonly janitor: ScratchJanitor,
+  ) {}
 
   async execute(spec: TaskSpec): Promise<void> {
     const log = this.logger.child({ taskId: spec.taskId, exportTaskIdentifier: spec.exportTaskIdentifier });
-    const tally: PlanTally = { tables: 0, skipped: 0, partitions: [], general: [], pinnedAt: null };
-    if (await this.isStopped(spec.taskId)) {
+    const tally: PlanTally = { tables: 0, skipped: 0, partitions: [], general: [], exportTime: null };
+    const status = await this.statusOf(spec.taskId);
+    if (status === null) {
       log.info('task is canceling or over; publishing an empty plan');
       return this.publishPlanned(spec, tally);
     }
-    const source = this.sources.find(spec.accountId, spec.sourceName);
-    if (!source)
-      throw new PermanentError(`source ${spec.sourceName} is not registered for ${spec.accountId}`);
-    const engine = engineFor(source.engine);
-    log.info({ step: 1, source: source.name, engine: source.engine }, 'listing databases');
-    const databases = await this.connecting(() => engine.listDatabases(source));
-    const filter = new ExportOnlyFilter(spec.exportOnly, engine.hasSchemas);
+    let prepared: ExportReadTargets;
+    try {
+      // A task still STARTING has no recorded plan: whatever copies an earlier attempt left are redone.
+      prepared = await this.readTargets.prepare(spec, status === 'STARTING', log);
+    } catch (error) {
+      if (error instanceof RestoreFailedError) return this.failRestore(spec, error, log);
+      throw error;
+    }
+    tally.exportTime = prepared.exportTime;
     let tableIndex = 0;
-    for (const database of databases.filter((name) => filter.includesDatabase(name))) {
+    for (const target of prepared.targets) {
       if (this.stopped.has(spec.taskId)) break;
-      log.info({ step: 2, database }, 'pinning a consistent read point');
-      const point = await this.connecting(() => engine.pinReadPoint(source, database));
-      tally.pinnedAt ??= point.pinnedAt;
-      const tables = (await point.listTables()).filter((table) =>
-        filter.includesTable(database, table.schema, table.table),
-      );
-      log.info({ step: 3, database, tables: tables.length, snapshotId: point.snapshotId }, 'planning tables');
-      const planned = await this.planTables(spec, source, engine, point, tables, tableIndex, tally);
-      tableIndex += tables.length;
-      if (planned > 0) this.holder.hold(spec.taskId, point);
-      else await point.release();
+      tableIndex += await this.planDatabase(spec, prepared, target, tableIndex, tally, log);
     }
     log.info(
       { step: 4, tables: tally.tables, skipped: tally.skipped, partitions: tally.partitions.length },
@@ -95,14 +100,49 @@ export class PlanExport {
     // All of them, even for a task canceled meanwhile: ExportPlanned announced this many, and an
     // extractor abandons the partitions of a canceled task at once.
     for (const request of tally.partitions) await this.publisher.publish(PartitionRequested, request);
+    // A task that ended while its copies were made heard its end signal when there was nothing to drop.
+    if (this.stopped.has(spec.taskId) && (await this.hasEnded(spec.taskId))) {
+      await this.janitor.dropTaskCopies(spec.taskId);
+    }
+  }
+
+  /** Plans the tables of one database; returns how many tables it has. */
+  private async planDatabase(
+    spec: TaskSpec,
+    prepared: ExportReadTargets,
+    target: ReadTarget,
+    firstIndex: number,
+    tally: PlanTally,
+    log: Logger,
+  ): Promise<number> {
+    const { engine, filter } = prepared;
+    log.info(
+      { step: 2, database: target.database, readDatabase: target.readDatabase },
+      'pinning a consistent read point',
+    );
+    const point = await connecting('database server', () =>
+      engine.pinReadPoint(target.source, target.readDatabase),
+    );
+    tally.exportTime ??= point.pinnedAt;
+    const tables = (await point.listTables())
+      .map((table) => underExportedName(table, engine, target))
+      .filter((table) => filter.includesTable(target.database, table.schema, table.table));
+    log.info(
+      { step: 3, database: target.database, tables: tables.length, snapshotId: point.snapshotId },
+      'planning tables',
+    );
+    const planned = await this.planTables(spec, { engine, target, point }, tables, firstIndex, tally);
+    // A scratch copy never changes, so extractors read it without the pinned snapshot: nothing to hold,
+    // and the export outlives a restart of this restorer.
+    if (planned > 0 && target.scratchServer === null) this.holder.hold(spec.taskId, point);
+    else await point.release();
+    return tables.length;
   }
 
   /** Publishes every table of one database; returns how many tables have partitions to read. */
   private async planTables(
     spec: TaskSpec,
-    source: SourceConfig,
-    engine: DatabaseEngine,
-    point: PinnedReadPoint,
+    planning: PlanningDatabase,
     tables: DiscoveredTable[],
     firstIndex: number,
     tally: PlanTally,
@@ -112,7 +152,7 @@ export class PlanExport {
       if (this.stopped.has(spec.taskId)) break;
       const ref: TableRef = {
         tableIndex: firstIndex + offset,
-        database: point.database,
+        database: planning.target.database,
         schema: table.schema,
         table: table.table,
       };
@@ -129,7 +169,7 @@ export class PlanExport {
         tally.skipped++;
         continue;
       }
-      tally.partitions.push(...(await this.planTable(spec, source, engine, point, table, ref)));
+      tally.partitions.push(...(await this.planTable(spec, planning, table, ref)));
       tally.tables++;
       planned++;
     }
@@ -138,13 +178,11 @@ export class PlanExport {
 
   private async planTable(
     spec: TaskSpec,
-    source: SourceConfig,
-    engine: DatabaseEngine,
-    point: PinnedReadPoint,
+    planning: PlanningDatabase,
     table: DiscoveredTable,
     ref: TableRef,
   ): Promise<PartitionRequest[]> {
-    const plan = await point.planPartitions(table, this.config.restorer.partitionTargetBytes);
+    const plan = await planning.point.planPartitions(table, this.config.restorer.partitionTargetBytes);
     const tablePrefix = tableKeyPrefix(
       spec.s3Prefix,
       spec.exportTaskIdentifier,
@@ -160,6 +198,7 @@ export class PlanExport {
       tableKeyPrefix: tablePrefix,
       columns: table.columns,
       partitioning: plan.info,
+      singleWorkerReason: plan.singleWorkerReason,
       estimatedBytes: table.estimatedBytes,
     });
     return plan.ranges.map((range, offset) => {
@@ -171,13 +210,7 @@ export class PlanExport {
         partitionIndex,
         columns: table.columns,
         range,
-        readPoint: {
-          engine: engine.engine,
-          sourceName: source.name,
-          database: point.database,
-          snapshotId: point.snapshotId,
-          scratchServer: null,
-        },
+        readPoint: readPointOf(spec, planning),
         destination: {
           bucket: spec.s3Bucket,
           iamRoleArn: spec.iamRoleArn,
@@ -192,7 +225,7 @@ export class PlanExport {
     await this.publisher.publish(ExportPlanned, {
       ...taskEventFields(spec),
       eventId: eventIdFor(ExportPlanned, spec.taskId),
-      exportTime: (tally.pinnedAt ?? new Date()).toISOString(),
+      exportTime: (tally.exportTime ?? new Date()).toISOString(),
       tableCount: tally.tables,
       skippedTableCount: tally.skipped,
       partitionCount: tally.partitions.length,
@@ -200,22 +233,51 @@ export class PlanExport {
     });
   }
 
-  private async isStopped(taskId: string): Promise<boolean> {
-    if (this.stopped.has(taskId)) return true;
-    const { status } = await this.rpc.call(GetTaskStatusRpc, { taskId });
-    return status === 'CANCELING' || TERMINAL_STATUSES.includes(status);
+  /** Fails the task with the restore's own cause and drops whatever copies were made. */
+  private async failRestore(spec: TaskSpec, error: RestoreFailedError, log: Logger): Promise<void> {
+    log.error({ err: error }, 'restore failed; failing the task');
+    this.stopped.add(spec.taskId);
+    await this.publisher.publish(TaskFailed, {
+      ...taskEventFields(spec),
+      eventId: eventIdFor(TaskFailed, spec.taskId, 'PLANNING', 'restore'),
+      stage: 'PLANNING',
+      failureCause: error.failureCause,
+    });
+    await this.janitor.dropTaskCopies(spec.taskId);
   }
 
-  /** A source that cannot be reached now may be reachable on the next delivery. */
-  private async connecting<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (CONNECTION_ERRORS.has(code)) {
-        throw new RetryableError(`source unreachable: ${(error as Error).message}`, 5000, { cause: error });
-      }
-      throw error;
-    }
+  private async hasEnded(taskId: string): Promise<boolean> {
+    const { status } = await this.rpc.call(GetTaskStatusRpc, { taskId });
+    return TERMINAL_STATUSES.includes(status);
   }
+
+  /** The task's status, or null when it is canceling or over and must not be planned. */
+  private async statusOf(taskId: string): Promise<ExportTaskStatus | null> {
+    if (this.stopped.has(taskId)) return null;
+    const { status } = await this.rpc.call(GetTaskStatusRpc, { taskId });
+    return status === 'CANCELING' || TERMINAL_STATUSES.includes(status) ? null : status;
+  }
+}
+
+/** A scratch copy is read without the pinned snapshot (nothing writes to it); a live source at it. */
+function readPointOf(spec: TaskSpec, { engine, target, point }: PlanningDatabase): ReadPoint {
+  return {
+    engine: engine.engine,
+    sourceName: spec.sourceName,
+    database: target.readDatabase,
+    snapshotId: target.scratchServer === null ? point.snapshotId : null,
+    scratchServer: target.scratchServer,
+  };
+}
+
+/**
+ * A copy is read under its scratch name, but the export names the database the user knows; where the
+ * engine has no schemas, the database also stands in as each table's schema (`<db>/<db>.<table>/`).
+ */
+function underExportedName(
+  table: DiscoveredTable,
+  engine: DatabaseEngine,
+  target: ReadTarget,
+): DiscoveredTable {
+  return engine.hasSchemas ? table : { ...table, schema: target.database };
 }

@@ -11,6 +11,8 @@ import {
 import { StoppedTasks } from '@snapex/service';
 import { PlanExport } from './plan-export.use-case';
 import { ReadPointHolder } from './read-point-holder';
+import { ScratchCopies } from './restore/scratch-copies';
+import { ScratchJanitor } from './restore/scratch-janitor';
 
 @Injectable()
 export class RestorerHandlers {
@@ -18,6 +20,8 @@ export class RestorerHandlers {
     @Inject(PlanExport) private readonly planExport: PlanExport,
     @Inject(ReadPointHolder) private readonly holder: ReadPointHolder,
     @Inject(StoppedTasks) private readonly stopped: StoppedTasks,
+    @Inject(ScratchJanitor) private readonly janitor: ScratchJanitor,
+    @Inject(ScratchCopies) private readonly copies: ScratchCopies,
   ) {}
 
   @OnEvent(CredentialsValidated)
@@ -25,6 +29,7 @@ export class RestorerHandlers {
     await this.planExport.execute(event.spec);
   }
 
+  /** Extractors may still be reading while the task cancels: its copies stay until it is CANCELED. */
   @OnSignal(CancelRequested)
   async cancel(event: EventPayload<typeof CancelRequested>): Promise<void> {
     await this.stop(event.taskId);
@@ -33,20 +38,24 @@ export class RestorerHandlers {
   @OnSignal(TaskFailed)
   async failed(event: EventPayload<typeof TaskFailed>): Promise<void> {
     await this.stop(event.taskId);
+    await this.janitor.dropTaskCopies(event.taskId);
   }
 
   @OnSignal(TaskCompleted)
   async completed(event: EventPayload<typeof TaskCompleted>): Promise<void> {
     await this.holder.release(event.taskId);
+    await this.janitor.dropTaskCopies(event.taskId);
   }
 
   @OnSignal(TaskCanceled)
   async canceled(event: EventPayload<typeof TaskCanceled>): Promise<void> {
     await this.stop(event.taskId);
+    await this.janitor.dropTaskCopies(event.taskId);
   }
 
   private async stop(taskId: string): Promise<void> {
     this.stopped.add(taskId);
+    this.copies.abort(taskId);
     await this.holder.release(taskId);
   }
 }

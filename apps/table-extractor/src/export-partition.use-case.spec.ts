@@ -3,8 +3,21 @@ import { GetPartitionStateRpc } from '@snapex/contracts';
 import { PassThrough, Writable } from 'node:stream';
 import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
 import { parseConfig } from '@snapex/config';
-import { ColumnPlan, EventContract, ExportTaskStatus, FailureMessages } from '@snapex/contracts';
-import { DatabaseEngine, engineFor, ExportRow, PartitionReadRequest } from '@snapex/engines';
+import {
+  ColumnPlan,
+  EventContract,
+  ExportTaskStatus,
+  FailureMessages,
+  SizeLimitMessages,
+} from '@snapex/contracts';
+import {
+  DatabaseEngine,
+  engineFor,
+  ExportRow,
+  PartitionReadRequest,
+  RowTooLargeError,
+  ValueTooLargeError,
+} from '@snapex/engines';
 import type { OpenPartEncoder, PartEncoder, PartRow, PartStats } from '@snapex/parquet';
 import { StoppedTasks } from '@snapex/service';
 import pino from 'pino';
@@ -224,11 +237,12 @@ function setUp(
   const stopped = new StoppedTasks();
   const source = new FakeSource(batches);
   const statuses: ExportTaskStatus[] = [status];
+  const table = { skipped: false };
   const nextStatus = () => (statuses.length > 1 ? statuses.shift()! : statuses[0]);
   const rpc = {
     call: async (contract: { subject: string }) =>
       contract.subject === GetPartitionStateRpc.subject
-        ? { taskStatus: nextStatus(), partitionStatus }
+        ? { taskStatus: nextStatus(), partitionStatus, tableSkipped: table.skipped }
         : { status: nextStatus() },
   };
   const useCase = new ExportPartition(
@@ -241,7 +255,7 @@ function setUp(
     storage,
     openLineEncoder,
   );
-  return { useCase, publisher, storage, stopped, source, statuses };
+  return { useCase, publisher, storage, stopped, source, statuses, table };
 }
 
 function awsError(name: string, httpStatusCode: number): Error {
@@ -399,6 +413,36 @@ describe('ExportPartition', () => {
       eventId: `TaskFailed:${TASK_ID}:EXTRACTION:3:2`,
       failureCause: 'An unknown internal error occurred.',
     });
+  });
+
+  it('skips the table when a row is too large, keeping nothing of the partition', async () => {
+    const { useCase, publisher, storage, source } = setUp([[[1n]], [[2n]]]);
+    source.failAfterBatches = { count: 1, error: new RowTooLargeError(3000, 2048) };
+    await useCase.execute(REQUEST);
+    expect(storage.uploads[0].aborted).toBe(true);
+    expect(publisher.names()).toEqual(['PartitionStarted', 'TableSkipped']);
+    expect(publisher.payloadOf('TableSkipped')).toMatchObject({
+      eventId: `TableSkipped:${TASK_ID}:3`,
+      target: 'app.public.orders',
+      reason: 'ROW_SIZE_LIMIT_EXCEEDED',
+    });
+  });
+
+  it('fails the task when a value is too large', async () => {
+    const { useCase, publisher, source } = setUp([[[1n]]]);
+    source.failAfterBatches = { count: 0, error: new ValueTooLargeError('id', 600, 512) };
+    await useCase.execute(REQUEST);
+    expect(publisher.payloadOf('TaskFailed')).toMatchObject({
+      failureCause: SizeLimitMessages.valueTooLarge('app.public.orders', 'id', 600),
+    });
+  });
+
+  it('does not read a partition of a table skipped meanwhile', async () => {
+    const { useCase, publisher, source, table } = setUp([[[1n]]]);
+    table.skipped = true;
+    await useCase.execute(REQUEST);
+    expect(publisher.names()).toEqual([]);
+    expect(source.readRequest).toBeNull();
   });
 
   it('refuses a partition of a source it does not know', async () => {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
-import { SnapexConfig, SourceCatalogue, SourceConfig } from '@snapex/config';
+import { SnapexConfig, SourceConfig } from '@snapex/config';
 import {
   eventIdFor,
   EventPayload,
@@ -12,6 +12,7 @@ import {
   PartitionExported,
   PartitionRequested,
   PartitionStarted,
+  TableSkipped,
   tableTarget,
   taskEventFields,
   TaskFailed,
@@ -27,6 +28,7 @@ import { PartSeries } from './part-series';
 import { partObjectKey } from './part-object-key';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
+import { ReadPointSources } from './read-point-sources';
 import { ENGINES, EngineLookup, PART_ENCODER, PART_STORAGE } from './tokens';
 
 export type PartitionRequest = EventPayload<typeof PartitionRequested>;
@@ -60,7 +62,7 @@ function partitionIds(request: PartitionRequest): [number, number] {
  */
 @Injectable()
 export class ExportPartition implements BeforeApplicationShutdown {
-  private readonly sources: SourceCatalogue;
+  private readonly sources: ReadPointSources;
   private readonly extractorId = `${hostname()}:${process.pid}`;
   private draining = false;
   private readonly memory: MemoryGuard;
@@ -77,7 +79,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
     @Inject(PART_STORAGE) private readonly storage: PartStorage,
     @Inject(PART_ENCODER) private readonly openEncoder: OpenPartEncoder,
   ) {
-    this.sources = new SourceCatalogue(config);
+    this.sources = new ReadPointSources(config);
     this.memory = new MemoryGuard(config.extractor.memoryLimitBytes);
   }
 
@@ -99,6 +101,10 @@ export class ExportPartition implements BeforeApplicationShutdown {
     });
     if (state.partitionStatus === 'EXPORTED') {
       log.info('partition was already exported by an earlier attempt; nothing to do');
+      return;
+    }
+    if (state.tableSkipped) {
+      log.info('the table was skipped while another partition was read; nothing to do');
       return;
     }
     const reason = abandonReasonFor(state.taskStatus, this.stopped.has(request.taskId));
@@ -217,13 +223,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
   }
 
   private sourceOf(request: PartitionRequest): SourceConfig {
-    const source = this.sources.find(request.accountId, request.readPoint.sourceName);
-    if (!source) {
-      throw new PermanentError(
-        `source ${request.readPoint.sourceName} is not registered for ${request.accountId}`,
-      );
-    }
-    return source;
+    return this.sources.resolve(request.accountId, request.readPoint);
   }
 
   private engineOf(request: PartitionRequest): DatabaseEngine {
@@ -254,7 +254,10 @@ export class ExportPartition implements BeforeApplicationShutdown {
     error: unknown,
     log: Logger,
   ): Promise<void> {
-    const verdict = extractionVerdict(error, engine, request.destination);
+    const verdict = extractionVerdict(error, engine, {
+      destination: request.destination,
+      target: tableTarget(request.table),
+    });
     switch (verdict.kind) {
       case 'retry':
         log.warn({ err: error }, 'partition failed; it will be retried');
@@ -272,6 +275,16 @@ export class ExportPartition implements BeforeApplicationShutdown {
           eventId: eventIdFor(TaskFailed, request.taskId, 'EXTRACTION', ...partitionIds(request)),
           stage: 'EXTRACTION',
           failureCause: verdict.failureCause,
+        });
+      case 'skip-table':
+        log.warn({ reason: verdict.reason, detail: verdict.detail }, 'skipping the table');
+        return this.publisher.publish(TableSkipped, {
+          ...taskEventFields(request),
+          eventId: eventIdFor(TableSkipped, request.taskId, request.table.tableIndex),
+          table: request.table,
+          target: tableTarget(request.table),
+          reason: verdict.reason,
+          detail: verdict.detail,
         });
       case 'unknown':
         throw error;

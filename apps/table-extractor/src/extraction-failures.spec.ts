@@ -1,7 +1,7 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { KeyUnusableError } from '@snapex/aws';
-import { Destination, FailureMessages } from '@snapex/contracts';
-import { DatabaseEngine } from '@snapex/engines';
+import { Destination, FailureMessages, SizeLimitMessages } from '@snapex/contracts';
+import { DatabaseEngine, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
 import { extractionVerdict } from './extraction-failures';
 import { PartUploadError } from './part-upload';
 
@@ -22,7 +22,9 @@ function answer(status: number, name: string, message = '') {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 }
 
-const verdictOf = (error: unknown) => extractionVerdict(error, ENGINE, DESTINATION);
+const TARGET = 'db.public.t';
+const verdictOf = (error: unknown) =>
+  extractionVerdict(error, ENGINE, { destination: DESTINATION, target: TARGET });
 const failsWith = (failureCause: string) => ({ kind: 'fail-task', failureCause });
 
 describe('what a failed part upload means for the task', () => {
@@ -68,5 +70,23 @@ describe('what a failed part upload means for the task', () => {
 
   it('a refused call other than the upload does not name an action it cannot know', () => {
     expect(verdictOf(answer(403, 'AccessDenied'))).toEqual(failsWith(FailureMessages.s3CheckFailed()));
+  });
+});
+
+describe("the seed's size rules", () => {
+  it('a row close to 2 GB skips its table, and the export goes on', () => {
+    expect(verdictOf(new RowTooLargeError(2_100_000_000, 2_080_000_000))).toEqual({
+      kind: 'skip-table',
+      reason: 'ROW_SIZE_LIMIT_EXCEEDED',
+      detail: SizeLimitMessages.rowTooLargeDetail(2_100_000_000),
+    });
+  });
+
+  it('a value close to 500 MB fails the export, naming the table and the column', () => {
+    const verdict = verdictOf(new ValueTooLargeError('payload', 524_288_000, 524_288_000));
+    expect(verdict).toEqual(failsWith(SizeLimitMessages.valueTooLarge(TARGET, 'payload', 524_288_000)));
+    expect(verdict).toMatchObject({
+      failureCause: expect.stringContaining('column payload of table db.public.t'),
+    });
   });
 });

@@ -7,8 +7,8 @@ import {
   isWrongRegion,
   httpStatusOf,
 } from '@snapex/aws';
-import { Destination, FailureMessages } from '@snapex/contracts';
-import { DatabaseEngine } from '@snapex/engines';
+import { Destination, FailureMessages, SizeLimitMessages } from '@snapex/contracts';
+import { DatabaseEngine, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
 import { PartEncodingError } from './part-file';
 import { PartUploadError } from './part-upload';
 
@@ -17,7 +17,11 @@ import { PartUploadError } from './part-upload';
  * user reads, or `unknown`, left to the bus (retried, then the task fails with the generic cause).
  */
 export type ExtractionVerdict =
-  { kind: 'retry' } | { kind: 'fail-task'; failureCause: string } | { kind: 'unknown' };
+  | { kind: 'retry' }
+  | { kind: 'fail-task'; failureCause: string }
+  /** The seed's row rule: the whole table leaves the export, which goes on without it. */
+  | { kind: 'skip-table'; reason: string; detail: string }
+  | { kind: 'unknown' };
 
 const RETRY: ExtractionVerdict = { kind: 'retry' };
 const UNKNOWN: ExtractionVerdict = { kind: 'unknown' };
@@ -74,11 +78,26 @@ function sourceVerdict(error: unknown, engine: DatabaseEngine): ExtractionVerdic
   }
 }
 
+/** Where the failure happened: the partition's destination and its table's `db.schema.table`. */
+export interface FailedPartition {
+  destination: Destination;
+  target: string;
+}
+
 export function extractionVerdict(
   error: unknown,
   engine: DatabaseEngine,
-  destination: Destination,
+  { destination, target }: FailedPartition,
 ): ExtractionVerdict {
+  if (error instanceof RowTooLargeError) {
+    return {
+      kind: 'skip-table',
+      reason: 'ROW_SIZE_LIMIT_EXCEEDED',
+      detail: SizeLimitMessages.rowTooLargeDetail(error.rowBytes),
+    };
+  }
+  if (error instanceof ValueTooLargeError)
+    return failTask(SizeLimitMessages.valueTooLarge(target, error.column, error.valueBytes));
   if (error instanceof PartUploadError) return storageVerdict(error.cause, destination, true);
   if (error instanceof PartEncodingError) return failTask(FailureMessages.unknown());
   if (isServiceAnswer(error)) return storageVerdict(error, destination, false);

@@ -7,6 +7,7 @@ export interface RegistrySettings {
   databaseUrl: string;
   schema: string;
   maxActiveTasksPerAccount: number;
+  maxManualSnapshotsPerAccount: number;
 }
 
 export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
@@ -16,5 +17,6 @@ export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
     databaseUrl: registry.databaseUrl,
     schema: registry.schema,
     maxActiveTasksPerAccount: registry.maxActiveTasksPerAccount,
+    maxManualSnapshotsPerAccount: registry.maxManualSnapshotsPerAccount,
   };
 }

@@ -19,6 +19,7 @@ import { PlanRepository } from './plan/plan.repository';
 import { REGISTRY_SETTINGS, registrySettingsFrom } from './registry-settings';
 import { TaskReportsUseCase } from './reports/task-reports.use-case';
 import { RegistryRpcHandler, SERVED_RPCS } from './rpc/registry-rpc.handler';
+import { SnapshotCatalogue } from './snapshots/snapshot-catalogue';
 import { StartExportTaskUseCase } from './start/start-export-task.use-case';
 import { TaskTransitions } from './tasks/task-transitions';
 import { TaskRepository } from './tasks/task.repository';
@@ -39,7 +40,11 @@ export function taskRegistryModule(
   return ServiceModule.create({
     config,
     logger,
-    bus: { service: options.serviceName ?? TASK_REGISTRY, consumes: CONSUMED_EVENTS, serves: SERVED_RPCS },
+    bus: {
+      service: options.serviceName ?? TASK_REGISTRY,
+      consumes: [...CONSUMED_EVENTS, ...SnapshotCatalogue.events],
+      serves: [...SERVED_RPCS, ...SnapshotCatalogue.rpcs],
+    },
     failureStage: null,
     providers: [
       { provide: REGISTRY_SETTINGS, useValue: settings },
@@ -73,6 +78,7 @@ export function taskRegistryModule(
       TaskReportsUseCase,
       RegistryRpcHandler,
       TaskEventsHandler,
+      ...SnapshotCatalogue.providers(config, logger),
     ],
   });
 }

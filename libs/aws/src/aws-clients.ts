@@ -39,6 +39,7 @@ function guardingKmsWrites(guard: KeyGuard): S3Middleware {
 export class AwsClients {
   private readonly roles = new Map<string, RoleClients>();
   private sts: STSClient | undefined;
+  private s3: S3Client | undefined;
 
   constructor(
     private readonly config: SnapexConfig,
@@ -64,6 +65,17 @@ export class AwsClients {
       ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
     });
     return this.sts;
+  }
+
+  /** S3 as snapex's own identity: the snapshot store is snapex's bucket, not a caller's. */
+  serviceS3(): S3Client {
+    const { serviceCredentials, forcePathStyle } = this.config.aws;
+    this.s3 ??= new S3Client({
+      ...this.settingsFor('s3'),
+      forcePathStyle,
+      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
+    });
+    return this.s3;
   }
 
   forRole(roleArn: string): RoleClients {

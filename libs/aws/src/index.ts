@@ -3,3 +3,4 @@ export * from './aws-errors';
 export * from './aws.module';
 export * from './role-session';
 export * from './key-guard';
+export * from './snapshot-store';

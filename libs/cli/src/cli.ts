@@ -4,6 +4,7 @@ import { UsageError } from './arguments';
 import {
   cancelExportTask,
   CommandIo,
+  describeDbSnapshots,
   describeExportTasks,
   EXIT,
   OperationError,
@@ -85,6 +86,18 @@ function buildProgram(io: CliIo, action: (work: Work) => Action): Command {
     .option('--no-paginate', 'make one call and print its Marker')
     .option('--watch', 'follow the task named by --export-task-identifier until it ends')
     .action(action(describeExportTasks));
+
+  program
+    .command('describe-db-snapshots')
+    .description('List DB snapshots, every page unless --no-paginate or --marker is given.')
+    .option('--db-snapshot-identifier <id>')
+    .option('--db-instance-identifier <id>')
+    .addOption(new Option('--snapshot-type <type>').choices(['manual', 'automated']))
+    .option('--filters <filters...>', 'Name=<name>,Values=<value>,<value> ... or JSON')
+    .option('--marker <marker>')
+    .option('--max-records <n>')
+    .option('--no-paginate', 'make one call and print its Marker')
+    .action(action(describeDbSnapshots));
 
   program
     .command('cancel-export-task')

@@ -1,9 +1,13 @@
 import {
   CancelExportTaskCommand,
+  DBSnapshot,
+  DescribeDBSnapshotsCommand,
+  DescribeDBSnapshotsCommandInput,
   DescribeExportTasksCommand,
   DescribeExportTasksCommandInput,
   ExportSourceType,
   ExportTask,
+  paginateDescribeDBSnapshots,
   paginateDescribeExportTasks,
   RDSClient,
   StartExportTaskCommand,
@@ -121,6 +125,53 @@ async function allTasks(client: RDSClient, input: DescribeExportTasksCommandInpu
   for await (const page of paginateDescribeExportTasks({ client }, input))
     tasks.push(...(page.ExportTasks ?? []));
   return tasks;
+}
+
+export interface DescribeSnapshotsOptions {
+  dbSnapshotIdentifier?: string;
+  dbInstanceIdentifier?: string;
+  snapshotType?: string;
+  filters?: string[];
+  marker?: string;
+  maxRecords?: string;
+  paginate: boolean;
+}
+
+export async function describeDbSnapshots(
+  client: RDSClient,
+  options: DescribeSnapshotsOptions,
+  io: CommandIo,
+): Promise<number> {
+  const input: DescribeDBSnapshotsCommandInput = {
+    DBSnapshotIdentifier: options.dbSnapshotIdentifier,
+    DBInstanceIdentifier: options.dbInstanceIdentifier,
+    SnapshotType: options.snapshotType,
+    Filters: options.filters ? parseFilters(options.filters) : undefined,
+    Marker: options.marker,
+    MaxRecords: options.maxRecords === undefined ? undefined : parseMaxRecords(options.maxRecords),
+  };
+  const result =
+    options.paginate && options.marker === undefined
+      ? { DBSnapshots: await call('DescribeDBSnapshots', () => allSnapshots(client, input)) }
+      : await call('DescribeDBSnapshots', () => client.send(new DescribeDBSnapshotsCommand(input)));
+  // Times print as ISO 8601, as the AWS CLI prints them.
+  io.stdout.write(
+    formatJson({
+      DBSnapshots: result.DBSnapshots ?? [],
+      ...('Marker' in result && result.Marker ? { Marker: result.Marker } : {}),
+    }),
+  );
+  return EXIT.ok;
+}
+
+async function allSnapshots(
+  client: RDSClient,
+  input: DescribeDBSnapshotsCommandInput,
+): Promise<DBSnapshot[]> {
+  const snapshots: DBSnapshot[] = [];
+  for await (const page of paginateDescribeDBSnapshots({ client }, input))
+    snapshots.push(...(page.DBSnapshots ?? []));
+  return snapshots;
 }
 
 export interface CancelOptions {

@@ -17,6 +17,13 @@ export const SourceConfigSchema = z.object({
   url: z.string().url('must be a connection URL'),
   /** Only these databases belong to the source; all user databases of the server when absent. */
   databases: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * Automated snapshots (`rds:<name>-<yyyy-mm-dd-hh-mm>`) taken every intervalMinutes (fractions allowed),
+   * keeping the newest `retain`; none when absent.
+   */
+  automatedSnapshots: z
+    .object({ intervalMinutes: z.number().positive(), retain: z.number().int().min(1).default(7) })
+    .optional(),
 });
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
@@ -60,6 +67,8 @@ export const SnapexConfigSchema = z
           .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
           .default('snapex_registry'),
         maxActiveTasksPerAccount: z.number().int().min(1).default(5),
+        /** Manual snapshots one account may keep (RDS's default quota is 100); automated ones are not counted. */
+        maxManualSnapshotsPerAccount: z.number().int().min(1).default(100),
       })
       .optional(),
     aws: z
@@ -260,6 +269,13 @@ export const SnapexConfigSchema = z
         });
       }
       sourceNames.add(key);
+      if (source.automatedSnapshots && !config.snapshotStore) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['sources', index, 'automatedSnapshots'],
+          message: 'needs a snapshotStore to keep the snapshots in',
+        });
+      }
     });
   });
 

@@ -2,3 +2,4 @@ export * from './config.schema';
 export * from './load-config';
 export * from './sources';
 export * from './extractor-memory';
+export * from './scratch';

@@ -38,6 +38,20 @@ describe('configuration', () => {
     ).toThrow('config: sources.0.accountId: names account 999999999999, which is not in accounts');
   });
 
+  it('keeps automated snapshots to deployments with a snapshot store', () => {
+    const automated = {
+      ...minimal,
+      sources: [{ ...minimal.sources[0], automatedSnapshots: { intervalMinutes: 1440 } }],
+    };
+    const env = { MAIN_URL: 'postgresql://h/db' };
+    expect(() => parseConfig(automated, env)).toThrow(
+      /config: sources.0.automatedSnapshots: needs a snapshotStore/,
+    );
+    const config = parseConfig({ ...automated, snapshotStore: { bucket: 'snapshots' } }, env);
+    expect(config.sources[0].automatedSnapshots).toEqual({ intervalMinutes: 1440, retain: 7 });
+    expect(config.snapshotStore).toEqual({ bucket: 'snapshots', prefix: 'snapshots/' });
+  });
+
   it('refuses a missing or malformed file with a message that says which', () => {
     expect(() => loadConfig({ SNAPEX_CONFIG: '/nonexistent/snapex.yaml' })).toThrow(ConfigError);
     const dir = mkdtempSync(join(tmpdir(), 'snapex-config-'));

@@ -14,6 +14,12 @@ export const FAULTS = {
   DBSnapshotNotFound: 404,
   DBClusterSnapshotNotFoundFault: 404,
   DBClusterNotFoundFault: 404,
+  DBInstanceNotFound: 404,
+  DBSnapshotAlreadyExists: 400,
+  DBClusterSnapshotAlreadyExistsFault: 400,
+  InvalidDBSnapshotState: 400,
+  InvalidDBClusterSnapshotStateFault: 400,
+  SnapshotQuotaExceeded: 400,
   ExportTaskLimitReached: 400,
   InvalidParameterValue: 400,
   InvalidParameterCombination: 400,
@@ -72,4 +78,14 @@ export const FailureMessages = {
     `The S3 bucket ${bucket} isn't valid. Either it isn't located in the current AWS Region or it doesn't exist. Review your S3 bucket name and retry the export.`,
   bucketWrongRegion: (bucket: string) =>
     `The S3 bucket ${bucket} isn't located in the current AWS Region. Review your S3 bucket name and retry the export.`,
+} as const;
+
+/** Causes for the seed's size rules, which its failure table has no message for. */
+export const SizeLimitMessages = {
+  valueTooLarge: (target: string, column: string, bytes: number) =>
+    `The export failed because column ${column} of table ${target} holds a value of ${bytes} bytes. ` +
+    'Large objects close to or greater than 500 MB (BLOB, CLOB, bytea, text) cannot be exported; ' +
+    'exclude the table with ExportOnly and retry the export.',
+  rowTooLargeDetail: (bytes: number) =>
+    `A row of ${bytes} bytes is too large to export: tables with rows close to or greater than 2 GB are skipped.`,
 } as const;

@@ -1,4 +1,4 @@
-import { ColumnPlan, Engine, PartitionRange, PartitioningInfo } from '@snapex/contracts';
+import { ColumnPlan, Engine, PartitionRange, PartitioningInfo, SingleWorkerReason } from '@snapex/contracts';
 import { SourceConfig } from '@snapex/config';
 
 /** A consistent read point held open in one database until release(). */
@@ -30,6 +30,11 @@ export interface PartitionPlan {
   /** One entry per partition; null range means the whole table. */
   ranges: (PartitionRange | null)[];
   info: PartitioningInfo;
+  /**
+   * Set when a table large enough to cut has nothing to cut it by, so one worker reads it all
+   * (RDS announces such tables with RDS-EVENT-0486). Small tables read whole leave it unset.
+   */
+  singleWorkerReason?: SingleWorkerReason;
 }
 
 export interface PartitionReadRequest {
@@ -85,8 +90,9 @@ export class ValueTooLargeError extends Error {
 
 /**
  * A row as the Parquet writer takes it, one value per column in ColumnPlan order, already in the
- * representation its parquetType calls for: number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64),
- * boolean, string (STRING), Buffer (BINARY), or null.
+ * representation its parquetType calls for: number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64;
+ * TIMESTAMP_MICROS as microseconds since the epoch), boolean, string (STRING; DECIMAL as its exact
+ * decimal text), Buffer (BINARY), or null.
  */
 export type ExportRow = (number | bigint | boolean | string | Buffer | null)[];
 

@@ -1,5 +1,6 @@
 import { Engine } from '@snapex/contracts';
 import { DatabaseEngine } from './engine';
+import { MySqlEngine } from './mysql/mysql-engine';
 import { PostgresEngine } from './postgres/postgres-engine';
 
 export class UnsupportedEngineError extends Error {
@@ -11,6 +12,7 @@ export class UnsupportedEngineError extends Error {
 
 const ENGINES: Partial<Record<Engine, DatabaseEngine>> = {
   postgres: new PostgresEngine(),
+  mysql: new MySqlEngine(),
 };
 
 /** The one place that knows which implementation serves which engine. */

@@ -1,7 +1,7 @@
-import { ParquetColumnType } from '@snapex/contracts';
+import { ColumnPlan, decimalStorage, DecimalShape, ParquetColumnType } from '@snapex/contracts';
 
 /** How export_tables_info names each Parquet column type in `expectedExportedType`, as RDS writes it. */
-export const EXPORTED_TYPE_NAMES: Record<ParquetColumnType, string> = {
+export const EXPORTED_TYPE_NAMES: Record<Exclude<ParquetColumnType, 'DECIMAL'>, string> = {
   BOOLEAN: 'boolean',
   INT32: 'int32',
   INT16: 'int32 (INT_16)',
@@ -10,4 +10,21 @@ export const EXPORTED_TYPE_NAMES: Record<ParquetColumnType, string> = {
   DOUBLE: 'double',
   STRING: 'binary (UTF8)',
   BINARY: 'binary',
+  TIMESTAMP_MICROS: 'int64 (TIMESTAMP_MICROS)',
 };
+
+function decimalTypeName({ precision, scale }: DecimalShape): string {
+  const storage = decimalStorage(precision);
+  const physical =
+    storage.physicalType === 'FIXED_LEN_BYTE_ARRAY'
+      ? `fixed_len_byte_array(${storage.byteLength})`
+      : storage.physicalType.toLowerCase();
+  return `${physical} (DECIMAL(${precision},${scale}))`;
+}
+
+/** `expectedExportedType` of a column; a DECIMAL's name depends on its precision and scale. */
+export function expectedExportedType(column: Pick<ColumnPlan, 'parquetType' | 'decimal'>): string {
+  if (column.parquetType !== 'DECIMAL') return EXPORTED_TYPE_NAMES[column.parquetType];
+  if (!column.decimal) throw new Error('a DECIMAL column needs its precision and scale');
+  return decimalTypeName(column.decimal);
+}

@@ -3,6 +3,7 @@ import {
   Bool,
   Data,
   DataType,
+  Decimal,
   Field,
   Float32,
   Float64,
@@ -14,16 +15,20 @@ import {
   RecordBatchStreamWriter,
   Schema,
   Struct,
+  TimestampMicrosecond,
   Utf8,
 } from 'apache-arrow';
-import { ParquetColumnType } from '@snapex/contracts';
+import { DecimalShape, ParquetColumnType } from '@snapex/contracts';
+import { unscaledDecimal } from './decimal';
 import { PartColumn, PartRow, PartValue } from './part-encoder';
 
 /**
  * The Arrow type whose Parquet form is the mapping's: Int16 becomes INT32 annotated INT(16, signed),
- * Utf8 BYTE_ARRAY annotated STRING, Binary a BYTE_ARRAY without annotation.
+ * Utf8 BYTE_ARRAY annotated STRING, Binary a BYTE_ARRAY without annotation, Decimal128 a DECIMAL on
+ * INT32, INT64 or FIXED_LEN_BYTE_ARRAY by precision, a UTC microsecond Timestamp an INT64 annotated
+ * TIMESTAMP(MICROS, isAdjustedToUTC=true).
  */
-const ARROW_TYPES: Record<ParquetColumnType, () => DataType> = {
+const ARROW_TYPES: Record<ParquetColumnType, (column: PartColumn) => DataType> = {
   BOOLEAN: () => new Bool(),
   INT32: () => new Int32(),
   INT16: () => new Int16(),
@@ -32,7 +37,27 @@ const ARROW_TYPES: Record<ParquetColumnType, () => DataType> = {
   DOUBLE: () => new Float64(),
   STRING: () => new Utf8(),
   BINARY: () => new Binary(),
+  DECIMAL: (column) => decimalType(decimalShapeOf(column)),
+  TIMESTAMP_MICROS: () => new TimestampMicrosecond('UTC'),
 };
+
+const DECIMAL128_BITS = 128;
+
+export class MissingDecimalShapeError extends TypeError {
+  constructor(column: PartColumn) {
+    super(`DECIMAL column ${JSON.stringify(column.name)} has no precision and scale`);
+    this.name = 'MissingDecimalShapeError';
+  }
+}
+
+function decimalShapeOf(column: PartColumn): DecimalShape {
+  if (!column.decimal) throw new MissingDecimalShapeError(column);
+  return column.decimal;
+}
+
+function decimalType({ precision, scale }: DecimalShape): Decimal {
+  return new Decimal(scale, precision, DECIMAL128_BITS);
+}
 
 /** Arrow's 32-bit offsets address at most this many bytes of strings or binaries in one batch. */
 const MAX_VARIABLE_BYTES = 2 ** 31 - 1;
@@ -52,7 +77,9 @@ export class UnexpectedValueError extends TypeError {
 
 /** Every column nullable, in the order of the part's columns. */
 export function arrowSchemaFor(columns: readonly PartColumn[]): Schema {
-  return new Schema(columns.map((column) => new Field(column.name, ARROW_TYPES[column.parquetType](), true)));
+  return new Schema(
+    columns.map((column) => new Field(column.name, ARROW_TYPES[column.parquetType](column), true)),
+  );
 }
 
 /** One record batch holding `rows`, built column by column into typed arrays and byte buffers. */
@@ -89,6 +116,10 @@ function columnData(column: PartColumn, index: number, rows: readonly PartRow[])
       return utf8Data(column, index, rows);
     case 'BINARY':
       return binaryData(column, index, rows);
+    case 'DECIMAL':
+      return decimalData(column, index, rows);
+    case 'TIMESTAMP_MICROS':
+      return fixedWidthData(column, index, rows, new TimestampMicrosecond('UTC'), BigInt64Array, isInt64);
   }
 }
 
@@ -139,7 +170,7 @@ function fixedWidthData<V extends number | bigint>(
   column: PartColumn,
   index: number,
   rows: readonly PartRow[],
-  type: Int32 | Int16 | Int64 | Float32 | Float64,
+  type: Int32 | Int16 | Int64 | Float32 | Float64 | TimestampMicrosecond,
   ArrayType: new (length: number) => FixedWidthArray<V>,
   accepts: (value: PartValue) => value is V,
 ): Data {
@@ -259,5 +290,31 @@ function binaryData(column: PartColumn, index: number, rows: readonly PartRow[])
     nullBitmap: validity.buffer(),
     valueOffsets: offsets,
     data: bytes,
+  });
+}
+
+/** Decimal128 values: each the unscaled integer as two little-endian 64-bit words, low word first. */
+function decimalData(column: PartColumn, index: number, rows: readonly PartRow[]): Data<Decimal> {
+  const shape = decimalShapeOf(column);
+  const words = new BigInt64Array(rows.length * 2);
+  const validity = new Validity(rows.length);
+  for (let row = 0; row < rows.length; row++) {
+    const value = rows[row][index] ?? null;
+    if (value === null) {
+      validity.markNull();
+      continue;
+    }
+    const unscaled = typeof value === 'string' ? unscaledDecimal(value, shape) : null;
+    if (unscaled === null) throw new UnexpectedValueError(column, value);
+    words[2 * row] = BigInt.asIntN(64, unscaled);
+    words[2 * row + 1] = BigInt.asIntN(64, unscaled >> 64n);
+    validity.markPresent(row);
+  }
+  return makeData({
+    type: decimalType(shape),
+    length: rows.length,
+    nullCount: validity.nullCount,
+    nullBitmap: validity.buffer(),
+    data: new Uint32Array(words.buffer),
   });
 }

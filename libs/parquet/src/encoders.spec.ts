@@ -50,17 +50,19 @@ const ROWS: PartRow[] = [
 ];
 
 /** Physical type, converted type, and the logical type a writer may add that says the same thing. */
-const EXPECTED_TYPES: Record<ParquetColumnType, { type: string; converted: string | null; logical: RegExp }> =
-  {
-    BOOLEAN: { type: 'BOOLEAN', converted: null, logical: /^$/ },
-    INT16: { type: 'INT32', converted: 'INT_16', logical: /^(|IntType\(bitWidth=16, isSigned=1\))$/ },
-    INT32: { type: 'INT32', converted: null, logical: /^$/ },
-    INT64: { type: 'INT64', converted: null, logical: /^$/ },
-    FLOAT: { type: 'FLOAT', converted: null, logical: /^$/ },
-    DOUBLE: { type: 'DOUBLE', converted: null, logical: /^$/ },
-    STRING: { type: 'BYTE_ARRAY', converted: 'UTF8', logical: /^(|StringType\(\))$/ },
-    BINARY: { type: 'BYTE_ARRAY', converted: null, logical: /^$/ },
-  };
+const EXPECTED_TYPES: Record<
+  Exclude<ParquetColumnType, 'DECIMAL' | 'TIMESTAMP_MICROS'>,
+  { type: string; converted: string | null; logical: RegExp }
+> = {
+  BOOLEAN: { type: 'BOOLEAN', converted: null, logical: /^$/ },
+  INT16: { type: 'INT32', converted: 'INT_16', logical: /^(|IntType\(bitWidth=16, isSigned=1\))$/ },
+  INT32: { type: 'INT32', converted: null, logical: /^$/ },
+  INT64: { type: 'INT64', converted: null, logical: /^$/ },
+  FLOAT: { type: 'FLOAT', converted: null, logical: /^$/ },
+  DOUBLE: { type: 'DOUBLE', converted: null, logical: /^$/ },
+  STRING: { type: 'BYTE_ARRAY', converted: 'UTF8', logical: /^(|StringType\(\))$/ },
+  BINARY: { type: 'BYTE_ARRAY', converted: null, logical: /^$/ },
+};
 
 interface ParquetFile {
   path: string;
@@ -161,7 +163,7 @@ describe.each(PART_ENCODER_NAMES)('the %s encoder', (name) => {
     );
     expect(schema.map((column) => column.name)).toEqual(COLUMNS.map((column) => column.name));
     schema.forEach((column, index) => {
-      const expected = EXPECTED_TYPES[COLUMNS[index].parquetType];
+      const expected = EXPECTED_TYPES[COLUMNS[index].parquetType as keyof typeof EXPECTED_TYPES];
       expect({ ...column, logical_type: undefined }).toEqual({
         name: COLUMNS[index].name,
         type: expected.type,
@@ -239,6 +241,118 @@ describe.each(PART_ENCODER_NAMES)('the %s encoder', (name) => {
     );
     expect(groups.map((group) => group.rows)).toEqual([1_000, 1_000, 500]);
     expect(await readback.values(many.path)).toEqual(rows);
+  });
+});
+
+const MAX_38_DIGITS = '9'.repeat(38);
+
+/** One column per way a DECIMAL is stored, and a timestamp; values at the edges of each. */
+const EXACT_COLUMNS: PartColumn[] = [
+  { name: 'd1', parquetType: 'DECIMAL', decimal: { precision: 1, scale: 0 } },
+  { name: 'd5_2', parquetType: 'DECIMAL', decimal: { precision: 5, scale: 2 } },
+  { name: 'd9_9', parquetType: 'DECIMAL', decimal: { precision: 9, scale: 9 } },
+  { name: 'd18_4', parquetType: 'DECIMAL', decimal: { precision: 18, scale: 4 } },
+  { name: 'd20_0', parquetType: 'DECIMAL', decimal: { precision: 20, scale: 0 } },
+  { name: 'd30_10', parquetType: 'DECIMAL', decimal: { precision: 30, scale: 10 } },
+  { name: 'd38_0', parquetType: 'DECIMAL', decimal: { precision: 38, scale: 0 } },
+  { name: 'at', parquetType: 'TIMESTAMP_MICROS' },
+];
+
+const EXACT_ROWS: PartRow[] = [
+  [
+    '9',
+    '999.99',
+    '0.999999999',
+    '99999999999999.9999',
+    '18446744073709551615',
+    '99999999999999999999.9999999999',
+    MAX_38_DIGITS,
+    253402300799999999n,
+  ],
+  [
+    '-9',
+    '-999.99',
+    '-0.999999999',
+    '-99999999999999.9999',
+    '-9999999999999999999',
+    '-99999999999999999999.9999999999',
+    `-${MAX_38_DIGITS}`,
+    -62135596800000000n,
+  ],
+  ['0', '0.00', '0.000000000', '0.0000', '0', '0.0000000000', '0', 0n],
+  ['1', '-0.01', '-0.000000001', '-0.0001', '1', '-0.0000000001', '-1', -1n],
+  // A cent that floating point would lose: 1.13 * 100 is 112.99999999999999.
+  [
+    '-1',
+    '1.13',
+    '0.123456789',
+    '9223372036854.7758',
+    '9223372036854775808',
+    '12345678901234567890.0123456789',
+    '12345678901234567890123456789012345678',
+    1_700_000_000_123_456n,
+  ],
+  [null, null, null, null, null, null, null, null],
+];
+
+/** Physical type, byte length and converted type each column must have. */
+const EXACT_TYPES = [
+  { type: 'INT64', type_length: null, converted_type: 'DECIMAL', precision: 1, scale: 0 },
+  { type: 'INT32', type_length: null, converted_type: 'DECIMAL', precision: 5, scale: 2 },
+  { type: 'INT32', type_length: null, converted_type: 'DECIMAL', precision: 9, scale: 9 },
+  { type: 'INT64', type_length: null, converted_type: 'DECIMAL', precision: 18, scale: 4 },
+  { type: 'FIXED_LEN_BYTE_ARRAY', type_length: '9', converted_type: 'DECIMAL', precision: 20, scale: 0 },
+  { type: 'FIXED_LEN_BYTE_ARRAY', type_length: '13', converted_type: 'DECIMAL', precision: 30, scale: 10 },
+  { type: 'FIXED_LEN_BYTE_ARRAY', type_length: '16', converted_type: 'DECIMAL', precision: 38, scale: 0 },
+  { type: 'INT64', type_length: null, converted_type: 'TIMESTAMP_MICROS', precision: null, scale: null },
+];
+
+describe.each(PART_ENCODER_NAMES)('the %s encoder with exact types', (name) => {
+  const open = partEncoderNamed(name);
+  let file: ParquetFile;
+
+  beforeAll(async () => {
+    file = await writeParquet(open, join(dir, `${name}-exact.gz.parquet`), EXACT_ROWS, {
+      rowGroupRows: 4,
+      batchRows: 3,
+      columns: EXACT_COLUMNS,
+    });
+  });
+
+  it('stores each DECIMAL on INT32, INT64 or the fewest bytes by precision, and timestamps as UTC microseconds', async () => {
+    const schema = await readback.query(
+      `SELECT type, type_length, converted_type, precision::INTEGER AS precision, scale::INTEGER AS scale,
+              coalesce(logical_type, '') AS logical_type
+         FROM parquet_schema('${file.path}') WHERE type IS NOT NULL`,
+    );
+    expect(schema.map((column) => ({ ...column, logical_type: undefined }))).toEqual(
+      EXACT_TYPES.map((expected) => ({ ...expected, logical_type: undefined })),
+    );
+    for (const [index, column] of schema.entries()) {
+      const logical =
+        EXACT_TYPES[index].converted_type === 'DECIMAL'
+          ? /^(|DecimalType\(scale=\d+, precision=\d+\))$/
+          : /^(|TimestampType\(isAdjustedToUTC=1, unit=TimeUnit\(MILLIS=<null>, MICROS=MicroSeconds\(\), NANOS=<null>\)\))$/;
+      expect(column.logical_type).toMatch(logical);
+    }
+  });
+
+  it('reads back every decimal digit for digit and every microsecond, before 1970 too', async () => {
+    const columns = EXACT_COLUMNS.map((column) =>
+      column.parquetType === 'DECIMAL' ? `"${column.name}"::VARCHAR` : `epoch_us("${column.name}")`,
+    );
+    const rows = await readback.query(`SELECT ${columns.join(', ')} FROM read_parquet('${file.path}')`);
+    // DuckDB prints a decimal without integer digits (scale = precision) as `.5`.
+    const withLeadingZero = (value: unknown) =>
+      typeof value === 'string' ? value.replace(/^(-?)\./, '$10.') : value;
+    expect(rows.map((row) => Object.values(row).map(withLeadingZero))).toEqual(EXACT_ROWS);
+  });
+
+  it('refuses a decimal that does not fit its precision or scale instead of writing a wrong one', async () => {
+    for (const value of ['1000.00', '1.001', '12e3', '', 1.5]) {
+      const encoder = await open([EXACT_COLUMNS[1]], new PassThrough(), { rowGroupRows: 1 });
+      await expect(encoder.write([[value]])).rejects.toBeInstanceOf(UnexpectedValueError);
+    }
   });
 });
 

@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import { ParquetWriter } from '@dsnp/parquetjs';
-import { ParquetColumnType } from '@snapex/contracts';
-import { parquetSchemaFor } from './parquet-schema';
+import { decimalStorage } from '@snapex/contracts';
+import { UnexpectedValueError } from './arrow-batch';
+import { twosComplementBytes, unscaledDecimal } from './decimal';
+import { annotateInFooter, parquetSchemaFor } from './parquet-schema';
 import {
   OpenPartEncoder,
   PartColumn,
@@ -32,12 +34,29 @@ class ByteCountingOutput {
   }
 }
 
+/** A decimal's exact text as the unscaled integer in the form its physical type takes. */
+function toDecimalValue(column: PartColumn): (value: PartValue) => FieldValue {
+  const shape = column.decimal!;
+  const storage = decimalStorage(shape.precision);
+  return (value) => {
+    if (value === null) return null;
+    const unscaled = typeof value === 'string' ? unscaledDecimal(value, shape) : null;
+    if (unscaled === null) throw new UnexpectedValueError(column, value);
+    if (storage.physicalType === 'FIXED_LEN_BYTE_ARRAY')
+      return twosComplementBytes(unscaled, storage.byteLength);
+    return storage.physicalType === 'INT32' ? Number(unscaled) : unscaled;
+  };
+}
+
 /**
  * Strings go in as UTF-8 bytes: parquetjs orders statistics of JS strings by UTF-16 code units, so
  * a page holding both U+FF41 and U+1F600 would get min/max that byte-ordering readers prune wrongly.
+ * Decimals go in as unscaled integers: parquetjs scales JS numbers with floating point.
  */
-function toFieldValue(type: ParquetColumnType): (value: PartValue) => FieldValue {
-  if (type === 'STRING') return (value) => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
+function toFieldValue(column: PartColumn): (value: PartValue) => FieldValue {
+  if (column.parquetType === 'STRING')
+    return (value) => (typeof value === 'string' ? Buffer.from(value, 'utf8') : value);
+  if (column.parquetType === 'DECIMAL') return toDecimalValue(column);
   return (value) => value as FieldValue;
 }
 
@@ -49,10 +68,10 @@ export class ParquetPartWriter implements PartEncoder {
   private constructor(
     private readonly writer: ParquetWriter,
     private readonly columnNames: readonly string[],
-    columnTypes: readonly ParquetColumnType[],
+    columns: readonly PartColumn[],
     private readonly output: ByteCountingOutput,
   ) {
-    this.converters = columnTypes.map(toFieldValue);
+    this.converters = columns.map(toFieldValue);
   }
 
   static async open(
@@ -61,22 +80,25 @@ export class ParquetPartWriter implements PartEncoder {
     options: PartEncoderOptions,
   ): Promise<ParquetPartWriter> {
     const counting = new ByteCountingOutput(output);
-    const writer = await ParquetWriter.openStream(
-      parquetSchemaFor(columns),
-      counting as unknown as ParquetOutput,
-      {
-        rowGroupSize: options.rowGroupRows,
-        // v1 pages are what every reader understands; parquetjs' page index marks pages as all-null wrongly.
-        useDataPageV2: false,
-        pageIndex: false,
-      },
-    );
+    const schema = parquetSchemaFor(columns);
+    const writer = await ParquetWriter.openStream(schema, counting as unknown as ParquetOutput, {
+      rowGroupSize: options.rowGroupRows,
+      // v1 pages are what every reader understands; parquetjs' page index marks pages as all-null wrongly.
+      useDataPageV2: false,
+      pageIndex: false,
+    });
     // parquetjs looks columns up with `in` on a plain object: `constructor` or `toString` would match.
-    writer.envelopeWriter!.bloomFilters = Object.create(null);
+    const envelope = writer.envelopeWriter!;
+    envelope.bloomFilters = Object.create(null);
+    const writeFooter = envelope.writeFooter.bind(envelope);
+    envelope.writeFooter = (metadata) => {
+      annotateInFooter(schema, columns);
+      return writeFooter(metadata);
+    };
     return new ParquetPartWriter(
       writer,
       columns.map((column) => column.name),
-      columns.map((column) => column.parquetType),
+      columns,
       counting,
     );
   }

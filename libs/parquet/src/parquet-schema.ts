@@ -1,8 +1,10 @@
 import { FieldDefinition, ParquetSchema, SchemaDefinition } from '@dsnp/parquetjs';
-import { ParquetColumnType } from '@snapex/contracts';
+import { decimalStorage, ParquetColumnType } from '@snapex/contracts';
+import { MissingDecimalShapeError } from './arrow-batch';
 import { PartColumn } from './part-encoder';
 
-const FIELD_TYPES: Record<ParquetColumnType, FieldDefinition['type']> = {
+/** parquetjs rejects TIMESTAMP_MICROS before 1970, so those columns are written as INT64 and annotated last. */
+const FIELD_TYPES: Record<Exclude<ParquetColumnType, 'DECIMAL'>, FieldDefinition['type']> = {
   BOOLEAN: 'BOOLEAN',
   INT32: 'INT32',
   INT16: 'INT_16',
@@ -11,6 +13,7 @@ const FIELD_TYPES: Record<ParquetColumnType, FieldDefinition['type']> = {
   DOUBLE: 'DOUBLE',
   STRING: 'UTF8',
   BINARY: 'BYTE_ARRAY',
+  TIMESTAMP_MICROS: 'INT64',
 };
 
 /**
@@ -26,13 +29,37 @@ export class UnsupportedColumnNameError extends Error {
   }
 }
 
+/**
+ * parquetjs scales INT32 and INT64 decimals with floating point as it encodes them, so those are
+ * written as plain integers holding the unscaled value and annotated DECIMAL in the footer; it orders
+ * FIXED_LEN_BYTE_ARRAY statistics as unsigned bytes, wrong for negative decimals.
+ */
+function decimalField(column: PartColumn): Partial<FieldDefinition> {
+  if (!column.decimal) throw new MissingDecimalShapeError(column);
+  const { precision, scale } = column.decimal;
+  const storage = decimalStorage(precision);
+  if (storage.physicalType !== 'FIXED_LEN_BYTE_ARRAY')
+    return { type: storage.physicalType, precision, scale };
+  return { type: 'DECIMAL', precision, scale, typeLength: storage.byteLength, statistics: false };
+}
+
 function fieldFor(column: PartColumn): FieldDefinition {
+  const typed =
+    column.parquetType === 'DECIMAL' ? decimalField(column) : { type: FIELD_TYPES[column.parquetType] };
   return {
-    type: FIELD_TYPES[column.parquetType],
     optional: true,
     compression: 'GZIP',
     ...(WITHOUT_STATISTICS.has(column.parquetType) ? { statistics: false as const } : {}),
-  };
+    ...typed,
+  } as FieldDefinition;
+}
+
+interface MutableField {
+  originalType?: string;
+}
+
+function fieldOf(schema: ParquetSchema, column: PartColumn): MutableField {
+  return (schema.fields as Record<string, MutableField>)[column.name];
 }
 
 /** Every column nullable, gzip-compressed, typed as the export's ColumnPlan says. */
@@ -44,4 +71,19 @@ export function parquetSchemaFor(columns: readonly PartColumn[]): ParquetSchema 
     definition[column.name] = fieldFor(column);
   }
   return new ParquetSchema(definition);
+}
+
+/** The annotation a column gets in the footer only, once every row is written (see FIELD_TYPES, decimalField). */
+function footerAnnotation(column: PartColumn): string | null {
+  if (column.parquetType === 'TIMESTAMP_MICROS') return 'TIMESTAMP_MICROS';
+  if (column.parquetType !== 'DECIMAL') return null;
+  return decimalStorage(column.decimal!.precision).physicalType === 'FIXED_LEN_BYTE_ARRAY' ? null : 'DECIMAL';
+}
+
+/** Declares the timestamp and integer-stored decimal columns as such; call it just before the footer is written. */
+export function annotateInFooter(schema: ParquetSchema, columns: readonly PartColumn[]): void {
+  for (const column of columns) {
+    const annotation = footerAnnotation(column);
+    if (annotation) fieldOf(schema, column).originalType = annotation;
+  }
 }

@@ -3,12 +3,13 @@ import { ColumnPlan } from '@snapex/contracts';
 
 /**
  * One row in ColumnPlan order, each value already in the representation its parquetType calls for:
- * number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64), boolean, string (STRING), Buffer (BINARY), or null.
+ * number (INT32/INT16/FLOAT/DOUBLE), bigint (INT64; TIMESTAMP_MICROS as microseconds since the
+ * epoch), boolean, string (STRING; DECIMAL as its exact decimal text), Buffer (BINARY), or null.
  */
 export type PartValue = number | bigint | boolean | string | Buffer | null;
 export type PartRow = readonly PartValue[];
 
-export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType'>;
+export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType' | 'decimal'>;
 
 export interface PartEncoderOptions {
   /** Rows per row group: bounds the rows held in memory before they are encoded and written. */

@@ -3,6 +3,12 @@ import { RetryableError, RpcClient } from '@snapex/bus';
 import { ErrorCode, NatsError } from 'nats';
 import {
   CancelExportTaskRpc,
+  CreateSnapshotRpc,
+  DeleteSnapshotRpc,
+  DescribeSnapshotsResult,
+  DescribeSnapshotsRpc,
+  RegisterSnapshotRpc,
+  SnapshotView,
   DescribeExportTasksInput,
   DescribeExportTasksRpc,
   ExportTask,
@@ -37,6 +43,22 @@ export class RegistryClient {
       accountId,
       input: { ExportTaskIdentifier: exportTaskIdentifier },
     });
+  }
+
+  createSnapshot(request: RpcRequest<typeof CreateSnapshotRpc>): Promise<SnapshotView> {
+    return this.call(CreateSnapshotRpc, request);
+  }
+
+  registerSnapshot(request: RpcRequest<typeof RegisterSnapshotRpc>): Promise<SnapshotView> {
+    return this.call(RegisterSnapshotRpc, request);
+  }
+
+  describeSnapshots(request: RpcRequest<typeof DescribeSnapshotsRpc>): Promise<DescribeSnapshotsResult> {
+    return this.call(DescribeSnapshotsRpc, request);
+  }
+
+  deleteSnapshot(request: RpcRequest<typeof DeleteSnapshotRpc>): Promise<SnapshotView> {
+    return this.call(DeleteSnapshotRpc, request);
   }
 
   private async call<C extends RpcContract>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {

@@ -3,6 +3,7 @@ import { Fault } from '@snapex/contracts';
 import { CancelExportTaskBody, DescribeExportTasksBody, StartExportTaskBody } from '../api/input-schemas';
 import { parseInput } from '../api/parse-input';
 import { RegistryClient } from '../api/registry.client';
+import { SNAPSHOT_ACTIONS } from '../api/snapshot-actions';
 import { decodeQueryParameters } from './query-decoder';
 import { QueryRequest, RDS_API_VERSION } from './query-request';
 import {
@@ -19,7 +20,18 @@ interface QueryAction {
   run(registry: RegistryClient, accountId: string, input: unknown): Promise<Record<string, unknown>>;
 }
 
+const SNAPSHOT_QUERY_ACTIONS: Record<string, QueryAction> = Object.fromEntries(
+  Object.entries(SNAPSHOT_ACTIONS).map(([name, action]) => [
+    name,
+    {
+      shape: action.shape,
+      run: async (registry, accountId, input) => action.xml(await action.run(registry, accountId, input)),
+    },
+  ]),
+);
+
 const ACTIONS: Record<string, QueryAction> = {
+  ...SNAPSHOT_QUERY_ACTIONS,
   StartExportTask: {
     shape: StartExportTaskShape,
     run: async (registry, accountId, input) =>

@@ -27,6 +27,10 @@ function decode(
       const text = take(name, parameters, used);
       return text !== undefined && /^-?\d{1,15}$/.test(text) ? Number(text) : text;
     }
+    case 'boolean': {
+      const text = take(name, parameters, used);
+      return text === 'true' ? true : text === 'false' ? false : text;
+    }
     case 'list':
       return decodeList(shape, name, parameters, used);
     case 'structure':

@@ -5,6 +5,7 @@
 export type QueryShape =
   | { type: 'string' }
   | { type: 'integer' }
+  | { type: 'boolean' }
   | { type: 'list'; memberName: string; member: QueryShape }
   | { type: 'structure'; members: Record<string, QueryShape> };
 
@@ -34,3 +35,32 @@ export const DescribeExportTasksShape = structure({
 });
 
 export const CancelExportTaskShape = structure({ ExportTaskIdentifier: string });
+
+const boolean: QueryShape = { type: 'boolean' };
+const tags = list('Tag', structure({ Key: string, Value: string }));
+const filters = list('Filter', structure({ Name: string, Values: list('Value', string) }));
+
+/** Inputs of the snapshot actions, whose parameter names depend on the kind of snapshot. */
+export const SnapshotShapes = {
+  create: (identifier: string, source: string) =>
+    structure({ [identifier]: string, [source]: string, Tags: tags }),
+  register: (identifier: string, source: string) =>
+    structure({
+      [identifier]: string,
+      [source]: string,
+      Engine: string,
+      Dumps: list('member', structure({ Database: string, Format: string, S3Key: string })),
+    }),
+  describe: (identifier: string, source: string) =>
+    structure({
+      [identifier]: string,
+      [source]: string,
+      SnapshotType: string,
+      Filters: filters,
+      Marker: string,
+      MaxRecords: integer,
+      IncludeShared: boolean,
+      IncludePublic: boolean,
+    }),
+  delete: (identifier: string) => structure({ [identifier]: string }),
+};

@@ -1,16 +1,6 @@
-import { Fault } from '@snapex/contracts';
+import { faultOf } from '../../../../test/support/fault-of';
 import { describeCriteria } from './describe-criteria';
 import { decodeMarker, encodeMarker } from './marker';
-
-function faultOf(work: () => unknown): Fault | undefined {
-  try {
-    work();
-    return undefined;
-  } catch (error) {
-    if (error instanceof Fault) return error;
-    throw error;
-  }
-}
 
 describe('DescribeExportTasks criteria', () => {
   it('lists everything, 100 at a time, by default', () => {

@@ -3,6 +3,7 @@ import { EventPublisher } from '@snapex/bus';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
 import { RegistryDatabase } from '../database/registry-database';
+import { RepeatingPass } from '../database/repeating-pass';
 import { OutboxEntry, OutboxRepository } from './outbox.repository';
 
 const POLL_INTERVAL_MS = 1000;
@@ -17,10 +18,7 @@ const CLEANUP_EVERY_RUNS = 3600;
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private runAgain = false;
-  private stopped = false;
+  private readonly passes = new RepeatingPass(() => this.drain(), POLL_INTERVAL_MS);
   private runs = 0;
 
   constructor(
@@ -31,35 +29,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), POLL_INTERVAL_MS);
-    this.kick();
+    this.passes.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.passes.stop();
   }
 
   /** Starts a relay pass, or asks the pass in flight to go round once more. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.runAgain = true;
-      return;
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.runAgain) {
-        this.runAgain = false;
-        this.kick();
-      }
-    });
+    this.passes.kick();
   }
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.publishBatch()) === BATCH_SIZE);
+      while (!this.passes.isStopped && (await this.publishBatch()) === BATCH_SIZE);
       if (++this.runs % CLEANUP_EVERY_RUNS === 0) await this.deleteOldEntries();
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox relay pass failed; retrying on the next tick');

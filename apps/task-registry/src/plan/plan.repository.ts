@@ -48,6 +48,7 @@ interface TableReportRow {
   bytes: number;
   extractionStartTime: Date | null;
   extractionEndTime: Date | null;
+  objectKeys: string[];
 }
 
 /** export_tables and export_partitions: what the restorer planned and how far extraction got. */
@@ -226,7 +227,14 @@ export class PlanRepository {
               coalesce(sum(p.row_count) FILTER (WHERE p.status = 'EXPORTED'), 0)::float8 AS "rowCount",
               coalesce(sum(p.bytes) FILTER (WHERE p.status = 'EXPORTED'), 0)::float8 AS bytes,
               min(p.started_at) AS "extractionStartTime",
-              max(p.finished_at) FILTER (WHERE p.status = 'EXPORTED') AS "extractionEndTime"
+              max(p.finished_at) FILTER (WHERE p.status = 'EXPORTED') AS "extractionEndTime",
+              CASE WHEN t.status = 'SKIPPED' THEN ARRAY(
+                SELECT o.value->>'key'
+                  FROM export_partitions written,
+                       jsonb_array_elements(written.objects) WITH ORDINALITY o(value, ordinality)
+                 WHERE written.task_id = t.task_id AND written.table_index = t.table_index
+                 ORDER BY written.partition_index, o.ordinality)
+              ELSE '{}' END AS "objectKeys"
        FROM export_tables t
        LEFT JOIN export_partitions p ON p.task_id = t.task_id AND p.table_index = t.table_index
        WHERE t.task_id = $1
@@ -259,5 +267,6 @@ function toTableReport(row: TableReportRow): TableReport {
     bytes: row.bytes,
     extractionStartTime: row.extractionStartTime?.toISOString() ?? null,
     extractionEndTime: row.extractionEndTime?.toISOString() ?? null,
+    objectKeys: row.objectKeys,
   };
 }

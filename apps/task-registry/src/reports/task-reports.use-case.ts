@@ -32,7 +32,12 @@ export class TaskReportsUseCase {
     return this.database.read(async (connection) => {
       const task = requireTask(await this.tasks.findByTaskId(connection, key.taskId), key.taskId);
       const partitionStatus = await this.plans.partitionStatus(connection, key);
-      return { taskStatus: task.status, partitionStatus: partitionStatus ?? 'NOT_STARTED' };
+      const table = await this.plans.tableState(connection, key.taskId, key.tableIndex);
+      return {
+        taskStatus: task.status,
+        partitionStatus: partitionStatus ?? 'NOT_STARTED',
+        tableSkipped: table?.skipped ?? false,
+      };
     });
   }
 

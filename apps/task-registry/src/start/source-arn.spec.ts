@@ -55,8 +55,7 @@ describe('source ARNs', () => {
       caller,
       catalogue,
     );
-    expect(resolved.sourceType).toBe('CLUSTER');
-    expect(resolved.source).toMatchObject({ name: 'orders', engine: 'postgres' });
+    expect(resolved).toMatchObject({ sourceType: 'CLUSTER', source: { name: 'orders', engine: 'postgres' } });
   });
 
   it('reports clusters the caller cannot see as not found', () => {
@@ -74,12 +73,25 @@ describe('source ARNs', () => {
     );
   });
 
-  it('reports snapshots as not found until snapshots are supported', () => {
-    expect(faultOf('arn:aws:rds:us-east-1:123456789012:snapshot:nightly')).toMatchObject({
+  it('resolves snapshots of the caller to be looked up, and reports others as not found', () => {
+    expect(
+      resolveSource(parseSourceArn('arn:aws:rds:us-east-1:123456789012:snapshot:nightly'), caller, catalogue),
+    ).toEqual({ sourceType: 'SNAPSHOT', snapshot: { kind: 'db-snapshot', identifier: 'nightly' } });
+    expect(
+      resolveSource(
+        parseSourceArn('arn:aws:rds:us-east-1:123456789012:cluster-snapshot:rds:orders-2026-11-30-07-05'),
+        caller,
+        catalogue,
+      ),
+    ).toEqual({
+      sourceType: 'SNAPSHOT',
+      snapshot: { kind: 'cluster-snapshot', identifier: 'rds:orders-2026-11-30-07-05' },
+    });
+    expect(faultOf('arn:aws:rds:eu-west-1:123456789012:snapshot:nightly')).toMatchObject({
       code: 'DBSnapshotNotFound',
       message: 'DBSnapshot nightly not found.',
     });
-    expect(faultOf('arn:aws:rds:us-east-1:123456789012:cluster-snapshot:nightly')).toMatchObject({
+    expect(faultOf('arn:aws:rds:us-east-1:210987654321:cluster-snapshot:nightly')).toMatchObject({
       code: 'DBClusterSnapshotNotFoundFault',
       message: 'DBClusterSnapshot nightly not found.',
     });

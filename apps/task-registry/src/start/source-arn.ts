@@ -1,4 +1,4 @@
-import { Fault, SourceType } from '@snapex/contracts';
+import { Fault, SnapshotKind } from '@snapex/contracts';
 import { SourceCatalogue, SourceConfig } from '@snapex/config';
 
 export type SourceArnKind = 'cluster' | 'snapshot' | 'cluster-snapshot' | 'db';
@@ -25,14 +25,14 @@ export function parseSourceArn(arn: string): SourceArn {
   return { arn, region, accountId, kind: kind as SourceArnKind, name };
 }
 
-export interface ResolvedSource {
-  sourceType: SourceType;
-  source: SourceConfig;
-}
+export type ResolvedSource =
+  | { sourceType: 'CLUSTER'; source: SourceConfig }
+  /** A snapshot of the caller's, looked up in the snapshot catalogue by whoever resolves it. */
+  | { sourceType: 'SNAPSHOT'; snapshot: { kind: SnapshotKind; identifier: string } };
 
 /**
- * The source a caller may export: a registered cluster of the caller's account in this region. Anything
- * else is reported as not found, as RDS does for resources the caller cannot see.
+ * The source a caller may export: a registered cluster, or a snapshot, of the caller's account in this
+ * region. Anything else is reported as not found, as RDS does for resources the caller cannot see.
  */
 export function resolveSource(
   sourceArn: SourceArn,
@@ -41,9 +41,15 @@ export function resolveSource(
 ): ResolvedSource {
   switch (sourceArn.kind) {
     case 'snapshot':
-      throw new Fault('DBSnapshotNotFound', `DBSnapshot ${sourceArn.name} not found.`);
+      if (!isVisible(sourceArn, caller)) {
+        throw new Fault('DBSnapshotNotFound', `DBSnapshot ${sourceArn.name} not found.`);
+      }
+      return { sourceType: 'SNAPSHOT', snapshot: { kind: 'db-snapshot', identifier: sourceArn.name } };
     case 'cluster-snapshot':
-      throw new Fault('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${sourceArn.name} not found.`);
+      if (!isVisible(sourceArn, caller)) {
+        throw new Fault('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${sourceArn.name} not found.`);
+      }
+      return { sourceType: 'SNAPSHOT', snapshot: { kind: 'cluster-snapshot', identifier: sourceArn.name } };
     case 'db':
       throw new Fault(
         'InvalidParameterValue',
@@ -54,13 +60,16 @@ export function resolveSource(
   }
 }
 
+function isVisible(sourceArn: SourceArn, caller: { accountId: string; region: string }): boolean {
+  return sourceArn.region === caller.region && sourceArn.accountId === caller.accountId;
+}
+
 function findCluster(
   sourceArn: SourceArn,
   caller: { accountId: string; region: string },
   catalogue: SourceCatalogue,
 ): SourceConfig {
-  const visible = sourceArn.region === caller.region && sourceArn.accountId === caller.accountId;
-  const source = visible ? catalogue.find(caller.accountId, sourceArn.name) : undefined;
+  const source = isVisible(sourceArn, caller) ? catalogue.find(caller.accountId, sourceArn.name) : undefined;
   if (!source) throw new Fault('DBClusterNotFoundFault', `DBCluster ${sourceArn.name} not found.`);
   return source;
 }

@@ -16,8 +16,9 @@ import { REGISTRY_SETTINGS, RegistrySettings } from '../registry-settings';
 import { toExportTask } from '../tasks/export-task-view';
 import { specOf, TaskRecord } from '../tasks/task-record';
 import { NewTask, TaskRepository } from '../tasks/task.repository';
-import { resolveSource } from './source-arn';
-import { validateStartInput } from './start-export-task.rules';
+import { SnapshotExportSource } from '../snapshots/snapshot-export-source';
+import { ResolvedSource, resolveSource } from './source-arn';
+import { ValidatedStart, validateStartInput } from './start-export-task.rules';
 
 /** StartExportTask: checks the request, then records a STARTING task and announces TaskStarted. */
 @Injectable()
@@ -29,11 +30,18 @@ export class StartExportTaskUseCase {
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(SourceCatalogue) private readonly catalogue: SourceCatalogue,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    @Inject(SnapshotExportSource) private readonly snapshots: SnapshotExportSource,
   ) {}
 
   async execute(accountId: string, input: StartExportTaskInput): Promise<ExportTask> {
-    const task = this.newTask(accountId, input);
+    const valid = validateStartInput(input);
+    const source = resolveSource(
+      valid.sourceArn,
+      { accountId, region: this.settings.region },
+      this.catalogue,
+    );
     const created = await this.database.transaction(async (tx) => {
+      const task = newTask(accountId, valid, await this.sourceOfTask(tx, accountId, source));
       await this.tasks.lockAccount(tx, accountId);
       await this.checkAccountState(tx, task);
       const record = await this.insert(tx, task);
@@ -44,29 +52,18 @@ export class StartExportTaskUseCase {
     return toExportTask(created);
   }
 
-  private newTask(accountId: string, input: StartExportTaskInput): NewTask {
-    const valid = validateStartInput(input);
-    const { sourceType, source } = resolveSource(
-      valid.sourceArn,
-      { accountId, region: this.settings.region },
-      this.catalogue,
-    );
-    return {
-      taskId: randomUUID(),
-      accountId,
-      exportTaskIdentifier: valid.exportTaskIdentifier,
-      sourceArn: valid.sourceArn.arn,
-      sourceType,
-      sourceName: source.name,
-      engine: source.engine,
-      s3Bucket: valid.s3Bucket,
-      s3Prefix: valid.s3Prefix,
-      iamRoleArn: valid.iamRoleArn,
-      kmsKeyId: valid.kmsKeyId,
-      exportOnly: valid.exportOnly,
-      status: 'STARTING',
-      taskStartTime: new Date(),
-    };
+  /** What the task reads: a live cluster, or an available snapshot of the caller's. */
+  private async sourceOfTask(
+    tx: Connection,
+    accountId: string,
+    resolved: ResolvedSource,
+  ): Promise<TaskSource> {
+    if (resolved.sourceType === 'CLUSTER') {
+      const { name, engine } = resolved.source;
+      return { sourceType: 'CLUSTER', sourceName: name, engine, snapshot: null };
+    }
+    const { kind, identifier } = resolved.snapshot;
+    return { sourceType: 'SNAPSHOT', ...(await this.snapshots.resolve(tx, accountId, kind, identifier)) };
   }
 
   private async checkAccountState(tx: Connection, task: NewTask): Promise<void> {
@@ -107,6 +104,27 @@ export class StartExportTaskUseCase {
       taskStartTime: task.taskStartTime.toISOString(),
     });
   }
+}
+
+type TaskSource = Pick<NewTask, 'sourceType' | 'sourceName' | 'engine' | 'snapshot'>;
+
+function newTask(accountId: string, valid: ValidatedStart, source: TaskSource): NewTask {
+  return {
+    taskId: randomUUID(),
+    accountId,
+    exportTaskIdentifier: valid.exportTaskIdentifier,
+    // A snapshot's own ARN (identifiers are lower case), so that "one export per source" and the
+    // archive kept for a running export hold however the caller spelled it.
+    sourceArn: source.snapshot?.snapshotArn ?? valid.sourceArn.arn,
+    ...source,
+    s3Bucket: valid.s3Bucket,
+    s3Prefix: valid.s3Prefix,
+    iamRoleArn: valid.iamRoleArn,
+    kmsKeyId: valid.kmsKeyId,
+    exportOnly: valid.exportOnly,
+    status: 'STARTING',
+    taskStartTime: new Date(),
+  };
 }
 
 function alreadyExists(identifier: string): Fault {

@@ -27,6 +27,7 @@ const task: TaskRecord = {
   warnings: [],
   plan: null,
   extractionCompletedAt: null,
+  snapshot: null,
 };
 
 describe('the task as RDS shows it', () => {

@@ -1,4 +1,4 @@
-import { Engine, ExportTaskStatus, SourceType, TaskSpec } from '@snapex/contracts';
+import { Engine, ExportTaskStatus, SnapshotSource, SourceType, TaskSpec } from '@snapex/contracts';
 
 export interface GeneralWarning {
   reason: string;
@@ -38,6 +38,8 @@ export interface TaskRecord {
   warnings: GeneralWarning[];
   plan: PlanSummary | null;
   extractionCompletedAt: Date | null;
+  /** The snapshot a SourceType SNAPSHOT export reads; null for a live cluster. */
+  snapshot: SnapshotSource | null;
 }
 
 export function specOf(task: TaskRecord): TaskSpec {
@@ -54,5 +56,6 @@ export function specOf(task: TaskRecord): TaskSpec {
     iamRoleArn: task.iamRoleArn,
     kmsKeyId: task.kmsKeyId,
     exportOnly: task.exportOnly,
+    ...(task.snapshot ? { snapshot: task.snapshot } : {}),
   };
 }

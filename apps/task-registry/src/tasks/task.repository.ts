@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ACTIVE_STATUSES, ExportTaskStatus } from '@snapex/contracts';
+import { ListCondition, newestFirst } from '../database/newest-first';
 import { Connection } from '../database/registry-database';
 import { GeneralWarning, PlanSummary, TaskRecord } from './task-record';
 import { SkippedTable } from './warning-message';
@@ -12,17 +13,13 @@ const TASK_COLUMNS = `
   percent_progress AS "percentProgress", bytes_exported::float8 AS "bytesExported",
   total_extracted_gb AS "totalExtractedGb", export_time AS "exportTime", task_start_time AS "taskStartTime",
   task_end_time AS "taskEndTime", failure_cause AS "failureCause", warnings, plan,
-  extraction_completed_at AS "extractionCompletedAt"`;
+  extraction_completed_at AS "extractionCompletedAt", snapshot`;
 
 /** Columns DescribeExportTasks may filter on. */
 export type FilterableColumn =
   'export_task_identifier' | 'source_arn' | 'source_type' | 's3_bucket' | 'status';
 
-/** One listing condition: the column equals one of the values. Conditions combine with AND. */
-export interface TaskCondition {
-  column: FilterableColumn;
-  values: string[];
-}
+export type TaskCondition = ListCondition<FilterableColumn>;
 
 export interface TaskListQuery {
   accountId: string;
@@ -59,8 +56,9 @@ export class TaskRepository {
   async insert(tx: Connection, task: NewTask): Promise<TaskRecord> {
     const { rows } = await tx.query<TaskRecord>(
       `INSERT INTO export_tasks (task_id, account_id, export_task_identifier, source_arn, source_type,
-         source_name, engine, s3_bucket, s3_prefix, iam_role_arn, kms_key_id, export_only, status, task_start_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         source_name, engine, s3_bucket, s3_prefix, iam_role_arn, kms_key_id, export_only, status, task_start_time,
+         snapshot, export_time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ($15::jsonb ->> 'snapshotTime')::timestamptz)
        RETURNING ${TASK_COLUMNS}`,
       [
         task.taskId,
@@ -77,6 +75,7 @@ export class TaskRepository {
         JSON.stringify(task.exportOnly),
         task.status,
         task.taskStartTime,
+        task.snapshot === null ? null : JSON.stringify(task.snapshot),
       ],
     );
     return rows[0];
@@ -149,21 +148,12 @@ export class TaskRepository {
 
   /** Newest first. */
   async list(connection: Connection, query: TaskListQuery): Promise<TaskRecord[]> {
-    const values: unknown[] = [query.accountId];
-    const where = ['account_id = $1'];
-    for (const condition of query.conditions) {
-      values.push(condition.values);
-      where.push(`${condition.column} = ANY($${values.length})`);
-    }
-    if (query.beforeSeq !== undefined) {
-      values.push(query.beforeSeq);
-      where.push(`seq < $${values.length}`);
-    }
-    values.push(query.limit);
-    // Ordered by the bigint column: the selected text alias of the same name would put 9 after 10.
+    const { clause, values } = newestFirst('export_tasks', {
+      ...query,
+      fixed: { account_id: query.accountId },
+    });
     const { rows } = await connection.query<TaskRecord>(
-      `SELECT ${TASK_COLUMNS} FROM export_tasks WHERE ${where.join(' AND ')}
-       ORDER BY export_tasks.seq DESC LIMIT $${values.length}`,
+      `SELECT ${TASK_COLUMNS} FROM export_tasks ${clause}`,
       values,
     );
     return rows;

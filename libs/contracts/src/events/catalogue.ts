@@ -1,5 +1,6 @@
 import { EventContract } from './event-contract';
 import * as lifecycle from './lifecycle.v1';
+import * as snapshots from './snapshot.v1';
 import * as work from './work.v1';
 
 function isContract(value: unknown): value is EventContract {
@@ -7,5 +8,5 @@ function isContract(value: unknown): value is EventContract {
 }
 
 export const ALL_EVENTS: readonly EventContract[] = (
-  [...Object.values(lifecycle), ...Object.values(work)] as unknown[]
+  [...Object.values(lifecycle), ...Object.values(work), ...Object.values(snapshots)] as unknown[]
 ).filter(isContract);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 export const STREAMS = {
-  /** Lifecycle events of export tasks; every service reads its own durable view of it. */
-  events: { name: 'SNAPEX_EVENTS', subjects: ['snapex.export.>'] },
-  /** Partitions waiting for an extractor; each message is taken by exactly one replica. */
+  /** Lifecycle events of export tasks and snapshots; every service reads its own durable view of it. */
+  events: { name: 'SNAPEX_EVENTS', subjects: ['snapex.export.>', 'snapex.snapshot.>'] },
+  /** Partitions waiting for an extractor and snapshots waiting for a dump; each taken by one replica. */
   work: { name: 'SNAPEX_WORK', subjects: ['snapex.work.>'] },
   /** Per-account notifications for subscribers outside snapex. */
   notifications: { name: 'SNAPEX_NOTIFICATIONS', subjects: ['snapex.notifications.>'] },

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { TaskSpecSchema } from '../model/export-task';
-import { ColumnPlanSchema, PartitioningInfoSchema, TableRefSchema } from '../model/table-plan';
+import {
+  ColumnPlanSchema,
+  PartitioningInfoSchema,
+  SingleWorkerReasonSchema,
+  TableRefSchema,
+} from '../model/table-plan';
 import { defineEvent, EventBaseSchema } from './event-contract';
 
 /** task-registry accepted StartExportTask; the task is STARTING. */
@@ -46,6 +51,7 @@ export const TablePlanned = defineEvent(
     tableKeyPrefix: z.string(),
     columns: z.array(ColumnPlanSchema),
     partitioning: PartitioningInfoSchema,
+    singleWorkerReason: SingleWorkerReasonSchema.optional(),
     estimatedBytes: z.number().nonnegative(),
   }),
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EngineSchema } from './engine';
 import { SnapshotSourceSchema } from './snapshot';
 
 export const EXPORT_TASK_STATUSES = [
@@ -18,8 +19,7 @@ export const ACTIVE_STATUSES: readonly ExportTaskStatus[] = ['STARTING', 'IN_PRO
 export const SourceTypeSchema = z.enum(['SNAPSHOT', 'CLUSTER']);
 export type SourceType = z.infer<typeof SourceTypeSchema>;
 
-export const EngineSchema = z.enum(['postgres', 'mysql']);
-export type Engine = z.infer<typeof EngineSchema>;
+export { EngineSchema, type Engine } from './engine';
 
 /** The export task as RDS shows it (DescribeExportTasks / StartExportTask responses). */
 export const ExportTaskSchema = z.object({

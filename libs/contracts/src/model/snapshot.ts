@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineSchema } from './export-task';
+import { EngineSchema } from './engine';
 
 /**
  * How one database of a snapshot is archived in the snapshot store:

@@ -10,8 +10,37 @@ export const ParquetColumnTypeSchema = z.enum([
   'DOUBLE',
   'STRING', // BYTE_ARRAY annotated STRING (UTF8)
   'BINARY', // BYTE_ARRAY without annotation
+  'DECIMAL', // DECIMAL(precision, scale) on INT32, INT64 or FIXED_LEN_BYTE_ARRAY by precision; ColumnPlan.decimal
+  'TIMESTAMP_MICROS', // INT64 annotated TIMESTAMP(MICROS, isAdjustedToUTC=true)
 ]);
 export type ParquetColumnType = z.infer<typeof ParquetColumnTypeSchema>;
+
+/** Parquet's DECIMAL holds at most this many digits in the 16 bytes every reader takes. */
+export const MAX_DECIMAL_PRECISION = 38;
+
+export const DecimalShapeSchema = z.object({
+  precision: z.number().int().min(1).max(MAX_DECIMAL_PRECISION),
+  scale: z.number().int().min(0),
+});
+export type DecimalShape = z.infer<typeof DecimalShapeSchema>;
+
+/** How a DECIMAL of this precision is stored, as the Parquet format recommends. */
+export type DecimalStorage =
+  { physicalType: 'INT32' | 'INT64' } | { physicalType: 'FIXED_LEN_BYTE_ARRAY'; byteLength: number };
+
+/**
+ * INT32 from 2 to 9 digits, INT64 up to 18, else the fewest bytes whose two's complement holds
+ * 10^p - 1. One digit goes on INT64 because the arrow-rs writer puts it there, and both encoders
+ * must write the same file.
+ */
+export function decimalStorage(precision: number): DecimalStorage {
+  if (precision > 1 && precision <= 9) return { physicalType: 'INT32' };
+  if (precision <= 18) return { physicalType: 'INT64' };
+  const largest = 10n ** BigInt(precision) - 1n;
+  let byteLength = 1;
+  while (largest >= 1n << BigInt(8 * byteLength - 1)) byteLength++;
+  return { physicalType: 'FIXED_LEN_BYTE_ARRAY', byteLength };
+}
 
 export const ColumnPlanSchema = z.object({
   name: z.string(),
@@ -25,6 +54,8 @@ export const ColumnPlanSchema = z.object({
   originalCharMaxLength: z.number().int(),
   originalNumPrecision: z.number().int(),
   originalDateTimePrecision: z.number().int(),
+  /** Precision and scale of a DECIMAL column; absent for every other type. */
+  decimal: DecimalShapeSchema.optional(),
 });
 export type ColumnPlan = z.infer<typeof ColumnPlanSchema>;
 
@@ -46,6 +77,10 @@ export const PartitioningInfoSchema = z.object({
   ),
 });
 export type PartitioningInfo = z.infer<typeof PartitioningInfoSchema>;
+
+/** Why a table is read by a single worker although it is large: it has no key to cut it by. */
+export const SingleWorkerReasonSchema = z.enum(['NO_PARTITION_KEY']);
+export type SingleWorkerReason = z.infer<typeof SingleWorkerReasonSchema>;
 
 export const TableRefSchema = z.object({
   tableIndex: z.number().int().nonnegative(),

@@ -72,6 +72,8 @@ export const GetPartitionStateRpc = defineRpc(
   z.object({
     taskStatus: ExportTaskStatusSchema,
     partitionStatus: z.enum(['NOT_STARTED', 'STARTED', 'EXPORTED', 'ABANDONED']),
+    /** Another partition of the table found a row too large to export: the whole table is skipped. */
+    tableSkipped: z.boolean(),
   }),
 );
 
@@ -89,6 +91,8 @@ export const TableReportSchema = z.object({
   bytes: z.number().int(),
   extractionStartTime: z.string().nullable(),
   extractionEndTime: z.string().nullable(),
+  /** Objects already written for a table skipped during extraction, which the export must not keep. */
+  objectKeys: z.array(z.string()),
 });
 export type TableReport = z.infer<typeof TableReportSchema>;
 

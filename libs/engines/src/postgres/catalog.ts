@@ -26,9 +26,14 @@ const COLUMNS_SQL = `
          a.atttypid AS type_oid,
          format_type(a.atttypid, a.atttypmod) AS formatted_type,
          CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END AS base_type_oid,
-         CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS base_typmod
+         CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS base_typmod,
+         b.typtype = 'd' AS base_is_domain,
+         EXISTS (SELECT 1 FROM pg_catalog.pg_cast k
+                  WHERE k.castsource = b.oid AND k.casttarget = 'pg_catalog.text'::pg_catalog.regtype
+                ) AS base_casts_to_text
     FROM pg_catalog.pg_attribute a
     JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END
     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE a.attnum > 0
@@ -54,6 +59,8 @@ interface ColumnRow {
   formatted_type: string;
   base_type_oid: number;
   base_typmod: number;
+  base_is_domain: boolean;
+  base_casts_to_text: boolean;
 }
 
 const PERSISTENCE: Record<TableRow['persistence'], DiscoveredTable['persistence']> = {
@@ -69,6 +76,8 @@ function catalogColumn(row: ColumnRow): CatalogColumn {
     formattedType: row.formatted_type,
     baseTypeOid: row.base_type_oid,
     baseTypmod: row.base_typmod,
+    baseIsDomain: row.base_is_domain,
+    baseCastsToText: row.base_casts_to_text,
   };
 }
 

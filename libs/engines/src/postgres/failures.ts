@@ -1,18 +1,8 @@
 import { ReadFailureKind } from '../engine';
+import { errorCodeOf, isNetworkFailure } from '../network-failures';
 import { UnaddressableDatabaseError } from './pg-session';
 import { InvalidSnapshotIdError } from './sql';
-import { UnknownDecoderError } from './text-decoders';
-
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+import { UnknownDecoderError } from './binary-values';
 
 /** SQLSTATEs (or their two-character classes) of a server that is busy, restarting or out of resources. */
 const TRANSIENT_STATES: readonly string[] = [
@@ -40,11 +30,6 @@ function matchesState(sqlState: string, states: readonly string[]): boolean {
   return states.some((state) => sqlState.startsWith(state));
 }
 
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** pg reports a dropped connection as a plain Error carrying only this message. */
 function isLostConnection(error: unknown): boolean {
   return error instanceof Error && /^Connection terminated/.test(error.message);
@@ -53,9 +38,9 @@ function isLostConnection(error: unknown): boolean {
 export function classifyPostgresFailure(error: unknown): ReadFailureKind {
   if (OWN_PERMANENT_ERRORS.some((type) => error instanceof type)) return 'permanent';
   if (isLostConnection(error)) return 'transient';
-  const code = codeOf(error);
+  if (isNetworkFailure(error)) return 'transient';
+  const code = errorCodeOf(error);
   if (code === undefined) return 'unknown';
-  if (NETWORK_CODES.has(code)) return 'transient';
   if (!/^[0-9A-Z]{5}$/.test(code)) return 'unknown';
   if (matchesState(code, TRANSIENT_STATES)) return 'transient';
   if (matchesState(code, PERMANENT_STATES)) return 'permanent';

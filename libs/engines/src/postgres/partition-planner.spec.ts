@@ -1,4 +1,5 @@
-import { distinctSorted, pageBoundaries, rangesBetween } from './partition-planner';
+import { distinctSorted, rangesBetween } from '../partition-ranges';
+import { pageBoundaries } from './partition-planner';
 
 describe('partition ranges', () => {
   it('covers everything with open first and last bounds', () => {

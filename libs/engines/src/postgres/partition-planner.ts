@@ -1,6 +1,6 @@
-import { PartitionRange, PartitioningInfo } from '@snapex/contracts';
 import { escapeIdentifier } from 'pg';
 import { DiscoveredTable, PartitionPlan } from '../engine';
+import { keyRangePlan, partitioningInfo, rangesBetween, wholeTable } from '../partition-ranges';
 import { PgSession } from './pg-session';
 import { qualifiedTableName } from './sql';
 
@@ -17,37 +17,12 @@ interface TableShape {
   estimatedRows: number;
 }
 
-/** A whole-table partition: small tables are not worth cutting. */
-function wholeTable(): PartitionPlan {
-  return { ranges: [null], info: { numberOfPartitions: 1, constraintType: 'NONE', partitionColumns: [] } };
-}
-
-/** Consecutive ranges over sorted, distinct boundaries: first lower and last upper bound left open. */
-export function rangesBetween(
-  column: string,
-  constraintType: PartitionRange['constraintType'],
-  boundaries: readonly string[],
-): PartitionRange[] {
-  const edges: (string | null)[] = [null, ...boundaries, null];
-  return edges
-    .slice(0, -1)
-    .map((lower, index) => ({ column, constraintType, lower, upper: edges[index + 1] }));
-}
-
 /** Page numbers that cut `pages` pages into `count` runs of about the same length. */
 export function pageBoundaries(pages: number, count: number): string[] {
   const perPartition = Math.ceil(pages / count);
   const boundaries: string[] = [];
   for (let page = perPartition; page < pages; page += perPartition) boundaries.push(String(page));
   return boundaries;
-}
-
-/** Sorted distinct values, so skewed keys (many equal quantiles) make fewer, not empty, ranges. */
-export function distinctSorted(values: readonly string[]): string[] {
-  return [...new Set(values)].sort((a, b) => {
-    const difference = BigInt(a) - BigInt(b);
-    return difference === 0n ? 0 : difference < 0n ? -1 : 1;
-  });
 }
 
 /**
@@ -102,19 +77,8 @@ export class PostgresPartitionPlanner {
       `SELECT min(${column})::text AS min, max(${column})::text AS max FROM ${name}`,
     );
     if (bounds.min === null || bounds.max === null) return wholeTable();
-    const boundaries = distinctSorted(await this.keyQuantiles(name, column, count, shape)).filter(
-      (value) => BigInt(value) > BigInt(bounds.min!),
-    );
-    const ranges = rangesBetween(key.name, 'PRIMARY_KEY', boundaries);
-    return {
-      ranges,
-      info: info(ranges.length, 'PRIMARY_KEY', {
-        columnName: key.name,
-        columnType: key.type,
-        min: bounds.min,
-        max: bounds.max,
-      }),
-    };
+    const boundaries = await this.keyQuantiles(name, column, count, shape);
+    return keyRangePlan(key, { min: bounds.min, max: bounds.max }, boundaries);
   }
 
   private async keyQuantiles(
@@ -138,7 +102,7 @@ export class PostgresPartitionPlanner {
     const lastPage = Math.max(shape.pages - 1, 0);
     return {
       ranges,
-      info: info(ranges.length, 'CTID', {
+      info: partitioningInfo(ranges.length, 'CTID', {
         columnName: 'ctid',
         columnType: 'TID',
         min: '(0,1)',
@@ -146,12 +110,4 @@ export class PostgresPartitionPlanner {
       }),
     };
   }
-}
-
-function info(
-  numberOfPartitions: number,
-  constraintType: PartitioningInfo['constraintType'],
-  column: PartitioningInfo['partitionColumns'][number],
-): PartitioningInfo {
-  return { numberOfPartitions, constraintType, partitionColumns: [column] };
 }

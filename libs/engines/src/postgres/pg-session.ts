@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import { Client, QueryResultRow } from 'pg';
-import Cursor from 'pg-cursor';
+import { to as copyTo } from 'pg-copy-streams';
 
 export class UnaddressableDatabaseError extends Error {
   constructor(database: string) {
@@ -18,11 +19,6 @@ export function databaseUrl(sourceUrl: string, database: string): string {
   url.pathname = `/${database.replace(/%/g, '%25')}`;
   return url.toString();
 }
-
-/** Every value as PostgreSQL's text output: no type is parsed by pg. */
-const RAW_TEXT_TYPES = { getTypeParser: () => (text: string) => text } as unknown as NonNullable<
-  Cursor.CursorQueryConfig['types']
->;
 
 /**
  * One connection to one database. A connection lost while idle is remembered rather than thrown
@@ -57,10 +53,17 @@ export class PgSession {
     return result.rows;
   }
 
-  /** A server-side cursor returning rows as arrays of text values. */
-  textCursor(text: string, values: unknown[]): Cursor<(string | null)[]> {
+  /**
+   * Runs `COPY … TO STDOUT` and streams its data. A paused stream stops reading the socket, so
+   * the server waits rather than buffering here. The stream keeps an error listener of its own:
+   * when the session is closed mid-COPY the query still reports the dropped connection, and that
+   * must not end the process.
+   */
+  copyOut(text: string): Readable {
     if (this.lostWith) throw this.lostWith;
-    return this.client.query(new Cursor(text, values, { rowMode: 'array', types: RAW_TEXT_TYPES }));
+    const stream = this.client.query(copyTo(text));
+    stream.on('error', () => undefined);
+    return stream;
   }
 
   /** Ends the transaction if one is open; a failed or lost one needs nothing more. */
@@ -69,6 +72,7 @@ export class PgSession {
     await this.client.query('COMMIT').catch(() => undefined);
   }
 
+  /** Also ends a COPY still streaming: pg drops the socket when a query is active, which ends the backend. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

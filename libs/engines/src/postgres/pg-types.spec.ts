@@ -22,7 +22,16 @@ function column(
   formattedType: string,
   overrides: Partial<CatalogColumn> = {},
 ): CatalogColumn {
-  return { name: 'c', typeOid, formattedType, baseTypeOid: typeOid, baseTypmod: -1, ...overrides };
+  return {
+    name: 'c',
+    typeOid,
+    formattedType,
+    baseTypeOid: typeOid,
+    baseTypmod: -1,
+    baseIsDomain: false,
+    baseCastsToText: false,
+    ...overrides,
+  };
 }
 
 describe('columnPlanFor', () => {
@@ -65,10 +74,34 @@ describe('columnPlanFor', () => {
     [OTHER_TYPES.oid, 'oid'],
   ])('exports %s (%s) as PostgreSQL text', (typeOid, formatted) => {
     expect(columnPlanFor(column(typeOid, formatted))).toMatchObject({
-      decoder: 'text',
       parquetType: 'STRING',
       expectedExportedType: 'binary (UTF8)',
     });
+  });
+
+  it.each([
+    ['text', column(OTHER_TYPES.text, 'text'), 'text'],
+    ['varchar', column(PG_TYPE.varchar, 'character varying(20)'), 'text'],
+    ['char(n), padding and all', column(PG_TYPE.bpchar, 'character(3)', { baseCastsToText: true }), 'text'],
+    ['name', column(OTHER_TYPES.name, 'name', { baseCastsToText: true }), 'text'],
+    ['a domain over char(n)', column(16_500, 'code', { baseTypeOid: PG_TYPE.bpchar }), 'text'],
+    ['numeric', column(PG_TYPE.numeric, 'numeric'), 'text_cast'],
+    ['an array', column(OTHER_TYPES.int4Array, 'integer[]'), 'text_cast'],
+    ['an enum', column(OTHER_TYPES.userEnum, 'mood'), 'text_cast'],
+    ['a domain over integer', column(16_410, 'positive_int', { baseTypeOid: PG_TYPE.int4 }), 'text_cast'],
+    [
+      'xml, whose text cast skips the output function',
+      column(OTHER_TYPES.xml, 'xml', { baseCastsToText: true }),
+      'text_output',
+    ],
+    ['a domain over inet', column(16_600, 'ip', { baseTypeOid: 869, baseCastsToText: true }), 'text_output'],
+    [
+      'a domain over a domain',
+      column(16_700, 'ip2', { baseTypeOid: 16_600, baseIsDomain: true }),
+      'text_output',
+    ],
+  ])('selects %s for its text output with decoder %s', (_, catalogColumn, decoder) => {
+    expect(columnPlanFor(catalogColumn).decoder).toBe(decoder);
   });
 
   it('exports a domain as text even when its base type is an integer', () => {

@@ -1,13 +1,15 @@
 import { ColumnPlan, ParquetColumnType } from '@snapex/contracts';
-import { EXPORTED_TYPE_NAMES } from '../exported-types';
+import { expectedExportedType } from '../exported-types';
 
 /** OIDs of the built-in types the mapping and the information_schema rules single out (pg_type.dat). */
 export const PG_TYPE = {
   bool: 16,
   bytea: 17,
+  name: 19,
   int8: 20,
   int2: 21,
   int4: 23,
+  text: 25,
   float4: 700,
   float8: 701,
   bpchar: 1042,
@@ -23,8 +25,13 @@ export const PG_TYPE = {
   numeric: 1700,
 } as const;
 
-/** Keys of the text decoders the extractor applies; see text-decoders.ts. */
-export type PgDecoder = 'int8' | 'int4' | 'int2' | 'float8' | 'float4' | 'bool' | 'bytea' | 'text';
+/**
+ * Keys of the value decoders the extractor applies; see binary-values.ts. The three text keys say
+ * how a column is selected so that its binary COPY field is its type's text output: `text` as it
+ * is, `text_cast` through `::text`, `text_output` through the output function itself.
+ */
+export type PgDecoder =
+  'int8' | 'int4' | 'int2' | 'float8' | 'float4' | 'bool' | 'bytea' | 'text' | 'text_cast' | 'text_output';
 
 interface NativeMapping {
   decoder: PgDecoder;
@@ -46,7 +53,13 @@ const NATIVE_MAPPINGS: ReadonlyMap<number, NativeMapping> = new Map([
   [PG_TYPE.bytea, { decoder: 'bytea', parquetType: 'BINARY' }],
 ]);
 
-const TEXT_MAPPING: NativeMapping = { decoder: 'text', parquetType: 'STRING' };
+/** Types whose binary send format is the very text their output function writes (char(n) padding included). */
+const SENT_AS_TEXT: ReadonlySet<number> = new Set([
+  PG_TYPE.text,
+  PG_TYPE.varchar,
+  PG_TYPE.bpchar,
+  PG_TYPE.name,
+]);
 
 /** A column as pg_attribute and pg_type describe it. */
 export interface CatalogColumn {
@@ -59,10 +72,26 @@ export interface CatalogColumn {
   baseTypeOid: number;
   /** atttypmod of the column, or the domain's typtypmod; -1 when the type has no modifier. */
   baseTypmod: number;
+  /** The base type is itself a domain (a domain over a domain). */
+  baseIsDomain: boolean;
+  /** pg_cast holds a cast from the base type to text, which `::text` would take instead of the output function. */
+  baseCastsToText: boolean;
 }
 
-export function mappingFor(typeOid: number): NativeMapping {
-  return NATIVE_MAPPINGS.get(typeOid) ?? TEXT_MAPPING;
+/**
+ * The cheapest exact way to have the server send a column's text output. `::text` is an I/O
+ * conversion, the output function, only where pg_cast has no cast of its own (inet's adds `/32`,
+ * char(n)'s drops the padding, xml's skips the declaration rewrite, extensions cast as they like).
+ */
+function textDecoderFor(column: CatalogColumn): PgDecoder {
+  // What lies below a domain over a domain is not looked up; the output function is right whatever it is.
+  if (column.baseIsDomain) return 'text_output';
+  if (SENT_AS_TEXT.has(column.baseTypeOid)) return 'text';
+  return column.baseCastsToText ? 'text_output' : 'text_cast';
+}
+
+export function mappingFor(column: CatalogColumn): NativeMapping {
+  return NATIVE_MAPPINGS.get(column.typeOid) ?? { decoder: textDecoderFor(column), parquetType: 'STRING' };
 }
 
 /** information_schema._pg_char_max_length */
@@ -108,14 +137,14 @@ export function datetimePrecision(typeOid: number, typmod: number): number | nul
 
 /** The plan of one column; absent lengths and precisions are 0, as export_tables_info shows them. */
 export function columnPlanFor(column: CatalogColumn): ColumnPlan {
-  const { decoder, parquetType } = mappingFor(column.typeOid);
+  const { decoder, parquetType } = mappingFor(column);
   const { baseTypeOid, baseTypmod } = column;
   return {
     name: column.name,
     originalType: column.formattedType,
     decoder,
     parquetType,
-    expectedExportedType: EXPORTED_TYPE_NAMES[parquetType],
+    expectedExportedType: expectedExportedType({ parquetType }),
     originalCharMaxLength: charMaxLength(baseTypeOid, baseTypmod) ?? 0,
     originalNumPrecision: numericPrecision(baseTypeOid, baseTypmod) ?? 0,
     originalDateTimePrecision: datetimePrecision(baseTypeOid, baseTypmod) ?? 0,

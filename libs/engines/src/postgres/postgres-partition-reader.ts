@@ -1,10 +1,38 @@
+import { Readable } from 'node:stream';
 import { SourceConfig } from '@snapex/config';
 import { ExportRow, PartitionReadRequest } from '../engine';
+import { BinaryCopyParser } from './binary-copy-parser';
+import { binaryCopyFieldFor, selectExpressionFor } from './binary-values';
 import { PgSession } from './pg-session';
-import { partitionSelect, setSnapshotStatement, TEXT_OUTPUT_SETTINGS } from './sql';
-import { rowDecoderFor } from './text-decoders';
+import { partitionCopyStatement, setSnapshotStatement, TEXT_OUTPUT_SETTINGS } from './sql';
 
-/** Reads one partition at the pinned read point through a server-side cursor, batch by batch. */
+type ExportValue = ExportRow[number];
+
+/**
+ * Rows of a binary COPY stream in batches. The stream is read only while the consumer asks for
+ * more, so at most one batch and one chunk are held; the rest waits in the server.
+ */
+async function* rowBatches(
+  stream: Readable,
+  parser: BinaryCopyParser<ExportValue>,
+  batchRows: number,
+): AsyncGenerator<ExportRow[]> {
+  let batch: ExportRow[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    parser.push(chunk);
+    for (let row = parser.nextRow(); row !== undefined; row = parser.nextRow()) {
+      batch.push(row);
+      if (batch.length === batchRows) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  parser.finish();
+  if (batch.length > 0) yield batch;
+}
+
+/** Reads one partition at the pinned read point with `COPY (SELECT …) TO STDOUT (FORMAT binary)`. */
 export class PostgresPartitionReader {
   constructor(
     private readonly source: SourceConfig,
@@ -13,29 +41,22 @@ export class PostgresPartitionReader {
 
   async *batches(): AsyncGenerator<ExportRow[]> {
     const { request } = this;
-    const decodeRow = rowDecoderFor(request.columns.map((column) => column.decoder));
-    const select = partitionSelect(
+    const parser = new BinaryCopyParser(request.columns.map(binaryCopyFieldFor), request.limits);
+    const statement = partitionCopyStatement(
       request.schema,
       request.table,
-      request.columns.map((column) => column.name),
+      request.columns.map(selectExpressionFor),
       request.range,
     );
     const session = await PgSession.open(this.source.url, request.database, 'snapex-extractor');
+    let copied = false;
     try {
       await this.beginAtReadPoint(session);
-      const cursor = session.textCursor(select.text, select.values);
-      try {
-        let rows = await cursor.read(request.batchRows);
-        while (rows.length > 0) {
-          yield rows.map(decodeRow);
-          rows = await cursor.read(request.batchRows);
-        }
-      } finally {
-        await cursor.close().catch(() => undefined);
-      }
+      yield* rowBatches(session.copyOut(statement), parser, request.batchRows);
+      copied = true;
     } finally {
-      // Also reached when the consumer stops iterating early.
-      await session.commitQuietly();
+      // A consumer that stops early leaves the COPY streaming; closing the session ends it.
+      if (copied) await session.commitQuietly();
       await session.close();
     }
   }

@@ -1,10 +1,5 @@
 import { PartitionRange } from '@snapex/contracts';
-import { escapeIdentifier } from 'pg';
-
-export interface Statement {
-  text: string;
-  values: string[];
-}
+import { escapeIdentifier, escapeLiteral } from 'pg';
 
 export class InvalidSnapshotIdError extends Error {
   constructor(snapshotId: string) {
@@ -49,37 +44,45 @@ function ctidBound(page: string): string {
   return `(${page},0)`;
 }
 
-/** `WHERE` conditions of a partition range: lower bound inclusive, upper bound exclusive. */
-export function rangeConditions(range: PartitionRange | null, firstParameter = 1): Statement {
-  if (range === null || range.constraintType === 'NONE') return { text: '', values: [] };
-  const isCtid = range.constraintType === 'CTID';
-  const column = isCtid ? 'ctid' : escapeIdentifier(range.column);
-  const cast = isCtid ? '::tid' : '';
-  const bound = (value: string) => (isCtid ? ctidBound(value) : value);
-  const conditions: string[] = [];
-  const values: string[] = [];
-  if (range.lower !== null) {
-    values.push(bound(range.lower));
-    conditions.push(`${column} >= $${firstParameter + values.length - 1}${cast}`);
-  }
-  if (range.upper !== null) {
-    values.push(bound(range.upper));
-    conditions.push(`${column} < $${firstParameter + values.length - 1}${cast}`);
-  }
-  return { text: conditions.join(' AND '), values };
+/**
+ * `WHERE` conditions of a partition range: lower bound inclusive, upper bound exclusive. COPY takes
+ * no bind parameters, so bounds are quoted literals, left untyped for the server to read as the
+ * key column's type, as it would a parameter.
+ */
+function literal(value: string): string {
+  // escapeLiteral puts a space before the E of an escape string.
+  return escapeLiteral(value).trimStart();
 }
 
-export function partitionSelect(
+export function rangeConditions(range: PartitionRange | null): string {
+  if (range === null || range.constraintType === 'NONE') return '';
+  const isCtid = range.constraintType === 'CTID';
+  const column = isCtid ? 'ctid' : escapeIdentifier(range.column);
+  const bound = (value: string) => (isCtid ? `${literal(ctidBound(value))}::tid` : literal(value));
+  const conditions: string[] = [];
+  if (range.lower !== null) conditions.push(`${column} >= ${bound(range.lower)}`);
+  if (range.upper !== null) conditions.push(`${column} < ${bound(range.upper)}`);
+  return conditions.join(' AND ');
+}
+
+/**
+ * A value as its type's output function writes it, as text, for types whose `::text` cast is
+ * something else: format() calls the output function. It turns NULL into '', so NULL is kept
+ * apart, found with num_nulls() because `ROW(NULL, NULL) IS NULL` is true.
+ */
+export function textOutputExpression(quotedColumn: string): string {
+  return `CASE WHEN pg_catalog.num_nulls(${quotedColumn}) = 1 THEN NULL ELSE pg_catalog.format('%s', ${quotedColumn}) END`;
+}
+
+/** Streams the selected expressions of a partition's rows in binary COPY format. */
+export function partitionCopyStatement(
   schema: string,
   table: string,
-  columnNames: readonly string[],
+  selectList: readonly string[],
   range: PartitionRange | null,
-): Statement {
-  const columns = columnNames.map(escapeIdentifier).join(', ');
+): string {
   const conditions = rangeConditions(range);
-  const where = conditions.text ? ` WHERE ${conditions.text}` : '';
-  return {
-    text: `SELECT ${columns} FROM ${qualifiedTableName(schema, table)}${where}`,
-    values: conditions.values,
-  };
+  const where = conditions ? ` WHERE ${conditions}` : '';
+  const select = `SELECT ${selectList.join(', ')} FROM ${qualifiedTableName(schema, table)}${where}`;
+  return `COPY (${select}) TO STDOUT (FORMAT binary)`;
 }

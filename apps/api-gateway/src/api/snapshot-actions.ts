@@ -1,0 +1,172 @@
+import {
+  DescribeFilterSchema,
+  DumpObjectInputSchema,
+  EngineSchema,
+  SnapshotKind,
+  SnapshotView,
+} from '@snapex/contracts';
+import { z } from 'zod';
+import { QueryShape, SnapshotShapes } from '../query/query-shapes';
+import { parseInput } from './parse-input';
+import { RegistryClient } from './registry.client';
+import { dbClusterSnapshotOf, dbSnapshotOf } from './snapshot-views';
+
+/** The RDS names of one kind of snapshot: parameters, result members and how a snapshot is rendered. */
+interface KindNames {
+  kind: SnapshotKind;
+  identifier: string;
+  source: string;
+  member: string;
+  list: string;
+  render(view: SnapshotView): Record<string, unknown>;
+}
+
+const DB: KindNames = {
+  kind: 'db-snapshot',
+  identifier: 'DBSnapshotIdentifier',
+  source: 'DBInstanceIdentifier',
+  member: 'DBSnapshot',
+  list: 'DBSnapshots',
+  render: dbSnapshotOf,
+};
+
+const CLUSTER: KindNames = {
+  kind: 'cluster-snapshot',
+  identifier: 'DBClusterSnapshotIdentifier',
+  source: 'DBClusterIdentifier',
+  member: 'DBClusterSnapshot',
+  list: 'DBClusterSnapshots',
+  render: dbClusterSnapshotOf,
+};
+
+/** One snapshot action as both protocols serve it. */
+export interface SnapshotAction {
+  shape: QueryShape;
+  /** Carries the action out; answers the JSON result. */
+  run(registry: RegistryClient, accountId: string, body: unknown): Promise<Record<string, unknown>>;
+  /** The JSON result as the content of `<{Action}Result>`. */
+  xml(result: Record<string, unknown>): Record<string, unknown>;
+}
+
+const Tags = z.array(z.object({ Key: z.string(), Value: z.string().optional() }).strict());
+const Filters = z.array(DescribeFilterSchema.strict());
+
+function createAction(names: KindNames): SnapshotAction {
+  const body = z
+    .object({ [names.identifier]: z.string(), [names.source]: z.string(), Tags: Tags.optional() })
+    .strict();
+  return single(names, SnapshotShapes.create(names.identifier, names.source), (registry, accountId, raw) => {
+    const input = parseInput(body, raw) as Record<string, string>;
+    return registry.createSnapshot({
+      accountId,
+      kind: names.kind,
+      snapshotIdentifier: input[names.identifier],
+      sourceIdentifier: input[names.source],
+    });
+  });
+}
+
+function registerAction(names: KindNames): SnapshotAction {
+  const body = z
+    .object({
+      [names.identifier]: z.string(),
+      [names.source]: z.string(),
+      Engine: EngineSchema.optional(),
+      Dumps: z.array(DumpObjectInputSchema.strict()),
+    })
+    .strict();
+  return single(
+    names,
+    SnapshotShapes.register(names.identifier, names.source),
+    (registry, accountId, raw) => {
+      const input = parseInput(body, raw) as Record<string, never>;
+      return registry.registerSnapshot({
+        accountId,
+        kind: names.kind,
+        snapshotIdentifier: input[names.identifier],
+        sourceIdentifier: input[names.source],
+        engine: input.Engine,
+        dumps: input.Dumps,
+      });
+    },
+  );
+}
+
+function deleteAction(names: KindNames): SnapshotAction {
+  const body = z.object({ [names.identifier]: z.string() }).strict();
+  return single(names, SnapshotShapes.delete(names.identifier), (registry, accountId, raw) => {
+    const input = parseInput(body, raw) as Record<string, string>;
+    return registry.deleteSnapshot({
+      accountId,
+      kind: names.kind,
+      snapshotIdentifier: input[names.identifier],
+    });
+  });
+}
+
+function describeAction(names: KindNames): SnapshotAction {
+  const body = z
+    .object({
+      [names.identifier]: z.string().optional(),
+      [names.source]: z.string().optional(),
+      SnapshotType: z.string().optional(),
+      Filters: Filters.optional(),
+      Marker: z.string().optional(),
+      MaxRecords: z.number().int().optional(),
+      IncludeShared: z.boolean().optional(),
+      IncludePublic: z.boolean().optional(),
+    })
+    .strict();
+  return {
+    shape: SnapshotShapes.describe(names.identifier, names.source),
+    async run(registry, accountId, raw) {
+      const input = parseInput(body, raw) as Record<string, never>;
+      const result = await registry.describeSnapshots({
+        accountId,
+        kind: names.kind,
+        input: {
+          snapshotIdentifier: input[names.identifier],
+          sourceIdentifier: input[names.source],
+          snapshotType: input.SnapshotType,
+          filters: input.Filters,
+          marker: input.Marker,
+          maxRecords: input.MaxRecords,
+        },
+      });
+      return withoutAbsent({ [names.list]: result.snapshots.map(names.render), Marker: result.marker });
+    },
+    xml: (result) =>
+      withoutAbsent({ [names.list]: { [names.member]: result[names.list] }, Marker: result.Marker }),
+  };
+}
+
+/** An action whose result is one snapshot. */
+function single(
+  names: KindNames,
+  shape: QueryShape,
+  call: (registry: RegistryClient, accountId: string, body: unknown) => Promise<SnapshotView>,
+): SnapshotAction {
+  return {
+    shape,
+    run: async (registry, accountId, body) => ({
+      [names.member]: names.render(await call(registry, accountId, body)),
+    }),
+    xml: (result) => result,
+  };
+}
+
+function withoutAbsent(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/** The RDS snapshot actions, and snapex's own Register actions, by name. */
+export const SNAPSHOT_ACTIONS: Record<string, SnapshotAction> = {
+  CreateDBSnapshot: createAction(DB),
+  CreateDBClusterSnapshot: createAction(CLUSTER),
+  RegisterDBSnapshot: registerAction(DB),
+  RegisterDBClusterSnapshot: registerAction(CLUSTER),
+  DescribeDBSnapshots: describeAction(DB),
+  DescribeDBClusterSnapshots: describeAction(CLUSTER),
+  DeleteDBSnapshot: deleteAction(DB),
+  DeleteDBClusterSnapshot: deleteAction(CLUSTER),
+};

@@ -1,0 +1,130 @@
+import { ScratchServerConfig, SourceConfig } from '@snapex/config';
+import { DatabaseDump } from '@snapex/contracts';
+import { Connection, createConnection, escapeId } from 'mysql2/promise';
+import { Command, runCommand, runPiped } from './command';
+import { DumpFiles } from './dump-files';
+import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
+import { serverLogin, withConnection } from './server-login';
+
+/** Connection options of the mariadb clients; the password travels in MYSQL_PWD, never in argv. */
+function clientLogin(url: string): { args: string[]; env: Record<string, string> } {
+  const login = serverLogin(url);
+  return {
+    args: [
+      `--host=${login.host}`,
+      ...(login.port ? [`--port=${login.port}`] : []),
+      `--user=${login.user}`,
+      '--protocol=TCP',
+    ],
+    env: login.password !== null ? { MYSQL_PWD: login.password } : {},
+  };
+}
+
+function withAdmin<T>(server: ScratchServerConfig, work: (client: Connection) => Promise<T>): Promise<T> {
+  return withConnection(() => createConnection(server.url), work);
+}
+
+/**
+ * MySQL has no DROP DATABASE ... FORCE. A restore whose restorer was killed leaves its `mariadb` client
+ * running; still attached to the database by name, it would carry on into the database made again
+ * for the retry, so its sessions are killed first.
+ */
+async function dropWithSessions(client: Connection, database: string): Promise<void> {
+  const [sessions] = await client.query(
+    'SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()',
+    [database],
+  );
+  for (const { id } of sessions as { id: number }[]) {
+    // Gone already when it finished meanwhile.
+    await client.query('KILL CONNECTION ?', [id]).catch(() => undefined);
+  }
+  await client.query(`DROP DATABASE IF EXISTS ${escapeId(database)}`);
+}
+
+/**
+ * InnoDB counts the pages of freshly loaded tables in the background; until it has, their sizes read
+ * as a page or two, and the planner would read every table whole. ANALYZE counts them now.
+ */
+async function refreshStatistics(target: ScratchTarget): Promise<void> {
+  await withAdmin(target.server, async (client) => {
+    const [rows] = await client.query(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'",
+      [target.database],
+    );
+    for (const { name } of rows as { name: string }[]) {
+      await client.query(`ANALYZE TABLE ${escapeId(target.database)}.${escapeId(name)}`);
+    }
+  });
+}
+
+export class MysqlScratchEngine implements ScratchEngine {
+  readonly engine = 'mysql' as const;
+  readonly clonesLiveSources = true;
+
+  listDatabases(server: ScratchServerConfig, prefix: string): Promise<string[]> {
+    return withAdmin(server, async (client) => {
+      const [rows] = await client.query(
+        'SELECT schema_name AS name FROM information_schema.schemata WHERE LEFT(schema_name, CHAR_LENGTH(?)) = ? ORDER BY 1',
+        [prefix, prefix],
+      );
+      return (rows as { name: string }[]).map((row) => row.name);
+    });
+  }
+
+  recreateDatabase(target: ScratchTarget): Promise<void> {
+    return withAdmin(target.server, async (client) => {
+      await dropWithSessions(client, target.database);
+      await client.query(`CREATE DATABASE ${escapeId(target.database)} CHARACTER SET utf8mb4`);
+    });
+  }
+
+  async dropDatabase(target: ScratchTarget): Promise<void> {
+    await withAdmin(target.server, (client) => dropWithSessions(client, target.database));
+  }
+
+  async restoreDump(
+    dump: DatabaseDump,
+    files: DumpFiles,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (dump.format !== 'mysql-sql') throw new UnrestorableDumpError(dump, this.engine);
+    await runCommand(this.client(target), signal, await files.stream(dump, signal));
+    await refreshStatistics(target);
+  }
+
+  /** `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes writes. */
+  async cloneDatabase(
+    source: SourceConfig,
+    database: string,
+    target: ScratchTarget,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const login = clientLogin(source.url);
+    const dump: Command = {
+      program: 'mariadb-dump',
+      args: [
+        ...login.args,
+        '--single-transaction',
+        '--skip-lock-tables',
+        '--skip-triggers',
+        '--hex-blob',
+        '--default-character-set=utf8mb4',
+        '--',
+        database,
+      ],
+      env: login.env,
+    };
+    await runPiped(dump, this.client(target), signal);
+    await refreshStatistics(target);
+  }
+
+  private client(target: ScratchTarget): Command {
+    const login = clientLogin(target.server.url);
+    return {
+      program: 'mariadb',
+      args: [...login.args, '--binary-mode', '--default-character-set=utf8mb4', '--', target.database],
+      env: login.env,
+    };
+  }
+}

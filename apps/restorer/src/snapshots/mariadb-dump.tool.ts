@@ -1,0 +1,64 @@
+import { SourceConfig } from '@snapex/config';
+import { createConnection } from 'mysql2/promise';
+import { pipeline } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { DumpFailedError, quietOnError, runDumpProcess } from './dump-process';
+import { connectionOf, DumpTool, RunningDump } from './dump-tool';
+
+const SYSTEM_DATABASES = new Set(['information_schema', 'performance_schema', 'mysql', 'sys']);
+const DEFAULT_PORT = '3306';
+
+/**
+ * `mariadb-dump --single-transaction` of one database, gzip-compressed. Naming the database without
+ * `--databases` leaves out CREATE DATABASE and USE, so the dump restores into a database of any name.
+ */
+export class MariaDbDumpTool implements DumpTool {
+  readonly format = 'mysql-sql' as const;
+  readonly extension = 'sql.gz';
+
+  async listDatabases(source: SourceConfig): Promise<string[]> {
+    const { url, password } = connectionOf(source.url, '');
+    const connection = await createConnection({
+      host: url.hostname,
+      port: Number(url.port || DEFAULT_PORT),
+      user: decodeURIComponent(url.username),
+      password,
+    });
+    try {
+      const [rows] = await connection.query<{ Database: string }[] & import('mysql2').RowDataPacket[]>(
+        'SHOW DATABASES',
+      );
+      const names = rows.map((row) => row.Database).filter((name) => !SYSTEM_DATABASES.has(name));
+      return source.databases ? names.filter((name) => source.databases!.includes(name)) : names;
+    } finally {
+      await connection.end();
+    }
+  }
+
+  async start(source: SourceConfig, database: string): Promise<RunningDump> {
+    // The tool has no way to mark the end of its options: a name like an option must not become one.
+    if (database.startsWith('-')) throw new DumpFailedError(`cannot dump a database named ${database}`);
+    const { url, password } = connectionOf(source.url, database);
+    // The consistent point is taken by the tool as it starts; the data is from no earlier than this.
+    const consistentAt = new Date();
+    const dump = runDumpProcess(
+      'mariadb-dump',
+      [
+        '--single-transaction',
+        '--routines',
+        '--triggers',
+        '--hex-blob',
+        '--default-character-set=utf8mb4',
+        '--no-tablespaces',
+        `--host=${url.hostname}`,
+        `--port=${url.port || DEFAULT_PORT}`,
+        `--user=${decodeURIComponent(url.username)}`,
+        database,
+      ],
+      password ? { MYSQL_PWD: password } : {},
+    );
+    const gzip = quietOnError(createGzip());
+    pipeline(dump.output, gzip, () => undefined);
+    return { output: gzip, consistentAt, finished: dump.finished, abort: dump.kill };
+  }
+}

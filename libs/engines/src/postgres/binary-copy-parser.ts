@@ -1,0 +1,215 @@
+import { ReadLimits, RowTooLargeError, ValueTooLargeError } from '../engine';
+
+/** Turns the bytes buffer[start, end) of one non-NULL field into a value. */
+export type FieldDecoder<V> = (buffer: Buffer, start: number, end: number) => V;
+
+export interface BinaryCopyField<V> {
+  name: string;
+  decode: FieldDecoder<V>;
+}
+
+export class BinaryCopyFormatError extends Error {
+  constructor(detail: string) {
+    super(`malformed binary COPY stream: ${detail}`);
+    this.name = 'BinaryCopyFormatError';
+  }
+}
+
+/** `PGCOPY\n\377\r\n\0`, then a 32-bit flags field and a 32-bit header extension length. */
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER_BYTES = SIGNATURE.length + 8;
+const TRAILER = -1;
+const NULL_FIELD = -1;
+/** Fixed-size reads (header, counts, lengths, fixed-width values) that straddle two chunks land here. */
+const SCRATCH_BYTES = 32;
+
+enum State {
+  Header,
+  HeaderExtension,
+  TupleStart,
+  FieldLength,
+  FieldData,
+  Trailer,
+}
+
+/**
+ * Incremental parser of PostgreSQL's binary COPY format (header, tuples of length-prefixed fields,
+ * trailer). It reads fields straight from the chunks it is given; only a field cut by a chunk
+ * boundary is copied, into a buffer of exactly its length, so a value of any size is assembled once.
+ * Size limits are decided from the length prefixes, before a value's bytes are waited for.
+ */
+export class BinaryCopyParser<V> {
+  private chunk: Buffer = Buffer.alloc(0);
+  private offset = 0;
+  private state = State.Header;
+  /** Bytes of a straddling read gathered so far, in `carry`. */
+  private carried = 0;
+  private carry: Buffer = Buffer.allocUnsafe(SCRATCH_BYTES);
+  private readonly scratch = this.carry;
+  /** Where the last completed read sits: `view[at, at + n)`. */
+  private view: Buffer = this.chunk;
+  private at = 0;
+  private extensionBytesLeft = 0;
+  private row: (V | null)[] = [];
+  private field = 0;
+  private rowBytes = 0;
+  private fieldBytes = 0;
+
+  constructor(
+    private readonly fields: readonly BinaryCopyField<V>[],
+    private readonly limits: ReadLimits,
+  ) {}
+
+  /** Hands over the next chunk; the previous one must have been read to its end (nextRow() undefined). */
+  push(chunk: Buffer): void {
+    if (this.offset < this.chunk.length) throw new Error('the previous chunk has not been read yet');
+    if (this.state === State.Trailer && chunk.length > 0)
+      throw new BinaryCopyFormatError('data after the trailer');
+    this.chunk = chunk;
+    this.offset = 0;
+  }
+
+  /** The next complete row, or undefined when the chunks so far hold no further complete row. */
+  nextRow(): (V | null)[] | undefined {
+    for (;;) {
+      if (this.state === State.FieldLength && this.carried === 0) this.readFieldsInChunk();
+      switch (this.state) {
+        case State.FieldLength:
+          if (this.field === this.fields.length) return this.completeRow();
+          if (!this.read(4)) return undefined;
+          this.startField(this.view.readInt32BE(this.at));
+          break;
+        case State.FieldData:
+          if (!this.read(this.fieldBytes)) return undefined;
+          this.decodeField(this.view, this.at);
+          break;
+        case State.TupleStart:
+          if (!this.read(2)) return undefined;
+          this.startTuple(this.view.readInt16BE(this.at));
+          break;
+        case State.Header:
+          if (!this.read(HEADER_BYTES)) return undefined;
+          this.readHeader();
+          break;
+        case State.HeaderExtension:
+          if (!this.skipExtension()) return undefined;
+          break;
+        case State.Trailer:
+          if (this.offset < this.chunk.length) throw new BinaryCopyFormatError('data after the trailer');
+          return undefined;
+      }
+    }
+  }
+
+  /** Checks that the stream ended where the format allows it to, after its trailer. */
+  finish(): void {
+    if (this.state !== State.Trailer) throw new BinaryCopyFormatError('the stream ended before its trailer');
+  }
+
+  private readHeader(): void {
+    if (!this.view.subarray(this.at, this.at + SIGNATURE.length).equals(SIGNATURE)) {
+      throw new BinaryCopyFormatError('no PGCOPY signature');
+    }
+    this.extensionBytesLeft = this.view.readUInt32BE(this.at + SIGNATURE.length + 4);
+    this.state = State.HeaderExtension;
+  }
+
+  private skipExtension(): boolean {
+    const skipped = Math.min(this.extensionBytesLeft, this.chunk.length - this.offset);
+    this.offset += skipped;
+    this.extensionBytesLeft -= skipped;
+    if (this.extensionBytesLeft > 0) return false;
+    this.state = State.TupleStart;
+    return true;
+  }
+
+  private startTuple(fieldCount: number): void {
+    if (fieldCount === TRAILER) {
+      this.state = State.Trailer;
+      return;
+    }
+    if (fieldCount !== this.fields.length) {
+      throw new BinaryCopyFormatError(
+        `a tuple of ${fieldCount} fields where ${this.fields.length} were asked for`,
+      );
+    }
+    this.row = new Array<V | null>(fieldCount);
+    this.field = 0;
+    this.rowBytes = 0;
+    this.state = State.FieldLength;
+  }
+
+  private startField(length: number): void {
+    if (length === NULL_FIELD) {
+      this.row[this.field++] = null;
+      return;
+    }
+    if (length < 0) throw new BinaryCopyFormatError(`a field length of ${length}`);
+    this.checkLimits(length);
+    this.fieldBytes = length;
+    this.state = State.FieldData;
+  }
+
+  /**
+   * The common case, without the state machine: fields of the current row read straight from the
+   * chunk for as long as they lie wholly in it. Stops at the row's end or at the first field cut by
+   * the chunk's end, leaving the state where the general path takes over.
+   */
+  private readFieldsInChunk(): void {
+    const { chunk, fields } = this;
+    while (this.field < fields.length && this.offset + 4 <= chunk.length) {
+      this.startField(chunk.readInt32BE(this.offset));
+      this.offset += 4;
+      if (this.state !== State.FieldData) continue;
+      if (this.offset + this.fieldBytes > chunk.length) return;
+      this.decodeField(chunk, this.offset);
+      this.offset += this.fieldBytes;
+    }
+  }
+
+  /** Decodes the current field, whose fieldBytes bytes are at buffer[start]. */
+  private decodeField(buffer: Buffer, start: number): void {
+    this.row[this.field] = this.fields[this.field].decode(buffer, start, start + this.fieldBytes);
+    this.field++;
+    this.state = State.FieldLength;
+  }
+
+  private checkLimits(length: number): void {
+    const { maxValueBytes, maxRowBytes } = this.limits;
+    if (length >= maxValueBytes)
+      throw new ValueTooLargeError(this.fields[this.field].name, length, maxValueBytes);
+    this.rowBytes += length;
+    if (this.rowBytes >= maxRowBytes) throw new RowTooLargeError(this.rowBytes, maxRowBytes);
+  }
+
+  private completeRow(): (V | null)[] {
+    const row = this.row;
+    this.row = [];
+    this.state = State.TupleStart;
+    return row;
+  }
+
+  /**
+   * Makes `length` bytes available at view[at]: straight from the chunk when they are all in it,
+   * otherwise gathered into `carry` across chunks. False until they are all there.
+   */
+  private read(length: number): boolean {
+    const available = this.chunk.length - this.offset;
+    if (this.carried === 0 && available >= length) {
+      this.view = this.chunk;
+      this.at = this.offset;
+      this.offset += length;
+      return true;
+    }
+    if (this.carried === 0) this.carry = length <= SCRATCH_BYTES ? this.scratch : Buffer.allocUnsafe(length);
+    const taken = Math.min(length - this.carried, available);
+    this.chunk.copy(this.carry, this.carried, this.offset, this.offset + taken);
+    this.carried += taken;
+    this.offset += taken;
+    if (this.carried < length) return false;
+    this.view = this.carry;
+    this.at = 0;
+    this.carried = 0;
+    return true;
+  }
+}
