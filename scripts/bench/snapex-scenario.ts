@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   // Stack waits for "started" in each service's log, which a log left by the last run already holds.
   rmSync(workDir, { recursive: true, force: true });
   const stack = await Stack.start({
-    name: 'bench',
+    // The registry's database is named after the stack, so it follows the benchmark's database.
+    name: BENCH_DATABASE.replace(/_/g, '-'),
     sources: [{ name: SOURCE, url: pgUrl(BENCH_DATABASE), databases: [BENCH_DATABASE] }],
     extractors: Number(replicas),
     // The last run's configuration and service logs stay there to look at.

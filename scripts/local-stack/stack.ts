@@ -176,6 +176,22 @@ export class Stack {
     return `arn:aws:rds:${MOTO_REGION}:${account}:cluster:${name}`;
   }
 
+  /**
+   * Exports a registered cluster into the stack's bucket, with its role and key, and waits until the
+   * task ends: the task as it ended.
+   */
+  async exportCluster(identifier: string, source: string, timeoutMs = 240_000): Promise<any> {
+    const started = await this.api('/v1/StartExportTask', {
+      ExportTaskIdentifier: identifier,
+      SourceArn: this.clusterArn(source),
+      S3BucketName: this.target.bucket,
+      IamRoleArn: this.target.roleArn,
+      KmsKeyId: this.target.kmsKeyArn,
+    });
+    if (started.status !== 200) throw new Error(`StartExportTask refused: ${JSON.stringify(started.body)}`);
+    return this.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMs);
+  }
+
   /** Polls DescribeExportTasks until the task reaches one of the given statuses. */
   async waitForStatus(identifier: string, statuses: string[], timeoutMs = 180_000): Promise<any> {
     const deadline = Date.now() + timeoutMs;

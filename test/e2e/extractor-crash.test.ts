@@ -69,15 +69,7 @@ describe('two extractor processes sharing the work queue, one killed mid-partiti
       },
     });
 
-    const started = await stack.api('/v1/StartExportTask', {
-      ExportTaskIdentifier: identifier,
-      SourceArn: stack.clusterArn('crash-cluster'),
-      S3BucketName: stack.target.bucket,
-      IamRoleArn: stack.target.roleArn,
-      KmsKeyId: stack.target.kmsKeyArn,
-    });
-    expect(started.status).toBe(200);
-    const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], 240_000);
+    const task = await stack.exportCluster(identifier, 'crash-cluster');
     expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({ Status: 'COMPLETE' });
     expect(killed).toBe(true);
     expect(victim.process.signalCode).toBe('SIGKILL');

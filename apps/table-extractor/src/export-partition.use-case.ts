@@ -22,6 +22,7 @@ import { Logger } from '@snapex/logging';
 import type { OpenPartEncoder } from '@snapex/parquet';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { extractionVerdict } from './extraction-failures';
+import { MemoryGuard, peakResidentBytes } from './memory-guard';
 import { PartFile, StoredPart } from './part-file';
 import { PartSeries } from './part-series';
 import { partObjectKey } from './part-object-key';
@@ -64,6 +65,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
   private readonly sources: ReadPointSources;
   private readonly extractorId = `${hostname()}:${process.pid}`;
   private draining = false;
+  private readonly memory: MemoryGuard;
+  /** Partitions this process is reading and encoding now, for the logs. */
+  private inFlight = 0;
 
   constructor(
     @Inject(CONFIG) private readonly config: SnapexConfig,
@@ -76,6 +80,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
     @Inject(PART_ENCODER) private readonly openEncoder: OpenPartEncoder,
   ) {
     this.sources = new ReadPointSources(config);
+    this.memory = new MemoryGuard(config.extractor.memoryLimitBytes);
   }
 
   beforeApplicationShutdown(): void {
@@ -109,8 +114,10 @@ export class ExportPartition implements BeforeApplicationShutdown {
     const engine = this.engineOf(request);
     const startedAt = new Date();
     let extraction: Extraction;
+    this.inFlight++;
+    const running = log.child({ partitionsInFlight: this.inFlight });
     try {
-      extraction = await this.extract(request, source, engine, log);
+      extraction = await this.extract(request, source, engine, running);
     } catch (error) {
       return this.handleFailure(
         request,
@@ -118,6 +125,8 @@ export class ExportPartition implements BeforeApplicationShutdown {
         error,
         log.child({ durationMs: Date.now() - startedAt.getTime() }),
       );
+    } finally {
+      this.inFlight--;
     }
     switch (extraction.kind) {
       case 'stopped':
@@ -127,7 +136,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
       case 'exported':
         if (state.partitionStatus !== 'NOT_STARTED')
           await this.removeStaleTail(request, extraction.parts.length, log);
-        return this.publishExported(request, extraction.parts, startedAt, log);
+        return this.publishExported(request, extraction.parts, startedAt, running);
     }
   }
 
@@ -156,6 +165,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         if (this.stopped.has(request.taskId)) return { kind: 'stopped' };
         if (this.draining) return { kind: 'interrupted' };
         await files.append(rows);
+        this.memory.check();
         progress.report(files.progress());
       }
       const parts = await files.finish();
@@ -317,6 +327,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         bytes,
         files: parts.length,
         durationMs: finishedAt.getTime() - startedAt.getTime(),
+        peakRssBytes: peakResidentBytes(),
       },
       'partition exported',
     );

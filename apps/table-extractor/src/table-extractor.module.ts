@@ -1,15 +1,23 @@
 import { DynamicModule } from '@nestjs/common';
 import { awsClientsProvider } from '@snapex/aws';
-import { SnapexConfig } from '@snapex/config';
+import { ConfigError, extractorMemoryPlan, SnapexConfig } from '@snapex/config';
 import { CancelRequested, PartitionRequested, TaskFailed } from '@snapex/contracts';
 import { engineFor } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
-import { partEncoderNamed } from '@snapex/parquet';
+import { partEncoderNamed, ParquetWasmTuning } from '@snapex/parquet';
 import { ServiceModule, StoppedTasks } from '@snapex/service';
 import { ExportPartition } from './export-partition.use-case';
 import { S3PartStorage } from './part-upload';
 import { TableExtractorHandlers } from './table-extractor.handlers';
 import { ENGINES, PART_ENCODER, PART_STORAGE } from './tokens';
+
+/** The encoder's share of extractor.memoryLimitBytes (the configuration was refused if it has none). */
+function encoderTuning(config: SnapexConfig): ParquetWasmTuning {
+  const memory = extractorMemoryPlan(config.extractor);
+  if ('problem' in memory) throw new ConfigError(`config: extractor.memoryLimitBytes: ${memory.problem}`);
+  const { encoderThreads, maxRowGroupBytes, maxBatchBytes, batchesInFlight } = memory.plan;
+  return { threads: encoderThreads, maxRowGroupBytes, maxBatchBytes, batchesInFlight };
+}
 
 export const TableExtractorModule = {
   register(config: SnapexConfig, logger: Logger): DynamicModule {
@@ -29,7 +37,10 @@ export const TableExtractorModule = {
         awsClientsProvider(config),
         { provide: StoppedTasks, useValue: new StoppedTasks() },
         { provide: ENGINES, useValue: engineFor },
-        { provide: PART_ENCODER, useValue: partEncoderNamed(config.extractor.encoder) },
+        {
+          provide: PART_ENCODER,
+          useValue: partEncoderNamed(config.extractor.encoder, encoderTuning(config)),
+        },
         { provide: PART_STORAGE, useClass: S3PartStorage },
         ExportPartition,
         TableExtractorHandlers,

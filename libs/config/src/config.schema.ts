@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { extractorMemoryPlan } from './extractor-memory';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const Identifier = z
@@ -196,6 +198,22 @@ export const SnapexConfigSchema = z
           .default(500 * 1024 ** 2),
         /** Parquet encoder: parquet-wasm is several times faster (see the README's benchmark); parquetjs is pure JS. */
         encoder: z.enum(['parquet-wasm', 'parquetjs']).default('parquet-wasm'),
+        /** Threads parquet-wasm encodes on; no more than `concurrency` of them are ever busy. */
+        encoderThreads: z
+          .number()
+          .int()
+          .min(1)
+          .default(() => availableParallelism()),
+        /**
+         * Peak resident memory of one extractor process. Row group size, batches in flight and their
+         * size are derived from it; a limit the fixed costs (process, threads, upload buffers) do not
+         * fit in is refused at start-up.
+         */
+        memoryLimitBytes: z
+          .number()
+          .int()
+          .min(64 * 1024 * 1024)
+          .default(512 * 1024 * 1024),
       })
       .default({}),
     logging: z
@@ -203,6 +221,14 @@ export const SnapexConfigSchema = z
       .default({}),
   })
   .superRefine((config, ctx) => {
+    const memory = extractorMemoryPlan(config.extractor);
+    if ('problem' in memory) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['extractor', 'memoryLimitBytes'],
+        message: memory.problem,
+      });
+    }
     const stsIsAws = !(config.aws.endpoints.sts ?? config.aws.endpoint);
     if (stsIsAws && config.aws.roleSessionSeconds < AWS_MINIMUM_ROLE_SESSION_SECONDS) {
       ctx.addIssue({

@@ -1,4 +1,5 @@
 export * from './config.schema';
 export * from './load-config';
 export * from './sources';
+export * from './extractor-memory';
 export * from './scratch';

@@ -2,5 +2,8 @@ export * from './part-encoder';
 export * from './parquet-schema';
 export * from './parquet-part-writer';
 export * from './arrow-batch';
+export * from './parquet-footer';
+export * from './garbage';
+export * from './encoder-threads';
 export * from './parquet-wasm-part-encoder';
 export * from './encoders';

@@ -1,20 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { Writable } from 'node:stream';
-import {
-  ReadableStream,
-  ReadableStreamDefaultController,
-  ReadableStreamDefaultReader,
-} from 'node:stream/web';
-import {
-  Compression,
-  RecordBatch as WasmRecordBatch,
-  Table as WasmTable,
-  transformParquetStream,
-  WriterProperties,
-  WriterPropertiesBuilder,
-  WriterVersion,
-} from 'parquet-wasm';
 import { Schema } from 'apache-arrow';
 import { arrowSchemaFor, ipcStreamOf, recordBatchOf } from './arrow-batch';
+import { EncoderThreads, FileChannel } from './encoder-threads';
+import { freeDroppedBuffers } from './garbage';
+import { footerRowCount, TailBytes } from './parquet-footer';
 import {
   OpenPartEncoder,
   PartColumn,
@@ -24,84 +14,38 @@ import {
   PartStats,
 } from './part-encoder';
 
-/**
- * A row group is cut at this size even before rowGroupRows rows: the writer holds the row group being
- * built in WebAssembly memory, which never shrinks and cannot pass 4 GiB, so wide rows must not grow it.
- */
-const MAX_ROW_GROUP_BYTES = 128 * 1024 * 1024;
-
-function writerProperties(options: PartEncoderOptions): WriterProperties {
-  return (
-    new WriterPropertiesBuilder()
-      .setCompression(Compression.GZIP)
-      // v1 pages are what every reader understands.
-      .setWriterVersion(WriterVersion.V1)
-      .setMaxRowGroupSize(options.rowGroupRows)
-      .setMaxRowGroupBytes(MAX_ROW_GROUP_BYTES)
-      // Mostly-distinct columns fill the dictionary, fall back, and end up ~45% larger than plain + gzip.
-      .setDictionaryEnabled(false)
-      .build()
-  );
+export interface ParquetWasmTuning {
+  /** Encoder threads of the process. */
+  threads: number;
+  /** A row group is cut at this size even before rowGroupRows rows: it is held in WebAssembly memory. */
+  maxRowGroupBytes: number;
+  /** Rows are sent to the encoder thread in Arrow batches of about this size. */
+  maxBatchBytes: number;
+  /** Batches one file may have sent that its thread has not encoded yet. */
+  batchesInFlight: number;
 }
 
-function wasmBatchOf(ipc: Uint8Array): WasmRecordBatch {
-  const table = WasmTable.fromIPCStream(ipc);
-  try {
-    const batch = table.recordBatch(0);
-    if (!batch) throw new Error('the Arrow IPC stream held no record batch');
-    return batch;
-  } finally {
-    table.free();
-  }
-}
+export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
+  threads: availableParallelism(),
+  maxRowGroupBytes: 128 * 1024 * 1024,
+  maxBatchBytes: 8 * 1024 * 1024,
+  batchesInFlight: 2,
+};
 
 /**
- * Hands record batches to the Parquet writer one at a time: push() resolves once the writer has
- * encoded the batch and asks for the next, which is how its back-pressure reaches the caller.
+ * The footer must be among the last bytes kept to be checked: 2 MiB holds the footer of a 1 GiB file
+ * of 4 MiB row groups with about a hundred columns.
  */
-class BatchFeed {
-  readonly stream: ReadableStream<WasmRecordBatch>;
-  private controller!: ReadableStreamDefaultController<WasmRecordBatch>;
-  private requested = false;
-  private waiting: { resolve: () => void; reject: (error: Error) => void } | null = null;
+export const FOOTER_TAIL_BYTES = 2 * 1024 * 1024;
 
-  constructor() {
-    this.stream = new ReadableStream<WasmRecordBatch>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-        },
-        pull: () => {
-          this.requested = true;
-          this.settle((waiting) => waiting.resolve());
-        },
-      },
-      { highWaterMark: 0 },
-    );
-  }
+/** The first batch of a file is cut at this many rows, before its row width is known. */
+const FIRST_BATCH_ROWS = 1000;
 
-  push(batch: WasmRecordBatch): Promise<void> {
-    this.requested = false;
-    this.controller.enqueue(batch);
-    return new Promise((resolve, reject) => {
-      if (this.requested) return resolve();
-      this.waiting = { resolve, reject };
-    });
-  }
-
-  end(): void {
-    this.controller.close();
-  }
-
-  fail(error: Error): void {
-    this.controller.error(error);
-    this.settle((waiting) => waiting.reject(error));
-  }
-
-  private settle(how: (waiting: { resolve: () => void; reject: (error: Error) => void }) => void): void {
-    const waiting = this.waiting;
-    this.waiting = null;
-    if (waiting) how(waiting);
+/** The writer closed the file, but its footer does not count the rows it was given. */
+export class FooterMismatchError extends Error {
+  constructor(written: number, declared: number) {
+    super(`the Parquet footer declares ${declared} rows but ${written} were written`);
+    this.name = 'FooterMismatchError';
   }
 }
 
@@ -129,121 +73,172 @@ function ended(output: Writable): Promise<void> {
   );
 }
 
-/** Copies the writer's bytes to the output, waiting for 'drain' whenever the output is full. */
-class OutputPump {
-  bytes = 0;
-  readonly done: Promise<void>;
-  private ended = false;
+/** A promise settled from outside, by the messages of the encoder thread. */
+class Signal {
+  readonly promise: Promise<void>;
+  resolve!: () => void;
+  reject!: (error: Error) => void;
 
-  constructor(
-    parquet: Promise<ReadableStream<Uint8Array>>,
-    private readonly output: Writable,
-    private readonly onFailure: (error: Error) => void,
-  ) {
-    this.done = this.run(parquet);
-    // Failures reach the encoder through onFailure; no caller may be waiting on `done` yet.
-    this.done.catch(() => undefined);
-    // An output abandoned while the writer waits for rows must still stop it: it holds a row group.
-    output.once('close', () => {
-      if (!this.ended)
-        onFailure(output.errored ?? new Error('the part output was closed before the file was complete'));
+  constructor() {
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
     });
-  }
-
-  private async run(parquet: Promise<ReadableStream<Uint8Array>>): Promise<void> {
-    let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-    try {
-      reader = (await parquet).getReader();
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        this.bytes += chunk.value.byteLength;
-        if (!this.output.write(chunk.value)) await drained(this.output);
-      }
-      await ended(this.output);
-      this.ended = true;
-    } catch (error) {
-      // Before cancelling: the writer goes on to ask for batches once its output is gone.
-      this.onFailure(error as Error);
-      await reader?.cancel(error).catch(() => undefined);
-      throw error;
-    }
+    // Whoever awaits it sees the failure; nobody may be waiting yet.
+    this.promise.catch(() => undefined);
   }
 }
 
 /**
- * PartEncoder on parquet-wasm (Rust's arrow/parquet crates in WebAssembly): each write() becomes one
- * Arrow record batch built column by column; the writer cuts row groups of rowGroupRows rows, gzip,
- * data pages v1, and streams each finished row group to the output.
+ * Cuts rows into batches of about maxBatchBytes of Arrow data, learning the width of a row from the
+ * batches already built.
+ */
+class BatchSizer {
+  private rowsPerBatch = FIRST_BATCH_ROWS;
+
+  constructor(private readonly maxBatchBytes: number) {}
+
+  next(available: number): number {
+    return Math.max(1, Math.min(available, this.rowsPerBatch));
+  }
+
+  learn(rows: number, bytes: number): void {
+    if (rows === 0 || bytes === 0) return;
+    this.rowsPerBatch = Math.max(1, Math.floor((this.maxBatchBytes * rows) / bytes));
+  }
+}
+
+/**
+ * PartEncoder on parquet-wasm (Rust's arrow/parquet crates in WebAssembly), run in an encoder thread:
+ * this thread builds each batch's Arrow IPC bytes and transfers them to the thread that owns the file,
+ * which encodes gzip Parquet (row groups of rowGroupRows rows or maxRowGroupBytes, data pages v1) and
+ * transfers the bytes back to be written to the output with its back-pressure. Once closed, the
+ * file's footer must count the rows written.
  */
 export class ParquetWasmPartEncoder implements PartEncoder {
   private rows = 0;
-  private readonly schema: Schema;
-  private readonly feed = new BatchFeed();
-  private readonly pump: OutputPump;
+  private bytes = 0;
+  private inFlight = 0;
   private failure: Error | null = null;
+  private room: Signal | null = null;
+  private readonly closed = new Signal();
+  private readonly tail = new TailBytes(FOOTER_TAIL_BYTES);
+  private readonly schema: Schema;
+  private readonly sizer: BatchSizer;
+  private readonly channel: FileChannel;
 
   private constructor(
+    threads: EncoderThreads,
     private readonly columns: readonly PartColumn[],
-    output: Writable,
+    private readonly output: Writable,
     options: PartEncoderOptions,
+    private readonly tuning: ParquetWasmTuning,
   ) {
     this.schema = arrowSchemaFor(columns);
-    // Resolves only once the first batch arrives, so it is not awaited here.
-    const parquet = transformParquetStream(this.feed.stream, writerProperties(options)) as Promise<
-      ReadableStream<Uint8Array>
-    >;
-    this.pump = new OutputPump(parquet, output, (error) => this.stop(error));
+    this.sizer = new BatchSizer(tuning.maxBatchBytes);
+    this.channel = threads.open(
+      { columns, rowGroupRows: options.rowGroupRows, maxRowGroupBytes: tuning.maxRowGroupBytes },
+      {
+        taken: () => this.taken(),
+        chunk: (bytes) => this.chunk(bytes),
+        closed: () => this.closed.resolve(),
+        failed: (error) => this.stop(error),
+      },
+    );
+    // An output abandoned while the writer waits for rows must still stop it: it holds a row group.
+    output.once('close', () => {
+      if (!this.output.writableFinished)
+        this.stop(output.errored ?? new Error('the part output was closed before the file was complete'));
+    });
   }
 
   static open(
+    threads: EncoderThreads,
     columns: readonly PartColumn[],
     output: Writable,
     options: PartEncoderOptions,
+    tuning: ParquetWasmTuning,
   ): Promise<ParquetWasmPartEncoder> {
     if (columns.length === 0)
       return Promise.reject(new RangeError('a Parquet file needs at least one column'));
-    return Promise.resolve(new ParquetWasmPartEncoder(columns, output, options));
+    return Promise.resolve(new ParquetWasmPartEncoder(threads, columns, output, options, tuning));
   }
 
   async write(rows: readonly PartRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    this.throwIfFailed();
-    await this.push(rows);
-    this.rows += rows.length;
+    for (let start = 0; start < rows.length;) {
+      const count = this.sizer.next(rows.length - start);
+      await this.send(rows.slice(start, start + count));
+      start += count;
+    }
   }
 
   stats(): PartStats {
-    return { rows: this.rows, bytes: this.pump.bytes };
+    return { rows: this.rows, bytes: this.bytes };
   }
 
   async close(): Promise<PartStats> {
     this.throwIfFailed();
     // The writer learns the schema from the first batch: an empty one still gives a file with no row groups.
-    if (this.rows === 0) await this.push([]);
-    this.feed.end();
-    await this.pump.done;
+    if (this.rows === 0) await this.send([]);
+    this.channel.close();
+    await this.closed.promise;
+    await ended(this.output);
+    const declared = footerRowCount(this.tail.bytes());
+    if (declared !== this.rows) throw new FooterMismatchError(this.rows, declared);
     return this.stats();
   }
 
-  private async push(rows: readonly PartRow[]): Promise<void> {
-    const batch = this.wasmBatchOrStop(rows);
-    await Promise.race([this.feed.push(batch), this.pump.done.then(() => this.throwIfFailed())]);
+  private async send(rows: readonly PartRow[]): Promise<void> {
     this.throwIfFailed();
+    while (this.inFlight >= this.tuning.batchesInFlight) {
+      this.room ??= new Signal();
+      await this.room.promise;
+      this.throwIfFailed();
+    }
+    const ipc = this.ipcOrStop(rows);
+    this.sizer.learn(rows.length, ipc.byteLength);
+    this.inFlight++;
+    this.channel.batch(ipc);
+    this.rows += rows.length;
+    freeDroppedBuffers();
   }
 
   /** Rows the file cannot hold end it: the writer waiting for them would otherwise hold its row group. */
-  private wasmBatchOrStop(rows: readonly PartRow[]): WasmRecordBatch {
+  private ipcOrStop(rows: readonly PartRow[]): Uint8Array {
     try {
-      return wasmBatchOf(ipcStreamOf(recordBatchOf(this.schema, this.columns, rows)));
+      return ipcStreamOf(recordBatchOf(this.schema, this.columns, rows));
     } catch (error) {
       this.stop(error as Error);
       throw error;
     }
   }
 
+  private taken(): void {
+    this.inFlight--;
+    this.wake();
+  }
+
+  private chunk(bytes: Uint8Array): void {
+    if (this.failure) return;
+    this.tail.push(bytes);
+    this.bytes += bytes.byteLength;
+    const written = () => this.channel.chunkWritten();
+    if (this.output.write(bytes)) return written();
+    drained(this.output).then(written, (error: Error) => this.stop(error));
+  }
+
   private stop(error: Error): void {
     if (this.failure) return;
     this.failure = error;
-    this.feed.fail(error);
+    this.channel.abort();
+    this.closed.reject(error);
+    this.wake();
+  }
+
+  private wake(): void {
+    const room = this.room;
+    this.room = null;
+    room?.resolve();
   }
 
   private throwIfFailed(): void {
@@ -251,5 +246,18 @@ export class ParquetWasmPartEncoder implements PartEncoder {
   }
 }
 
-export const openParquetWasmPart: OpenPartEncoder = (columns, output, options) =>
-  ParquetWasmPartEncoder.open(columns, output, options);
+/** Opens parquet-wasm part files on the given threads. */
+export function parquetWasmEncoder(
+  threads: EncoderThreads,
+  tuning: ParquetWasmTuning = DEFAULT_PARQUET_WASM_TUNING,
+): OpenPartEncoder {
+  return (columns, output, options) => ParquetWasmPartEncoder.open(threads, columns, output, options, tuning);
+}
+
+let sharedThreads: EncoderThreads | null = null;
+
+/** parquet-wasm with the default tuning, on threads shared by every file of the process. */
+export const openParquetWasmPart: OpenPartEncoder = (columns, output, options) => {
+  sharedThreads ??= new EncoderThreads(DEFAULT_PARQUET_WASM_TUNING.threads);
+  return parquetWasmEncoder(sharedThreads)(columns, output, options);
+};

@@ -1,0 +1,190 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { FromEncoderThread, ToEncoderThread, WasmFileSettings } from './parquet-wasm-protocol';
+
+/** What a file hears from the thread that encodes it. */
+export interface FileListener {
+  taken(): void;
+  chunk(bytes: Uint8Array): void;
+  closed(): void;
+  failed(error: Error): void;
+}
+
+/** The thread is gone: every file it was encoding fails with this. */
+export class EncoderThreadError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EncoderThreadError';
+  }
+}
+
+/** An error the encoder thread reported, under its own name. */
+function reportedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/**
+ * The compiled worker next to this module when running from dist/; under ts-jest, which runs the
+ * TypeScript sources, the worker loads its source through ts-node (transpile only).
+ */
+function workerEntry(): { filename: string; execArgv: string[] } {
+  const compiled = join(__dirname, 'parquet-wasm-worker.js');
+  if (existsSync(compiled)) return { filename: compiled, execArgv: [] };
+  return {
+    filename: join(__dirname, 'parquet-wasm-worker.ts'),
+    execArgv: ['--require', 'ts-node/register/transpile-only'],
+  };
+}
+
+class EncoderThread {
+  readonly files = new Map<number, FileListener>();
+  /** The thread's WebAssembly memory as it last reported it; it only grows. */
+  wasmBytes = 0;
+  private gone: Error | null = null;
+  private readonly worker: Worker;
+
+  constructor(private readonly onGone: (thread: EncoderThread) => void) {
+    const entry = workerEntry();
+    this.worker = new Worker(entry.filename, { execArgv: entry.execArgv });
+    this.worker.on('message', (message: FromEncoderThread) => this.receive(message));
+    this.worker.on('error', (error) =>
+      this.stop(
+        new EncoderThreadError(`the Parquet encoder thread failed: ${error.message}`, { cause: error }),
+      ),
+    );
+    this.worker.on('exit', (code) =>
+      this.stop(new EncoderThreadError(`the Parquet encoder thread exited with code ${code}`)),
+    );
+    // An idle thread must not keep the process alive.
+    this.worker.unref();
+  }
+
+  get alive(): boolean {
+    return this.gone === null;
+  }
+
+  attach(fileId: number, listener: FileListener, settings: WasmFileSettings): void {
+    if (this.files.size === 0) this.worker.ref();
+    this.files.set(fileId, listener);
+    this.send({ kind: 'open', fileId, settings });
+  }
+
+  detach(fileId: number): void {
+    if (!this.files.delete(fileId)) return;
+    if (this.files.size === 0) this.worker.unref();
+  }
+
+  send(message: ToEncoderThread, transfer: ArrayBuffer[] = []): void {
+    if (this.gone || !this.files.has(message.fileId)) return;
+    this.worker.postMessage(message, transfer);
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private receive(message: FromEncoderThread): void {
+    if (message.kind === 'memory') {
+      this.wasmBytes = message.wasmBytes;
+      return;
+    }
+    const listener = this.files.get(message.fileId);
+    if (!listener) return;
+    switch (message.kind) {
+      case 'taken':
+        return listener.taken();
+      case 'chunk':
+        return listener.chunk(message.chunk);
+      case 'closed':
+        this.detach(message.fileId);
+        return listener.closed();
+      case 'failed':
+        this.detach(message.fileId);
+        return listener.failed(reportedError(message.name, message.message));
+    }
+  }
+
+  private stop(error: Error): void {
+    if (this.gone) return;
+    this.gone = error;
+    this.onGone(this);
+    const listeners = [...this.files.values()];
+    this.files.clear();
+    for (const listener of listeners) listener.failed(error);
+  }
+}
+
+/** One file's line to the thread that encodes it. */
+export interface FileChannel {
+  /** Transfers the Arrow IPC bytes: `ipc` is unusable here afterwards. */
+  batch(ipc: Uint8Array): void;
+  chunkWritten(): void;
+  close(): void;
+  /** Drops the file in its thread and stops listening to it. */
+  abort(): void;
+}
+
+/**
+ * A small pool of encoder threads shared by the files of one process. A file belongs to one thread
+ * for its whole life (the writer's state lives in that thread's WebAssembly memory); a new file goes
+ * to the thread with the fewest files, so concurrent partitions spread across cores and no thread
+ * holds more than its share of row groups.
+ */
+export class EncoderThreads {
+  private readonly threads: EncoderThread[] = [];
+  private nextFileId = 1;
+
+  constructor(private readonly size: number) {
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError('the encoder pool needs at least one thread');
+  }
+
+  open(settings: WasmFileSettings, listener: FileListener): FileChannel {
+    const thread = this.leastBusy();
+    const fileId = this.nextFileId++;
+    thread.attach(fileId, listener, settings);
+    return {
+      batch: (ipc) => thread.send({ kind: 'batch', fileId, ipc }, [ipc.buffer as ArrayBuffer]),
+      chunkWritten: () => thread.send({ kind: 'chunk-written', fileId }),
+      close: () => thread.send({ kind: 'close', fileId }),
+      abort: () => {
+        thread.send({ kind: 'abort', fileId });
+        thread.detach(fileId);
+      },
+    };
+  }
+
+  /** How many files each started thread is encoding. */
+  filesPerThread(): number[] {
+    return this.threads.map((thread) => thread.files.size);
+  }
+
+  /** WebAssembly memory of every thread, as last reported. */
+  wasmBytes(): number {
+    return this.threads.reduce((sum, thread) => sum + thread.wasmBytes, 0);
+  }
+
+  async terminate(): Promise<void> {
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((thread) => thread.terminate()));
+  }
+
+  private leastBusy(): EncoderThread {
+    const idle = this.threads.find((thread) => thread.files.size === 0);
+    if (idle) return idle;
+    if (this.threads.length < this.size) return this.started();
+    return this.threads.reduce((best, thread) => (thread.files.size < best.files.size ? thread : best));
+  }
+
+  private started(): EncoderThread {
+    const thread = new EncoderThread((gone) => {
+      const index = this.threads.indexOf(gone);
+      if (index >= 0) this.threads.splice(index, 1);
+    });
+    this.threads.push(thread);
+    return thread;
+  }
+}

@@ -1,0 +1,59 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type Collect = (options?: { type: 'minor' }) => void;
+
+let collect: Collect | null = null;
+
+/**
+ * Frees the ArrayBuffers this thread has dropped (Arrow IPC bytes handed to parquet-wasm, Parquet
+ * chunks handed to the upload) with a young-generation collection. V8 otherwise collects them only
+ * once about 64 MiB of such memory has piled up in each thread, which alone would break the
+ * extractor's memory bound; a young-generation pass takes about a millisecond.
+ */
+export function freeDroppedBuffers(type: 'minor' | 'major' = 'minor'): void {
+  collect ??= exposedCollector();
+  // Node 20's V8 runs only a young-generation pass for { type: 'major' }; no options is a full collection.
+  if (type === 'major') collect();
+  else collect({ type });
+}
+
+function exposedCollector(): Collect {
+  const exposed = (globalThis as { gc?: Collect }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as Collect;
+}
+
+/**
+ * Frees `bytes` now, once nothing will read them again: their buffer may have been kept long enough to
+ * reach V8's old generation, which only a full collection would free. Moving the memory to a buffer
+ * that dies at once lets the young-generation pass free it.
+ */
+export function release(bytes: Uint8Array): void {
+  if (bytes.buffer instanceof ArrayBuffer && !isDetached(bytes.buffer)) {
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+  }
+  freeDroppedBuffers();
+}
+
+function isDetached(buffer: ArrayBuffer): boolean {
+  return buffer.byteLength === 0;
+}
+
+/** A full collection at most once per interval: each costs a few milliseconds per 10 MiB of heap. */
+export class FullCollections {
+  private lastAt = 0;
+
+  constructor(
+    private readonly minIntervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  run(): void {
+    const at = this.now();
+    if (at - this.lastAt < this.minIntervalMs) return;
+    this.lastAt = at;
+    freeDroppedBuffers('major');
+  }
+}

@@ -1,0 +1,30 @@
+import { PartColumn } from './part-encoder';
+
+/** How one file is to be written: the worker thread builds the writer's properties from it. */
+export interface WasmFileSettings {
+  columns: readonly PartColumn[];
+  rowGroupRows: number;
+  maxRowGroupBytes: number;
+}
+
+/** Messages from the extractor's main thread to an encoder thread; each names the file it is about. */
+export type ToEncoderThread =
+  | { kind: 'open'; fileId: number; settings: WasmFileSettings }
+  /** One Arrow IPC stream holding one record batch; its buffer is transferred, not copied. */
+  | { kind: 'batch'; fileId: number; ipc: Uint8Array }
+  /** The last chunk handed over is in the output: the thread may send the next. */
+  | { kind: 'chunk-written'; fileId: number }
+  | { kind: 'close'; fileId: number }
+  | { kind: 'abort'; fileId: number };
+
+/** Messages from an encoder thread back to the main thread. */
+export type FromEncoderThread =
+  /** The writer has encoded one batch and asks for the next. */
+  | { kind: 'taken'; fileId: number }
+  /** Encoded Parquet bytes, transferred. */
+  | { kind: 'chunk'; fileId: number; chunk: Uint8Array }
+  /** Every byte of the file, footer included, has been handed over. */
+  | { kind: 'closed'; fileId: number }
+  | { kind: 'failed'; fileId: number; name: string; message: string }
+  /** The thread's WebAssembly memory, for the main thread's logs. */
+  | { kind: 'memory'; wasmBytes: number };

@@ -1,0 +1,116 @@
+import { PassThrough, Writable } from 'node:stream';
+import { EncoderThreadError, EncoderThreads } from './encoder-threads';
+import { footerLength, footerRowCount, ParquetFooterError, TailBytes } from './parquet-footer';
+import { DEFAULT_PARQUET_WASM_TUNING, parquetWasmEncoder } from './parquet-wasm-part-encoder';
+import { PartColumn, PartRow } from './part-encoder';
+
+const COLUMNS: PartColumn[] = [
+  { name: 'id', parquetType: 'INT64' },
+  { name: 'label', parquetType: 'STRING' },
+];
+
+function rows(count: number, from = 0): PartRow[] {
+  return Array.from({ length: count }, (_, index) => [BigInt(from + index), `row ${from + index}`]);
+}
+
+/** Collects what is written, like a local file would. */
+class Collected extends Writable {
+  private readonly chunks: Buffer[] = [];
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.chunks.push(chunk);
+    callback();
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+describe('parquet-wasm on encoder threads', () => {
+  let threads: EncoderThreads;
+
+  beforeEach(() => {
+    threads = new EncoderThreads(2);
+  });
+
+  afterEach(async () => {
+    await threads.terminate();
+  });
+
+  it('gives concurrent files to different threads', async () => {
+    const open = parquetWasmEncoder(threads, { ...DEFAULT_PARQUET_WASM_TUNING, threads: 2 });
+    const first = await open(COLUMNS, new Collected(), { rowGroupRows: 100 });
+    const second = await open(COLUMNS, new Collected(), { rowGroupRows: 100 });
+    await Promise.all([first.write(rows(10)), second.write(rows(10))]);
+    expect(threads.filesPerThread()).toEqual([1, 1]);
+    await Promise.all([first.close(), second.close()]);
+    expect(threads.filesPerThread()).toEqual([0, 0]);
+  });
+
+  it('cuts the rows of one write into batches of about maxBatchBytes and keeps them in order', async () => {
+    const output = new Collected();
+    const open = parquetWasmEncoder(threads, { ...DEFAULT_PARQUET_WASM_TUNING, maxBatchBytes: 4096 });
+    const encoder = await open(COLUMNS, output, { rowGroupRows: 1_000_000 });
+    await encoder.write(rows(5_000));
+    await encoder.write(rows(5_000, 5_000));
+    expect(await encoder.close()).toEqual({ rows: 10_000, bytes: output.bytes().length });
+    expect(footerRowCount(output.bytes())).toBe(10_000);
+  });
+
+  it('fails the files of a thread that dies, with a clear error, instead of waiting forever', async () => {
+    const open = parquetWasmEncoder(threads);
+    const encoder = await open(COLUMNS, new PassThrough(), { rowGroupRows: 100 });
+    await encoder.write(rows(10));
+    await threads.terminate();
+    await expect(encoder.close()).rejects.toBeInstanceOf(EncoderThreadError);
+    await expect(encoder.write(rows(1))).rejects.toThrow('the Parquet encoder thread exited');
+  });
+
+  it('starts a new thread for files opened after one died', async () => {
+    const open = parquetWasmEncoder(threads);
+    await open(COLUMNS, new PassThrough(), { rowGroupRows: 100 });
+    await threads.terminate();
+    const output = new Collected();
+    const encoder = await open(COLUMNS, output, { rowGroupRows: 100 });
+    await encoder.write(rows(3));
+    await encoder.close();
+    expect(footerRowCount(output.bytes())).toBe(3);
+  });
+});
+
+describe('the Parquet footer', () => {
+  let file: Buffer;
+
+  beforeAll(async () => {
+    const threads = new EncoderThreads(1);
+    const output = new Collected();
+    const encoder = await parquetWasmEncoder(threads)(COLUMNS, output, { rowGroupRows: 7 });
+    await encoder.write(rows(50));
+    await encoder.close();
+    await threads.terminate();
+    file = output.bytes();
+  });
+
+  it('gives the row count the writer declared', () => {
+    expect(footerRowCount(file)).toBe(50);
+  });
+
+  it('is read from the tail kept of the bytes that went by, whatever their chunks', () => {
+    const tail = new TailBytes(footerLength(file) + 8);
+    for (let start = 0; start < file.length; start += 13) tail.push(file.subarray(start, start + 13));
+    expect(Buffer.from(tail.bytes())).toEqual(file.subarray(file.length - footerLength(file) - 8));
+    expect(footerRowCount(tail.bytes())).toBe(50);
+    const big = new TailBytes(16);
+    big.push(file);
+    expect(Buffer.from(big.bytes())).toEqual(file.subarray(file.length - 16));
+  });
+
+  it('refuses a file that does not end with a footer, or whose footer was not kept whole', () => {
+    expect(() => footerRowCount(file.subarray(0, file.length - 1))).toThrow(ParquetFooterError);
+    expect(() => footerRowCount(file.subarray(file.length - 20))).toThrow(/more than the 12 kept/);
+    const damaged = Buffer.from(file);
+    damaged.fill(0xff, damaged.length - 8 - footerLength(file), damaged.length - 8);
+    expect(() => footerRowCount(damaged)).toThrow(ParquetFooterError);
+  });
+});
