@@ -1,8 +1,12 @@
 import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../local-stack/databases';
+import { createSampleDatabase } from '../local-stack/sample-database';
 
 /** SNAPEX_BENCH_DATABASE lets runs on a shared server keep to a database of their own. */
 export const BENCH_DATABASE = process.env.SNAPEX_BENCH_DATABASE ?? 'snapex_bench';
 export const BENCH_TABLE = 'public.orders';
+/** The demo's sample database (every seed type, several schemas), small: the time before data is what counts. */
+export const SMALL_DATABASE = `${BENCH_DATABASE}_small`;
+export const SMALL_ORDER_ROWS = 10_000;
 
 /** Mixed types like an orders table: bigint key, ints, numeric, text, timestamptz, boolean, floats, NULLs. */
 const TABLE_DDL = `
@@ -79,4 +83,11 @@ export async function ensureDataset(rows: number, fresh: boolean): Promise<strin
 
 export async function serverVersion(url: string): Promise<string> {
   return withPg(url, async (client) => (await client.query('SHOW server_version')).rows[0].server_version);
+}
+
+/** A fresh small database for the time-to-first-file measurement; returns its URL. */
+export async function ensureSmallDataset(): Promise<string> {
+  const url = await recreateDatabase(SMALL_DATABASE);
+  await createSampleDatabase(url, SMALL_ORDER_ROWS);
+  return url;
 }

@@ -47,6 +47,9 @@ export function printReport(report: BenchReport): void {
   );
   console.log(padded(header, widths));
   for (const row of rows) console.log(padded(row, widths));
+  const notes = report.measurements.filter((measurement) => measurement.note);
+  if (notes.length > 0) console.log('');
+  for (const measurement of notes) console.log(`${measurement.name}: ${measurement.note}`);
   console.log('\nPeak RSS (MiB):');
   for (const line of report.measurements.map(rssLine).filter(Boolean)) console.log(`  ${line}`);
 }

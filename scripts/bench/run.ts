@@ -7,6 +7,7 @@
  *   - snapex's PostgreSQL reader alone (engine.readPartition, rows decoded and counted),
  *   - COPY csv piped into DuckDB writing gzip Parquet, the best alternative a user could script,
  *   - snapex end to end through the HTTP API to COMPLETE, default encoder and parquetjs, 1 and 2 extractors,
+ *   - a small live-cluster export (the demo's sample database): StartExportTask to the first Parquet file,
  *   - raw PutObject throughput of the S3 endpoint (moto).
  * `--reads-only` stops after the two read measurements.
  * Prints rows/s, MB/s, the ratio to the floor and each process's peak RSS, and writes them as JSON.
@@ -18,7 +19,13 @@ import { SnapexConfigSchema } from '@snapex/config';
 import type { PartEncoderName } from '@snapex/parquet';
 import { measureCopyFloor } from './copy-floor';
 import { measureCsvIntoDuckDb } from './csv-duckdb';
-import { ensureDataset, serverVersion } from './dataset';
+import {
+  ensureDataset,
+  ensureSmallDataset,
+  serverVersion,
+  SMALL_DATABASE,
+  SMALL_ORDER_ROWS,
+} from './dataset';
 import { Measurement, rated } from './measurement';
 import { benchOptions } from './options';
 import { startPrivateNats } from './private-nats';
@@ -60,6 +67,15 @@ async function measureWrites(
       step(`snapex: ${scenario.encoder}, ${scenario.extractors} extractor(s)`);
       measurements.push(measured(await measureSnapexExport(scenario, rows, floor.dataBytes, nats.url)));
     }
+    step('snapex: a small live-cluster export, StartExportTask to the first Parquet file');
+    await ensureSmallDataset();
+    const small = {
+      encoder,
+      extractors: 1,
+      database: SMALL_DATABASE,
+      name: 'snapex small export (sample database)',
+    };
+    measurements.push(measured(await measureSnapexExport(small, SMALL_ORDER_ROWS, 0, nats.url)));
   } finally {
     await nats.stop();
   }

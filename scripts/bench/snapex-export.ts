@@ -7,6 +7,9 @@ import type { ScenarioResult } from './snapex-scenario';
 export interface SnapexScenario {
   encoder: PartEncoderName;
   extractors: number;
+  /** The database exported; the benchmark table's by default. */
+  database?: string;
+  name?: string;
 }
 
 /** The encoder runs that make up the comparison: the default and parquetjs, with 1 and 2 replicas. */
@@ -25,15 +28,26 @@ export async function measureSnapexExport(
 ): Promise<Measurement> {
   const result = await runNodeScript<ScenarioResult>(
     join(__dirname, 'snapex-scenario.js'),
-    [scenario.encoder, String(scenario.extractors), String(rows)],
+    [
+      scenario.encoder,
+      String(scenario.extractors),
+      String(rows),
+      ...(scenario.database ? [scenario.database] : []),
+    ],
     { ...process.env, SNAPEX_TEST_NATS_URL: natsUrl },
   );
   return {
-    name: `snapex API -> COMPLETE, ${scenario.encoder}, ${scenario.extractors} extractor${scenario.extractors > 1 ? 's' : ''}`,
+    name:
+      scenario.name ??
+      `snapex API -> COMPLETE, ${scenario.encoder}, ${scenario.extractors} extractor${scenario.extractors > 1 ? 's' : ''}`,
     seconds: result.seconds,
     rows,
     dataBytes,
     outputBytes: result.outputBytes,
     peakRssMiB: result.peakRssMiB,
+    note:
+      result.firstFileSeconds === null
+        ? undefined
+        : `first Parquet file ${result.firstFileSeconds.toFixed(2)} s after StartExportTask`,
   };
 }

@@ -4,7 +4,9 @@
  * service's peak RSS belongs to this run alone. Prints the result as JSON; the services' logs are
  * left in .snapex/bench/<encoder>-<replicas>/.
  *
- *   node dist/scripts/bench/snapex-scenario.js <encoder> <extractor replicas> <rows>
+ *   node dist/scripts/bench/snapex-scenario.js <encoder> <extractor replicas> <rows> [database]
+ *
+ * It also times StartExportTask to the first Parquet file in the bucket: the wait before any data.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,8 @@ import { REPO_ROOT, Stack } from '../local-stack/stack';
 
 export interface ScenarioResult {
   seconds: number;
+  /** StartExportTask to the first complete Parquet object in the bucket. */
+  firstFileSeconds: number | null;
   outputBytes: number;
   peakRssMiB: Record<string, number>;
 }
@@ -43,40 +47,65 @@ async function parquetBytes(stack: Stack, identifier: string): Promise<number> {
     .reduce((sum, object) => sum + object.size, 0);
 }
 
-async function exportOnce(stack: Stack, rows: number): Promise<ScenarioResult> {
+/** Polls the bucket until a Parquet file of the export is there; resolves with its time, or null once `done`. */
+async function firstFileAfter(
+  stack: Stack,
+  identifier: string,
+  start: bigint,
+  done: () => boolean,
+): Promise<number | null> {
+  const { s3 } = adminClients(stack.moto);
+  while (!done()) {
+    const objects = await listObjects(s3, stack.target.bucket, `bench/${identifier}/`);
+    if (objects.some((object) => object.key.endsWith('.parquet'))) return secondsSince(start);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return null;
+}
+
+async function exportOnce(stack: Stack, source: string, rows: number): Promise<ScenarioResult> {
   const identifier = `bench-${Date.now()}`;
   const start = process.hrtime.bigint();
+  let finished = false;
   const started = await stack.api('/v1/StartExportTask', {
     ExportTaskIdentifier: identifier,
-    SourceArn: stack.clusterArn(SOURCE),
+    SourceArn: stack.clusterArn(source),
     S3BucketName: stack.target.bucket,
     IamRoleArn: stack.target.roleArn,
     KmsKeyId: stack.target.kmsKeyArn,
     S3Prefix: 'bench',
   });
   if (started.status !== 200) throw new Error(`StartExportTask refused: ${JSON.stringify(started.body)}`);
-  const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMsFor(rows));
+  const firstFile = firstFileAfter(stack, identifier, start, () => finished);
+  const task = await stack
+    .waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMsFor(rows))
+    .finally(() => (finished = true));
   const seconds = secondsSince(start);
   if (task.Status !== 'COMPLETE') throw new Error(`the export ended ${task.Status}: ${task.FailureCause}`);
-  return { seconds, outputBytes: await parquetBytes(stack, identifier), peakRssMiB: servicePeaks(stack) };
+  return {
+    seconds,
+    firstFileSeconds: await firstFile,
+    outputBytes: await parquetBytes(stack, identifier),
+    peakRssMiB: servicePeaks(stack),
+  };
 }
 
 async function main(): Promise<void> {
-  const [encoder, replicas, rows] = process.argv.slice(2);
-  const workDir = join(REPO_ROOT, '.snapex', 'bench', `${encoder}-${replicas}`);
+  const [encoder, replicas, rows, database = BENCH_DATABASE] = process.argv.slice(2);
+  const workDir = join(REPO_ROOT, '.snapex', 'bench', `${encoder}-${replicas}-${database}`);
   // Stack waits for "started" in each service's log, which a log left by the last run already holds.
   rmSync(workDir, { recursive: true, force: true });
   const stack = await Stack.start({
     // The registry's database is named after the stack, so it follows the benchmark's database.
-    name: BENCH_DATABASE.replace(/_/g, '-'),
-    sources: [{ name: SOURCE, url: pgUrl(BENCH_DATABASE), databases: [BENCH_DATABASE] }],
+    name: database.replace(/_/g, '-'),
+    sources: [{ name: SOURCE, url: pgUrl(database), databases: [database] }],
     extractors: Number(replicas),
     // The last run's configuration and service logs stay there to look at.
     workDir,
     config: { extractor: { encoder: encoder as PartEncoderName }, logging: { level: 'info' } },
   });
   try {
-    console.log(JSON.stringify(await exportOnce(stack, Number(rows))));
+    console.log(JSON.stringify(await exportOnce(stack, SOURCE, Number(rows))));
   } finally {
     await stack.stop();
   }
