@@ -67,15 +67,7 @@ async function exportOnce(stack: Stack, source: string, rows: number): Promise<S
   const identifier = `bench-${Date.now()}`;
   const start = process.hrtime.bigint();
   let finished = false;
-  const started = await stack.api('/v1/StartExportTask', {
-    ExportTaskIdentifier: identifier,
-    SourceArn: stack.clusterArn(source),
-    S3BucketName: stack.target.bucket,
-    IamRoleArn: stack.target.roleArn,
-    KmsKeyId: stack.target.kmsKeyArn,
-    S3Prefix: 'bench',
-  });
-  if (started.status !== 200) throw new Error(`StartExportTask refused: ${JSON.stringify(started.body)}`);
+  await stack.startExport(identifier, stack.clusterArn(source), { S3Prefix: 'bench' });
   const firstFile = firstFileAfter(stack, identifier, start, () => finished);
   const task = await stack
     .waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMsFor(rows))

@@ -181,15 +181,29 @@ export class Stack {
    * task ends: the task as it ended.
    */
   async exportCluster(identifier: string, source: string, timeoutMs = 240_000): Promise<any> {
+    await this.startExport(identifier, this.clusterArn(source));
+    return this.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMs);
+  }
+
+  /**
+   * Starts an export of `sourceArn` into the stack's bucket with its role and key (`extra` adds or
+   * overrides parameters): the task as StartExportTask answered it.
+   */
+  async startExport(
+    identifier: string,
+    sourceArn: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<any> {
     const started = await this.api('/v1/StartExportTask', {
       ExportTaskIdentifier: identifier,
-      SourceArn: this.clusterArn(source),
+      SourceArn: sourceArn,
       S3BucketName: this.target.bucket,
       IamRoleArn: this.target.roleArn,
       KmsKeyId: this.target.kmsKeyArn,
+      ...extra,
     });
     if (started.status !== 200) throw new Error(`StartExportTask refused: ${JSON.stringify(started.body)}`);
-    return this.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMs);
+    return started.body;
   }
 
   /** Polls DescribeExportTasks until the task reaches one of the given statuses. */

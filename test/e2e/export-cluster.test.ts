@@ -12,6 +12,7 @@ import {
   ParquetReader,
 } from '../../scripts/local-stack/readback';
 import { adminClients, OTHER_API_KEY, readNotifications, Stack } from '../../scripts/local-stack/stack';
+import { printLogsIfFailed } from '../support/service-logs';
 
 const SOURCE_DB = 'snapex_e2e_source';
 const MANY_TABLES_DB = 'snapex_e2e_many';
@@ -105,13 +106,7 @@ describe('export of a live PostgreSQL cluster through the seven services', () =>
     await stack?.stop();
   });
 
-  afterEach(() => {
-    const state = expect.getState();
-    if (state.assertionCalls !== state.numPassingAsserts) {
-      for (const service of stack.services)
-        process.stderr.write(`--- ${service.name}\n${stack.logs(service.name).slice(-4000)}\n`);
-    }
-  });
+  afterEach(() => printLogsIfFailed(stack));
 
   it('exports every table as gzip Parquet whose types and values match the source, with metadata', async () => {
     const { s3 } = adminClients(stack.moto);

@@ -16,6 +16,7 @@ import {
   quote,
 } from '../../scripts/local-stack/readback';
 import { adminClients, Stack } from '../../scripts/local-stack/stack';
+import { printLogsIfFailed } from '../support/service-logs';
 
 jest.setTimeout(300_000);
 
@@ -132,13 +133,7 @@ describe('export of a live MariaDB cluster through the seven services', () => {
     await dropMySqlDatabase(DATABASE);
   });
 
-  afterEach(() => {
-    const state = expect.getState();
-    if (state.assertionCalls !== state.numPassingAsserts) {
-      for (const service of stack.services)
-        process.stderr.write(`--- ${service.name}\n${stack.logs(service.name).slice(-4000)}\n`);
-    }
-  });
+  afterEach(() => printLogsIfFailed(stack));
 
   async function exportAndDownload(identifier: string, exportOnly?: string[]) {
     const { s3 } = adminClients(stack.moto);

@@ -7,6 +7,7 @@ import { MY_ADMIN_URL, myUrl, recreateMySqlDatabase, withMySql } from '../../scr
 import { downloadPrefix, listObjects, parquetList, ParquetReader } from '../../scripts/local-stack/readback';
 import { adminClients, snapshotStoreOf, Stack } from '../../scripts/local-stack/stack';
 import { eventuallyValue as eventually } from '../support/eventually';
+import { printLogsIfFailed } from '../support/service-logs';
 
 const STACK = { name: 'e2e-snap' };
 const PG_SOURCE = 'snapex_e2e_snap_pg';
@@ -92,31 +93,13 @@ describe('exporting snapshots through the seven services', () => {
     await stack?.stop();
   });
 
-  afterEach(() => {
-    const state = expect.getState();
-    if (state.assertionCalls !== state.numPassingAsserts) {
-      for (const service of stack.services)
-        process.stderr.write(`--- ${service.name}\n${stack.logs(service.name).slice(-4000)}\n`);
-    }
-  });
+  afterEach(() => printLogsIfFailed(stack));
 
   async function describeSnapshot(identifier: string): Promise<any> {
     const { body } = await stack.api('/v1/DescribeDBClusterSnapshots', {
       DBClusterSnapshotIdentifier: identifier,
     });
     return body?.DBClusterSnapshots?.[0];
-  }
-
-  async function startExport(identifier: string, sourceArn: string): Promise<any> {
-    const started = await stack.api('/v1/StartExportTask', {
-      ExportTaskIdentifier: identifier,
-      SourceArn: sourceArn,
-      S3BucketName: stack.target.bucket,
-      IamRoleArn: stack.target.roleArn,
-      KmsKeyId: stack.target.kmsKeyArn,
-    });
-    expect(started.status).toBe(200);
-    return started.body;
   }
 
   async function parquetFilesOf(identifier: string, folder: string): Promise<string[]> {
@@ -161,7 +144,7 @@ describe('exporting snapshots through the seven services', () => {
     });
 
     const identifier = `snap-export-${Date.now()}`;
-    const started = await startExport(identifier, snapshot.DBClusterSnapshotArn);
+    const started = await stack.startExport(identifier, snapshot.DBClusterSnapshotArn);
     expect(started).toMatchObject({ Status: 'STARTING', SourceType: 'SNAPSHOT' });
     // The seed: a snapshot may be deleted while it is exported; the export goes on.
     const deleted = await stack.api('/v1/DeleteDBClusterSnapshot', {
@@ -208,7 +191,7 @@ describe('exporting snapshots through the seven services', () => {
     expect(registered.body.DBClusterSnapshot.Status).toBe('available');
 
     const identifier = `snap-import-${Date.now()}`;
-    await startExport(identifier, registered.body.DBClusterSnapshot.DBClusterSnapshotArn);
+    await stack.startExport(identifier, registered.body.DBClusterSnapshot.DBClusterSnapshotArn);
     const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED']);
     expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({ Status: 'COMPLETE' });
 

@@ -4,6 +4,7 @@ import { pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/datab
 import { downloadPrefix, parquetList, ParquetReader } from '../../scripts/local-stack/readback';
 import { adminClients, Stack } from '../../scripts/local-stack/stack';
 import { eventuallyValue } from '../support/eventually';
+import { printLogsIfFailed } from '../support/service-logs';
 
 const SOURCE_DB = 'snapex_e2e_restart';
 const REGISTRY_DB = 'snapex_registry_e2e_restart';
@@ -65,13 +66,7 @@ describe('a full restart of every service in the middle of a snapshot export', (
     await stack?.stop();
   });
 
-  afterEach(() => {
-    const state = expect.getState();
-    if (state.assertionCalls !== state.numPassingAsserts) {
-      for (const service of stack.services)
-        process.stderr.write(`--- ${service.name}\n${stack.logs(service.name).slice(-4000)}\n`);
-    }
-  });
+  afterEach(() => printLogsIfFailed(stack));
 
   /** Partitions the registry has as EXPORTED, and how many the plan has. */
   async function partitionCounts(taskId: string): Promise<{ exported: number; planned: number }> {
@@ -110,14 +105,7 @@ describe('a full restart of every service in the middle of a snapshot export', (
     }, 120_000);
 
     const identifier = `restart-${Date.now()}`;
-    const started = await stack.api('/v1/StartExportTask', {
-      ExportTaskIdentifier: identifier,
-      SourceArn: arn,
-      S3BucketName: stack.target.bucket,
-      IamRoleArn: stack.target.roleArn,
-      KmsKeyId: stack.target.kmsKeyArn,
-    });
-    expect(started.status).toBe(200);
+    await stack.startExport(identifier, arn);
     const taskId = await eventuallyValue(() => taskIdOf(identifier));
 
     // Restart once a few partitions are in the bucket and more are still to come.

@@ -10,6 +10,7 @@ import {
 } from '../../scripts/local-stack/readback';
 import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
 import { adminClients, readNotifications, Stack } from '../../scripts/local-stack/stack';
+import { printLogsIfFailed } from '../support/service-logs';
 
 const SKIPS_DB = 'snapex_e2e_skips';
 const LOB_DB = 'snapex_e2e_lob';
@@ -117,29 +118,11 @@ describe("the seed's skip and failure rules, end to end", () => {
     await stack?.stop();
   });
 
-  afterEach(() => {
-    const state = expect.getState();
-    if (state.assertionCalls !== state.numPassingAsserts) {
-      for (const service of stack.services)
-        process.stderr.write(`--- ${service.name}\n${stack.logs(service.name).slice(-4000)}\n`);
-    }
-  });
-
-  async function runExport(identifier: string, source: string): Promise<any> {
-    const started = await stack.api('/v1/StartExportTask', {
-      ExportTaskIdentifier: identifier,
-      SourceArn: stack.clusterArn(source),
-      S3BucketName: stack.target.bucket,
-      IamRoleArn: stack.target.roleArn,
-      KmsKeyId: stack.target.kmsKeyArn,
-    });
-    expect(started.status).toBe(200);
-    return stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED']);
-  }
+  afterEach(() => printLogsIfFailed(stack));
 
   it('skips each kind of table the seed names, reports why, and exports the rest with odd names intact', async () => {
     const identifier = `skips-${Date.now()}`;
-    const task = await runExport(identifier, 'skips');
+    const task = await stack.exportCluster(identifier, 'skips');
     expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({ Status: 'COMPLETE' });
 
     const expectedSkips: Record<string, string> = {
@@ -196,7 +179,7 @@ describe("the seed's skip and failure rules, end to end", () => {
   });
 
   it('fails the export when a value is too large, naming the table and the column', async () => {
-    const task = await runExport(`lob-${Date.now()}`, 'lob');
+    const task = await stack.exportCluster(`lob-${Date.now()}`, 'lob');
     expect(task.Status).toBe('FAILED');
     expect(task.FailureCause).toContain(`column body of table ${LOB_DB}.public.documents`);
     expect(task.FailureCause).toContain(`${MAX_VALUE_BYTES + 4096} bytes`);
