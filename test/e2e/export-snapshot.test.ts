@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import { MY_ADMIN_URL, myUrl, recreateMySqlDatabase, withMySql } from '../../scripts/local-stack/mariadb';
 import { downloadPrefix, listObjects, parquetList, ParquetReader } from '../../scripts/local-stack/readback';
-import { adminClients, snapshotStoreOf, Stack } from '../../scripts/local-stack/stack';
+import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
+import { adminClients, scratchPrefixOf, snapshotStoreOf, Stack } from '../../scripts/local-stack/stack';
 import { eventuallyValue as eventually } from '../support/eventually';
 import { printLogsIfFailed } from '../support/service-logs';
 
@@ -14,7 +15,7 @@ const PG_SOURCE = 'snapex_e2e_snap_pg';
 const MY_SOURCE = 'snapex_e2e_snap_my';
 const READER = 'snapex_e2e_snap_reader';
 const ORDER_ROWS = 60_000;
-const SCRATCH_PREFIX = 'snapex_scratch_e2e_snap_';
+const SCRATCH_PREFIX = scratchPrefixOf(STACK);
 
 /** What the export must reproduce: the orders as they were, summed and hashed in key order. */
 const ORDERS_DIGEST_SQL = `
@@ -177,7 +178,7 @@ describe('exporting snapshots through the seven services', () => {
 
   it('exports a MariaDB dump registered as a snapshot', async () => {
     const { s3 } = adminClients(stack.moto);
-    const key = `snapshots/imported/${MY_SOURCE}.sql.gz`;
+    const key = `snapshots/${MOTO_ACCOUNT}/imports/${MY_SOURCE}.sql.gz`;
     await s3.send(
       new PutObjectCommand({ Bucket: snapshotStoreOf(STACK), Key: key, Body: mariadbDumpGz(MY_SOURCE) }),
     );

@@ -369,7 +369,7 @@ describe('the snapshot catalogue', () => {
 
   it('registers an existing dump after finding it in the store, refusing formats of another engine', async () => {
     const [key] = await keysOf(pgSnapshot.DBSnapshotArn!);
-    const copied = `imports/${stack.runId}/registered.dump`;
+    const copied = `snapshots/${stack.main.id}/imports/${stack.runId}/registered.dump`;
     await stack.copyObject(key, copied);
     const identifier = name('reg');
     const body = (overrides: Record<string, unknown> = {}) => ({
@@ -379,13 +379,28 @@ describe('the snapshot catalogue', () => {
       ...overrides,
     });
     const missing = await call(stack.rdsStack, '/v1/RegisterDBSnapshot', {
-      body: body({ Dumps: [{ Database: 'shop', Format: 'pg-custom', S3Key: 'imports/none.dump' }] }),
+      body: body({
+        Dumps: [
+          { Database: 'shop', Format: 'pg-custom', S3Key: `snapshots/${stack.main.id}/imports/none.dump` },
+        ],
+      }),
     });
     expect(missing.status).toBe(400);
     expect(missing.body.Error).toMatchObject({
       Code: 'InvalidParameterValue',
       Message: expect.stringMatching(/not found/),
     });
+    // Another account's dump, or the whole store, is not the caller's to register (or later delete).
+    for (const S3Key of [`snapshots/${stack.other.id}/imports/theirs.dump`, `snapshots/${stack.main.id}/`]) {
+      const foreign = await call(stack.rdsStack, '/v1/RegisterDBSnapshot', {
+        body: body({ Dumps: [{ Database: 'shop', Format: 'pg-directory', S3Key }] }),
+      });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.Error).toMatchObject({
+        Code: 'InvalidParameterValue',
+        Message: expect.stringMatching(/must lie in your folder/),
+      });
+    }
     const wrongFormat = await call(stack.rdsStack, '/v1/RegisterDBSnapshot', {
       body: body({ Dumps: [{ Database: 'shop', Format: 'mysql-sql', S3Key: copied }] }),
     });
@@ -504,7 +519,7 @@ describe('the snapshot catalogue', () => {
 
   it('exports an available snapshot, and keeps its archive through a delete until the export ends', async () => {
     const [key] = await keysOf(pgSnapshot.DBSnapshotArn!);
-    const copied = `imports/${stack.runId}/exported.dump`;
+    const copied = `snapshots/${stack.main.id}/imports/${stack.runId}/exported.dump`;
     await stack.copyObject(key, copied);
     const identifier = name('exp');
     await call(stack.rdsStack, '/v1/RegisterDBSnapshot', {

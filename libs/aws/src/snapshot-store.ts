@@ -33,7 +33,12 @@ export class SnapshotStore {
    * key with a colon differently from the SDKs.
    */
   folderOf(accountId: string, kind: string, identifier: string): string {
-    return `${this.prefix}${accountId}/${kind}/${identifier.replace(/:/g, '_')}/`;
+    return `${this.accountFolderOf(accountId)}${kind}/${identifier.replace(/:/g, '_')}/`;
+  }
+
+  /** `<prefix><account>/`: everything of one account, snapshots taken and dumps it registers. */
+  accountFolderOf(accountId: string): string {
+    return `${this.prefix}${accountId}/`;
   }
 
   /** Streams a body into one object with a multipart upload; an error in the body aborts the upload. */

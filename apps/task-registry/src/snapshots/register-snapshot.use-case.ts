@@ -56,6 +56,7 @@ export class RegisterSnapshotUseCase {
       );
     }
     checkDumps(request.dumps, source.engine);
+    checkOwnArea(request.dumps, store.accountFolderOf(accountId));
     const found = await Promise.all(request.dumps.map((dump) => this.findDump(store, dump)));
     const dumps: DatabaseDump[] = found.map(({ dump }) => dump);
     const snapshotTime = new Date(Math.max(...found.map(({ object }) => object.lastModified.getTime())));
@@ -97,6 +98,21 @@ export class RegisterSnapshotUseCase {
       );
     }
     return { dump: { database: input.Database, format: input.Format, key, bytes: object.bytes }, object };
+  }
+}
+
+/**
+ * An account registers only what lies in its own folder of the shared store: another account's dumps
+ * are not its data, and a prefix wider than its folder would let a later delete reach theirs.
+ */
+function checkOwnArea(dumps: DumpObjectInput[], accountFolder: string): void {
+  for (const dump of dumps) {
+    if (!dump.S3Key.startsWith(accountFolder) || dump.S3Key.length === accountFolder.length) {
+      throw new Fault(
+        'InvalidParameterValue',
+        `The dump of ${dump.Database} must lie in your folder of the snapshot store, under ${accountFolder}.`,
+      );
+    }
   }
 }
 

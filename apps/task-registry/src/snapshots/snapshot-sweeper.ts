@@ -46,10 +46,14 @@ export class SnapshotSweeper implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
-  /** The rows stay locked while their objects go, so no other replica purges them at the same time. */
+  /**
+   * The rows stay locked while their objects go, so no other replica purges them at the same time.
+   * Answers how many were purged: a batch with failures ends the sweep until the next tick.
+   */
   private purgeBatch(): Promise<number> {
     return this.database.transaction(async (tx) => {
       const purgeable = await this.snapshots.lockPurgeable(tx, BATCH_SIZE);
+      let purged = 0;
       for (const snapshot of purgeable) {
         const keys = objectsOf(snapshot);
         const shared = await this.snapshots.keysHeldByOthers(tx, snapshot.snapshotId, keys);
@@ -65,8 +69,9 @@ export class SnapshotSweeper implements OnApplicationBootstrap, OnModuleDestroy 
         }
         await this.snapshots.remove(tx, snapshot.snapshotId);
         this.logger.info({ snapshotArn: snapshot.arn }, 'snapshot deleted');
+        purged++;
       }
-      return purgeable.length;
+      return purged;
     });
   }
 }

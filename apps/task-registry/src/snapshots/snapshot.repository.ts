@@ -193,11 +193,19 @@ export class SnapshotRepository {
   }
 
   /** Which of the keys another snapshot's archive also holds (dumps registered twice). */
+  /**
+   * Which of `keys` another snapshot still needs: the same object, a directory dump (a key prefix
+   * ending in `/`) holding one of its objects, or an object inside one of its directory dumps.
+   */
   async keysHeldByOthers(tx: Connection, snapshotId: string, keys: string[]): Promise<Set<string>> {
     const { rows } = await tx.query<{ key: string }>(
-      `SELECT DISTINCT dump->>'key' AS key
-         FROM snapshots, jsonb_array_elements(archive->'dumps') AS dump
-        WHERE snapshot_id <> $1 AND dump->>'key' = ANY($2)`,
+      `SELECT DISTINCT mine.key
+         FROM unnest($2::text[]) AS mine(key)
+         JOIN snapshots other ON other.snapshot_id <> $1
+         CROSS JOIN jsonb_array_elements(other.archive->'dumps') AS dump
+        WHERE dump->>'key' = mine.key
+           OR (right(mine.key, 1) = '/' AND starts_with(dump->>'key', mine.key))
+           OR (right(dump->>'key', 1) = '/' AND starts_with(mine.key, dump->>'key'))`,
       [snapshotId, keys],
     );
     return new Set(rows.map((row) => row.key));
