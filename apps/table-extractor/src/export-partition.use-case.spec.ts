@@ -428,6 +428,26 @@ describe('ExportPartition', () => {
     });
   });
 
+  it('removes the files the partition completed before the row that skips the table', async () => {
+    const config = { ...CONFIG, extractor: { ...CONFIG.extractor, fileTargetBytes: 1024 } };
+    const rows = Array.from({ length: 250 }, (_, index) => [BigInt(1000 + index)]);
+    const { useCase, publisher, storage, source } = setUp([rows, rows], 'IN_PROGRESS', 'NOT_STARTED', config);
+    source.failAfterBatches = { count: 1, error: new RowTooLargeError(3000, 2048) };
+    const fileKey = (fileIndex: number) =>
+      partObjectKey(REQUEST.destination.partitionKeyPrefix, {
+        taskId: TASK_ID,
+        tableIndex: REQUEST.table.tableIndex,
+        partitionIndex: REQUEST.partitionIndex,
+        fileIndex,
+      });
+    // The first batch filled part-00000, which is in the bucket when the row comes.
+    storage.leftOver.add(fileKey(0));
+    await useCase.execute(REQUEST);
+    expect(storage.uploads.map((upload) => upload.target.key)).toEqual([fileKey(0)]);
+    expect(storage.removed).toEqual([fileKey(0)]);
+    expect(publisher.names()).toEqual(['PartitionStarted', 'TableSkipped']);
+  });
+
   it('fails the task when a value is too large', async () => {
     const { useCase, publisher, source } = setUp([[[1n]]]);
     source.failAfterBatches = { count: 0, error: new ValueTooLargeError('id', 600, 512) };

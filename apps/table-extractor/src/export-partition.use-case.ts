@@ -278,6 +278,8 @@ export class ExportPartition implements BeforeApplicationShutdown {
         });
       case 'skip-table':
         log.warn({ reason: verdict.reason, detail: verdict.detail }, 'skipping the table');
+        // Files this partition completed before the row were never reported: nobody else removes them.
+        await this.removeStaleTail(request, 0, log);
         return this.publisher.publish(TableSkipped, {
           ...taskEventFields(request),
           eventId: eventIdFor(TableSkipped, request.taskId, request.table.tableIndex),

@@ -2,8 +2,13 @@ import { STSServiceException } from '@aws-sdk/client-sts';
 import { KeyUnusableError } from '@snapex/aws';
 import { Destination, FailureMessages, SizeLimitMessages } from '@snapex/contracts';
 import { DatabaseEngine, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
+import { EncoderThreadError } from '@snapex/parquet';
 import { extractionVerdict } from './extraction-failures';
+import { PartEncodingError } from './part-file';
 import { PartUploadError } from './part-upload';
+
+// thrift (through @dsnp/parquetjs) requires uuid, whose ESM-only build Jest cannot load; Parquet's thrift types never use it.
+jest.mock('uuid', () => ({}));
 
 const DESTINATION = {
   bucket: 'exports-bucket',
@@ -88,5 +93,16 @@ describe("the seed's size rules", () => {
     expect(verdict).toMatchObject({
       failureCause: expect.stringContaining('column payload of table db.public.t'),
     });
+  });
+});
+
+describe('what a failed encoder means', () => {
+  it('a dead encoder thread retries the partition; rows the encoder refused fail the task', () => {
+    expect(verdictOf(new PartEncodingError(new EncoderThreadError('the encoder thread exited')))).toEqual({
+      kind: 'retry',
+    });
+    expect(verdictOf(new PartEncodingError(new TypeError('not an int32')))).toEqual(
+      failsWith(FailureMessages.unknown()),
+    );
   });
 });

@@ -50,11 +50,16 @@ function open(fileId: number, settings: WasmFileSettings): void {
     }),
   };
   files.set(fileId, file);
-  void file.writer.done.then(() => {
-    files.delete(fileId);
-    post({ kind: 'closed', fileId });
-    post({ kind: 'memory', wasmBytes: wasmMemory().buffer.byteLength });
-  });
+  // A file that fails or is abandoned has said so through `failed`; its rejection must not end the
+  // thread, which holds other partitions' files too.
+  file.writer.done.then(
+    () => {
+      files.delete(fileId);
+      post({ kind: 'closed', fileId });
+      post({ kind: 'memory', wasmBytes: wasmMemory().buffer.byteLength });
+    },
+    () => files.delete(fileId),
+  );
 }
 
 port.on('message', (message: ToEncoderThread) => {
