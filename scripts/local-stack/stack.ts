@@ -253,11 +253,16 @@ function stackConfig(
         { name: 'scratch-pg', engine: 'postgres', url: PG_ADMIN_URL },
         { name: 'scratch-my', engine: 'mysql', url: MY_ADMIN_URL },
       ],
-      databasePrefix: `snapex_scratch_${options.name.replace(/-/g, '_')}_`,
+      databasePrefix: scratchPrefixOf(options),
     },
     logging: { level: 'debug' },
     ...options.config,
   };
+}
+
+/** The stack's own scratch databases: `sx_<stack name>_…`. */
+export function scratchPrefixOf(options: Pick<StackOptions, 'name'>): string {
+  return `sx_${options.name.replace(/-/g, '_')}_`;
 }
 
 /** The stack's own snapshot-store bucket. */

@@ -126,8 +126,9 @@ export const SnapexConfigSchema = z
       })
       .optional(),
     /**
-     * Database servers a snapshot is restored into before it is exported, one database per task,
-     * named `<databasePrefix><task id>`; the live sources are never read during a snapshot export.
+     * Database servers a snapshot is restored (or a live MySQL source cloned) into before it is
+     * exported: one database per exported database, named `<databasePrefix><task id without
+     * hyphens>_<n>`; the live sources are never read during a snapshot export.
      */
     scratch: z
       .object({
@@ -144,6 +145,8 @@ export const SnapexConfigSchema = z
         databasePrefix: z
           .string()
           .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier prefix')
+          // PostgreSQL cuts names past 63 bytes and MySQL refuses them: 27 + 32 hex digits + `_<n>`.
+          .max(27, 'must be at most 27 characters, so that scratch database names stay within 63')
           .default('snapex_scratch_'),
         /** Parallel jobs of one restore (`pg_restore --jobs`). */
         restoreJobs: z.number().int().min(1).default(2),

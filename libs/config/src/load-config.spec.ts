@@ -36,6 +36,12 @@ describe('configuration', () => {
         { MAIN_URL: 'postgresql://h/db' },
       ),
     ).toThrow('config: sources.0.accountId: names account 999999999999, which is not in accounts');
+    expect(() =>
+      parseConfig(
+        { ...minimal, scratch: { databasePrefix: 'a_prefix_of_twenty_eight_ch_' } },
+        { MAIN_URL: 'postgresql://h/db' },
+      ),
+    ).toThrow('config: scratch.databasePrefix: must be at most 27 characters');
   });
 
   it('keeps automated snapshots to deployments with a snapshot store', () => {

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { Readable } from 'node:stream';
+import { pipeline as pipelineCallback, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { SnapshotStore } from './snapshot-store';
@@ -30,7 +30,11 @@ export class DumpFiles {
   /** The dump's SQL as a stream, decompressed when its key ends in `.gz`. */
   async stream(dump: DatabaseDump, signal: AbortSignal): Promise<Readable> {
     const body = await this.store.read(this.bucket, dump.key, signal);
-    return isGzip(dump.key) ? body.pipe(createGunzip()) : body;
+    if (!isGzip(dump.key)) return body;
+    // pipeline, not pipe: a read that fails mid-object must fail the gunzip stream the restore reads.
+    const gunzip = createGunzip();
+    pipelineCallback(body, gunzip, () => undefined);
+    return gunzip;
   }
 
   /** One dump file, decompressed, in `dir`; pg_restore --jobs needs a file it can seek in. */

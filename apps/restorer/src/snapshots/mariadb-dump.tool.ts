@@ -2,7 +2,7 @@ import { SourceConfig } from '@snapex/config';
 import { createConnection } from 'mysql2/promise';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { DumpFailedError, quietOnError, runDumpProcess } from './dump-process';
+import { quietOnError, runDumpProcess } from './dump-process';
 import { connectionOf, DumpTool, RunningDump } from './dump-tool';
 
 const SYSTEM_DATABASES = new Set(['information_schema', 'performance_schema', 'mysql', 'sys']);
@@ -36,8 +36,6 @@ export class MariaDbDumpTool implements DumpTool {
   }
 
   async start(source: SourceConfig, database: string): Promise<RunningDump> {
-    // The tool has no way to mark the end of its options: a name like an option must not become one.
-    if (database.startsWith('-')) throw new DumpFailedError(`cannot dump a database named ${database}`);
     const { url, password } = connectionOf(source.url, database);
     // The consistent point is taken by the tool as it starts; the data is from no earlier than this.
     const consistentAt = new Date();
@@ -53,6 +51,8 @@ export class MariaDbDumpTool implements DumpTool {
         `--host=${url.hostname}`,
         `--port=${url.port || DEFAULT_PORT}`,
         `--user=${decodeURIComponent(url.username)}`,
+        // A database named like an option stays a name.
+        '--',
         database,
       ],
       password ? { MYSQL_PWD: password } : {},
