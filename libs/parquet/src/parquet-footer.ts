@@ -151,29 +151,25 @@ export function footerRowCount(tail: Uint8Array): number {
 }
 
 /**
- * A copy of the last `capacity` bytes that went by: the chunks themselves go on to the output and are
- * never held here.
+ * The last chunks that went by, at least `capacity` bytes of them when there were that many: the
+ * writer writes its footer in one piece, so a footer longer than `capacity` is still held whole in the
+ * last chunk. Chunks are held, not copied; all but the last few are let go.
  */
 export class TailBytes {
-  private buffer: Buffer | null = null;
-  private filled = 0;
+  private readonly chunks: Uint8Array[] = [];
+  private held = 0;
 
   constructor(private readonly capacity: number) {}
 
   push(chunk: Uint8Array): void {
-    this.buffer ??= Buffer.allocUnsafe(this.capacity);
-    if (chunk.byteLength >= this.capacity) {
-      this.buffer.set(chunk.subarray(chunk.byteLength - this.capacity));
-      this.filled = this.capacity;
-      return;
+    this.chunks.push(chunk);
+    this.held += chunk.byteLength;
+    while (this.chunks.length > 1 && this.held - this.chunks[0].byteLength >= this.capacity) {
+      this.held -= this.chunks.shift()!.byteLength;
     }
-    const kept = Math.min(this.filled, this.capacity - chunk.byteLength);
-    this.buffer.copyWithin(0, this.filled - kept, this.filled);
-    this.buffer.set(chunk, kept);
-    this.filled = kept + chunk.byteLength;
   }
 
   bytes(): Uint8Array {
-    return this.buffer?.subarray(0, this.filled) ?? new Uint8Array(0);
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
   }
 }
