@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RetryableError } from '@snapex/bus';
 import {
   ScratchServerCatalogue,
   ScratchServerConfig,
@@ -11,7 +12,8 @@ import { StoppedTasks } from '@snapex/service';
 import { DumpFiles } from './dump-files';
 import { RestoreFailedError, restoreFailure } from './restore-failures';
 import { ScratchDatabaseNames } from './scratch-database-names';
-import { ScratchTarget } from './scratch-engine';
+import { ScratchEngine, ScratchTarget } from './scratch-engine';
+import { CommandFailedError } from './command';
 import { SCRATCH_ENGINES, ScratchEngineLookup } from './scratch-engines';
 import { SNAPSHOT_STORE, SnapshotStore } from './snapshot-store';
 
@@ -160,6 +162,12 @@ export class ScratchCopies {
       await job.copy(target, signal);
     } catch (error) {
       if (signal.aborted) return;
+      if (error instanceof CommandFailedError && !(await this.reachable(engine, target))) {
+        // The client program died with its server (a restart, a network cut): the dump is not at fault.
+        throw new RetryableError(`copying ${job.database}: the scratch server went away`, 5000, {
+          cause: error,
+        });
+      }
       throw restoreFailure(error, job.database);
     }
     log.info(
@@ -173,6 +181,16 @@ export class ScratchCopies {
       },
       'copied into a scratch database',
     );
+  }
+
+  /** Whether the scratch server answers now: a failed restore against one that does not is retried. */
+  private async reachable(engine: ScratchEngine, target: ScratchTarget): Promise<boolean> {
+    try {
+      await engine.listDatabases(target.server, target.database);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private serverFor(engine: Engine): ScratchServerConfig {
