@@ -1,19 +1,11 @@
 import { RetryableError } from '@snapex/bus';
+import { errorCodeOf, isNetworkFailure } from '@snapex/engines';
 
-/** Driver codes (pg, mysql2, Node sockets) that mean the server could not be reached, not that it refused. */
-const CONNECTION_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'PROTOCOL_CONNECTION_LOST',
-  '57P03',
-]);
+/** Beyond the socket errors every engine knows: a pg server starting up, a mysql2 link that dropped. */
+const DRIVER_CONNECTION_ERRORS = new Set(['PROTOCOL_CONNECTION_LOST', '57P03']);
 
 export function isConnectionError(error: unknown): boolean {
-  return CONNECTION_ERRORS.has((error as { code?: string } | null)?.code ?? '');
+  return isNetworkFailure(error) || DRIVER_CONNECTION_ERRORS.has(errorCodeOf(error) ?? '');
 }
 
 /** A server that cannot be reached now may be reachable on the next delivery. */

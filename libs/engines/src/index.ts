@@ -7,3 +7,4 @@ export { columnPlanFor } from './postgres/pg-types';
 export { InvalidSnapshotIdError } from './postgres/sql';
 export { UnknownDecoderError } from './postgres/binary-values';
 export { UnaddressableDatabaseError } from './postgres/pg-session';
+export { errorCodeOf, isNetworkFailure } from './network-failures';

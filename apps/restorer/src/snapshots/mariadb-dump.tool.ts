@@ -1,11 +1,10 @@
 import { SourceConfig } from '@snapex/config';
-import { createConnection } from 'mysql2/promise';
+import { engineFor } from '@snapex/engines';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { quietOnError, runDumpProcess } from './dump-process';
 import { connectionOf, DumpTool, RunningDump } from './dump-tool';
 
-const SYSTEM_DATABASES = new Set(['information_schema', 'performance_schema', 'mysql', 'sys']);
 const DEFAULT_PORT = '3306';
 
 /**
@@ -16,23 +15,8 @@ export class MariaDbDumpTool implements DumpTool {
   readonly format = 'mysql-sql' as const;
   readonly extension = 'sql.gz';
 
-  async listDatabases(source: SourceConfig): Promise<string[]> {
-    const { url, password } = connectionOf(source.url, '');
-    const connection = await createConnection({
-      host: url.hostname,
-      port: Number(url.port || DEFAULT_PORT),
-      user: decodeURIComponent(url.username),
-      password,
-    });
-    try {
-      const [rows] = await connection.query<{ Database: string }[] & import('mysql2').RowDataPacket[]>(
-        'SHOW DATABASES',
-      );
-      const names = rows.map((row) => row.Database).filter((name) => !SYSTEM_DATABASES.has(name));
-      return source.databases ? names.filter((name) => source.databases!.includes(name)) : names;
-    } finally {
-      await connection.end();
-    }
+  listDatabases(source: SourceConfig): Promise<string[]> {
+    return engineFor('mysql').listDatabases(source);
   }
 
   async start(source: SourceConfig, database: string): Promise<RunningDump> {

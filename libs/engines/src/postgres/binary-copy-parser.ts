@@ -35,7 +35,8 @@ enum State {
 /**
  * Incremental parser of PostgreSQL's binary COPY format (header, tuples of length-prefixed fields,
  * trailer). It reads fields straight from the chunks it is given; only a field cut by a chunk
- * boundary is copied, into a buffer of exactly its length, so a value of any size is assembled once.
+ * boundary is copied, into a buffer of exactly its length, so its pieces are joined once (a bytea
+ * value is then copied again by its decoder, which cannot tell a joined buffer from a chunk).
  * Size limits are decided from the length prefixes, before a value's bytes are waited for.
  */
 export class BinaryCopyParser<V> {
