@@ -2,7 +2,13 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
+import {
+  grantReader,
+  PG_ADMIN_URL,
+  pgUrl,
+  recreateDatabase,
+  withPg,
+} from '../../scripts/local-stack/databases';
 import { MY_ADMIN_URL, myUrl, recreateMySqlDatabase, withMySql } from '../../scripts/local-stack/mariadb';
 import { downloadPrefix, listObjects, parquetList, ParquetReader } from '../../scripts/local-stack/readback';
 import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
@@ -30,11 +36,7 @@ async function createPgSource(): Promise<void> {
          FROM generate_series(1, ${ORDER_ROWS}) i`,
     );
     await client.query('ANALYZE orders');
-    await client.query(`DO $$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${READER}') THEN CREATE ROLE ${READER} LOGIN; END IF;
-      END $$`);
-    await client.query(`ALTER ROLE ${READER} LOGIN`);
-    await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${READER}`);
+    await grantReader(client, READER, ['public']);
   });
 }
 
@@ -50,12 +52,6 @@ async function createMySource(): Promise<void> {
            FROM seq_1_to_2000`,
     );
   }, MY_SOURCE);
-}
-
-function readerUrl(): string {
-  const url = new URL(pgUrl(PG_SOURCE));
-  url.username = READER;
-  return url.toString();
 }
 
 /** A single-database dump as an operator would make one to register: no CREATE DATABASE, gzip. */
@@ -80,7 +76,7 @@ describe('exporting snapshots through the seven services', () => {
     stack = await Stack.start({
       ...STACK,
       sources: [
-        { name: 'snap-pg', url: readerUrl(), databases: [PG_SOURCE] },
+        { name: 'snap-pg', url: pgUrl(PG_SOURCE, READER), databases: [PG_SOURCE] },
         { name: 'snap-my', engine: 'mysql', url: myUrl(), databases: [MY_SOURCE] },
       ],
       // Small partitions, so the restored copy is read by several partitions at once.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
-import { pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
+import { grantReader, pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import {
   downloadPrefix,
   getText,
@@ -61,26 +61,9 @@ async function createSkipsDatabase(url: string): Promise<void> {
         `${odd.table}'s row `,
       ]);
     }
-    await grantReader(client, ['public', 'Mixed$Schema']);
+    await grantReader(client, READER, ['public', 'Mixed$Schema']);
     await client.query(`REVOKE SELECT ON secret FROM ${READER}`);
   });
-}
-
-async function grantReader(client: Client, schemas: string[]): Promise<void> {
-  await client.query(`DO $$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${READER}') THEN CREATE ROLE ${READER} LOGIN; END IF;
-    END $$`);
-  for (const schema of schemas) {
-    await client.query(`GRANT USAGE ON SCHEMA ${escapeIdentifier(schema)} TO ${READER}`);
-    await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${escapeIdentifier(schema)} TO ${READER}`);
-  }
-}
-
-function readerUrl(database: string): string {
-  const url = new URL(pgUrl(database));
-  url.username = READER;
-  url.password = '';
-  return url.toString();
 }
 
 describe("the seed's skip and failure rules, end to end", () => {
@@ -98,13 +81,13 @@ describe("the seed's skip and failure rules, end to end", () => {
       await client.query('CREATE TABLE documents (id int PRIMARY KEY, body bytea)');
       await client.query("INSERT INTO documents VALUES (1, '\\x00ff'::bytea)");
       await client.query('INSERT INTO documents VALUES (2, $1)', [Buffer.alloc(MAX_VALUE_BYTES + 4096, 7)]);
-      await grantReader(client, ['public']);
+      await grantReader(client, READER, ['public']);
     });
     stack = await Stack.start({
       name: 'e2e-skips',
       sources: [
-        { name: 'skips', url: readerUrl(SKIPS_DB), databases: [SKIPS_DB] },
-        { name: 'lob', url: readerUrl(LOB_DB), databases: [LOB_DB] },
+        { name: 'skips', url: pgUrl(SKIPS_DB, READER), databases: [SKIPS_DB] },
+        { name: 'lob', url: pgUrl(LOB_DB, READER), databases: [LOB_DB] },
       ],
       config: { extractor: { maxValueBytes: MAX_VALUE_BYTES, maxRowBytes: MAX_ROW_BYTES } },
       // moto mis-signs keys with `$` or non-ASCII characters, which these table names put in keys.
