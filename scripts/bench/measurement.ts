@@ -9,6 +9,8 @@ export interface Measurement {
   outputBytes: number | null;
   /** Peak resident set per process, MiB. */
   peakRssMiB: Record<string, number>;
+  /** CPU seconds per process during the measurement (`machine`: every core's busy time), where measured. */
+  cpuSeconds?: Record<string, number>;
   note?: string;
 }
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** A process's peak resident set (VmHWM) in MiB, or null once it has exited. */
@@ -32,4 +33,32 @@ export class PeakRssSampler {
   private sample(): void {
     this.peak = Math.max(this.peak, peakRssMiB(this.pid) ?? 0);
   }
+}
+
+let ticksPerSecond: number | null = null;
+
+/** The kernel's clock ticks per second, in which /proc reports CPU time. */
+function clockTicks(): number {
+  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return ticksPerSecond;
+}
+
+/** CPU seconds (user + system) a running process has used, or null once it has exited. */
+export function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // The command name in parentheses may hold spaces: fields are counted after its closing bracket.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  } catch {
+    return null;
+  }
+}
+
+/** Core-seconds the whole machine spent busy (not idle, not waiting on I/O) since boot. */
+export function machineBusySeconds(): number {
+  const [, ...times] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = times.map(Number);
+  return (user + nice + system + irq + softirq + steal) / clockTicks();
 }

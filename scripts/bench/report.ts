@@ -34,6 +34,13 @@ function rssLine(measurement: RatedMeasurement): string {
     : `${measurement.name}: ${entries.map(([name, mib]) => `${name} ${mib}`).join(', ')}`;
 }
 
+function cpuLine(measurement: RatedMeasurement): string {
+  const entries = Object.entries(measurement.cpuSeconds ?? {}).filter(([, seconds]) => seconds > 0);
+  return entries.length === 0
+    ? ''
+    : `${measurement.name}: ${entries.map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`).join(', ')}`;
+}
+
 export function printReport(report: BenchReport): void {
   const header = ['measurement', 'seconds', 'rows/s', 'MB/s', 'vs floor', 'Parquet MB'];
   const rows = report.measurements.map(rowOf);
@@ -52,6 +59,8 @@ export function printReport(report: BenchReport): void {
   for (const measurement of notes) console.log(`${measurement.name}: ${measurement.note}`);
   console.log('\nPeak RSS (MiB):');
   for (const line of report.measurements.map(rssLine).filter(Boolean)) console.log(`  ${line}`);
+  console.log('\nCPU seconds during the export (machine: busy core-seconds of every process):');
+  for (const line of report.measurements.map(cpuLine).filter(Boolean)) console.log(`  ${line}`);
 }
 
 export function writeReport(report: BenchReport, path: string): void {

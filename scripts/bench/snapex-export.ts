@@ -45,6 +45,7 @@ export async function measureSnapexExport(
     dataBytes,
     outputBytes: result.outputBytes,
     peakRssMiB: result.peakRssMiB,
+    cpuSeconds: result.cpuSeconds,
     note:
       result.firstFileSeconds === null
         ? undefined

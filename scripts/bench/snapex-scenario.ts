@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { PartEncoderName } from '@snapex/parquet';
 import { BENCH_DATABASE } from './dataset';
 import { secondsSince } from './measurement';
-import { peakRssMiB } from './process-memory';
+import { cpuSeconds, machineBusySeconds, peakRssMiB } from './process-memory';
 import { pgUrl } from '../local-stack/databases';
 import { adminClients } from '../local-stack/export-target';
 import { listObjects } from '../local-stack/readback';
@@ -25,6 +25,8 @@ export interface ScenarioResult {
   firstFileSeconds: number | null;
   outputBytes: number;
   peakRssMiB: Record<string, number>;
+  /** CPU seconds each service (and moto) used during the export, and the whole machine's busy core-seconds. */
+  cpuSeconds: Record<string, number>;
 }
 
 const SOURCE = 'bench-cluster';
@@ -63,8 +65,28 @@ async function firstFileAfter(
   return null;
 }
 
+/** CPU seconds so far of every service, moto, and the machine as a whole. */
+function cpuNow(stack: Stack): Record<string, number> {
+  const used: Record<string, number> = {
+    machine: machineBusySeconds(),
+    moto: cpuSeconds(stack.moto.pid) ?? 0,
+  };
+  for (const service of stack.services) used[service.name] = cpuSeconds(service.process.pid) ?? 0;
+  return used;
+}
+
+function cpuSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after).map(([name, seconds]) => [
+      name,
+      Math.round((seconds - (before[name] ?? 0)) * 10) / 10,
+    ]),
+  );
+}
+
 async function exportOnce(stack: Stack, source: string, rows: number): Promise<ScenarioResult> {
   const identifier = `bench-${Date.now()}`;
+  const cpuBefore = cpuNow(stack);
   const start = process.hrtime.bigint();
   let finished = false;
   await stack.startExport(identifier, stack.clusterArn(source), { S3Prefix: 'bench' });
@@ -73,12 +95,14 @@ async function exportOnce(stack: Stack, source: string, rows: number): Promise<S
     .waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], timeoutMsFor(rows))
     .finally(() => (finished = true));
   const seconds = secondsSince(start);
+  const cpu = cpuSince(cpuBefore, cpuNow(stack));
   if (task.Status !== 'COMPLETE') throw new Error(`the export ended ${task.Status}: ${task.FailureCause}`);
   return {
     seconds,
     firstFileSeconds: await firstFile,
     outputBytes: await parquetBytes(stack, identifier),
     peakRssMiB: servicePeaks(stack),
+    cpuSeconds: cpu,
   };
 }
 

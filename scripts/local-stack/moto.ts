@@ -16,6 +16,8 @@ export interface MotoServer {
   endpoint: string;
   port: number;
   admin: { accessKeyId: string; secretAccessKey: string };
+  /** The server's process, for measurements. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
     endpoint,
     port,
     admin,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
