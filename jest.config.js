@@ -6,6 +6,7 @@ const shared = {
   moduleNameMapper: {
     '^@snapex/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
     '^@snapex/(contracts|bus|config|logging|aws|engines|parquet|service)$': '<rootDir>/libs/$1/src',
+    '^uuid$': '<rootDir>/test/support/uuid-unavailable.js',
   },
   rootDir: __dirname,
 };

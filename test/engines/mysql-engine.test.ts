@@ -4,6 +4,7 @@ import {
   DiscoveredTable,
   engineFor,
   ExportRow,
+  rowsOf,
   NO_READ_LIMITS,
   PinnedReadPoint,
   ReadLimits,
@@ -95,7 +96,7 @@ async function readAll(
     batchRows: options.batchRows ?? 1000,
     limits: options.limits ?? NO_READ_LIMITS,
   });
-  for await (const batch of rows) batches.push(batch);
+  for await (const batch of rows) batches.push(rowsOf(batch, table.columns));
   return batches;
 }
 

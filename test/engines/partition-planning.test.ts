@@ -1,5 +1,11 @@
 import { SourceConfig } from '@snapex/config';
-import { DiscoveredTable, engineFor, NO_READ_LIMITS as NO_LIMITS, PinnedReadPoint } from '@snapex/engines';
+import {
+  DiscoveredTable,
+  engineFor,
+  NO_READ_LIMITS as NO_LIMITS,
+  PinnedReadPoint,
+  rowsOf,
+} from '@snapex/engines';
 import { dropDatabase, recreateDatabase, withPg } from '../support/databases';
 
 jest.setTimeout(120_000);
@@ -50,7 +56,7 @@ describe('PostgreSQL partition planning', () => {
     const keys: string[] = [];
     for (const range of plan.ranges) {
       let count = 0;
-      for await (const rows of engine.readPartition(source, {
+      for await (const batch of engine.readPartition(source, {
         database: DATABASE,
         snapshotId: point.snapshotId,
         schema: table.schema,
@@ -60,8 +66,9 @@ describe('PostgreSQL partition planning', () => {
         batchRows: 5000,
         limits: NO_LIMITS,
       })) {
-        count += rows.length;
-        for (const row of rows) keys.push(row.map((value) => String(value)).join('|'));
+        count += batch.length;
+        for (const row of rowsOf(batch, table.columns))
+          keys.push(row.map((value) => String(value)).join('|'));
       }
       perPartition.push(count);
     }

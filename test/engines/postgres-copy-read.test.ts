@@ -3,6 +3,7 @@ import {
   DiscoveredTable,
   engineFor,
   ExportRow,
+  rowsOf,
   NO_READ_LIMITS,
   PinnedReadPoint,
   ReadLimits,
@@ -106,7 +107,7 @@ describe('PostgreSQL COPY binary reads', () => {
 
   async function readAll(name: string, readLimits?: ReadLimits): Promise<ExportRow[]> {
     const rows: ExportRow[] = [];
-    for await (const batch of read(name, readLimits)) rows.push(...batch);
+    for await (const batch of read(name, readLimits)) rows.push(...rowsOf(batch, tables.get(name)!.columns));
     return rows;
   }
 
@@ -195,7 +196,7 @@ describe('PostgreSQL COPY binary reads', () => {
       let sum = 0n;
       for await (const batch of read('big', NO_READ_LIMITS, 5000)) {
         count += batch.length;
-        for (const row of batch) sum += row[0] as bigint;
+        for (const row of rowsOf(batch, tables.get('big')!.columns)) sum += row[0] as bigint;
       }
       expect(count).toBe(BIG_ROWS);
       expect(sum).toBe(BigInt((BIG_ROWS * (BIG_ROWS + 1)) / 2));

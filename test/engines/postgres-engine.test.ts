@@ -5,6 +5,7 @@ import {
   engineFor,
   NO_READ_LIMITS as NO_LIMITS,
   ExportRow,
+  rowsOf,
   PinnedReadPoint,
 } from '@snapex/engines';
 import { Client, escapeIdentifier } from 'pg';
@@ -118,7 +119,7 @@ async function readAll(
     batchRows: options.batchRows ?? 1000,
     limits: NO_LIMITS,
   });
-  for await (const batch of rows) batches.push(batch);
+  for await (const batch of rows) batches.push(rowsOf(batch, table.columns));
   return batches;
 }
 

@@ -24,9 +24,6 @@ import pino from 'pino';
 import { ExportPartition, PartitionRequest } from './export-partition.use-case';
 import { PartStorage, PartTarget, PartUpload, PartUploadError } from './part-upload';
 
-// thrift (through @dsnp/parquetjs) requires uuid, whose ESM-only build Jest cannot load; Parquet's thrift types never use it.
-jest.mock('uuid', () => ({}));
-
 const TASK_ID = '7f9d4a52-0c1e-4f3a-9b1d-2a6c8e0f4b11';
 const ACCOUNT = '123456789012';
 const ROLE = 'arn:aws:iam::123456789012:role/export';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
-import { SnapexConfig, SourceConfig } from '@snapex/config';
+import { extractorMemoryPlan, SnapexConfig, SourceConfig } from '@snapex/config';
 import {
   eventIdFor,
   EventPayload,
@@ -68,6 +68,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
   private readonly memory: MemoryGuard;
   /** Partitions this process is reading and encoding now, for the logs. */
   private inFlight = 0;
+  private readonly maxBatchBytes: number | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: SnapexConfig,
@@ -81,6 +82,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
   ) {
     this.sources = new ReadPointSources(config);
     this.memory = new MemoryGuard(config.extractor.memoryLimitBytes);
+    const plan = extractorMemoryPlan(config.extractor);
+    // A configuration without a plan was refused when the service started.
+    this.maxBatchBytes = 'plan' in plan ? plan.plan.maxBatchBytes : undefined;
   }
 
   beforeApplicationShutdown(): void {
@@ -215,6 +219,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
       columns: request.columns,
       range: request.range,
       batchRows: this.config.extractor.batchRows,
+      maxBatchBytes: this.maxBatchBytes,
       limits: {
         maxRowBytes: this.config.extractor.maxRowBytes,
         maxValueBytes: this.config.extractor.maxValueBytes,

@@ -7,9 +7,6 @@ import { extractionVerdict } from './extraction-failures';
 import { PartEncodingError } from './part-file';
 import { PartUploadError } from './part-upload';
 
-// thrift (through @dsnp/parquetjs) requires uuid, whose ESM-only build Jest cannot load; Parquet's thrift types never use it.
-jest.mock('uuid', () => ({}));
-
 const DESTINATION = {
   bucket: 'exports-bucket',
   iamRoleArn: 'arn:aws:iam::123456789012:role/export',

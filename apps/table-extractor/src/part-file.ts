@@ -1,5 +1,5 @@
 import { ColumnPlan } from '@snapex/contracts';
-import { ExportRow } from '@snapex/engines';
+import { ExportBatch } from '@snapex/engines';
 import type { OpenPartEncoder, PartEncoder, PartStats } from '@snapex/parquet';
 import { PartStorage, PartTarget, PartUpload } from './part-upload';
 
@@ -37,7 +37,7 @@ export class PartFile {
     private readonly rowGroupRows: number,
   ) {}
 
-  async append(rows: ExportRow[]): Promise<void> {
+  async append(rows: ExportBatch): Promise<void> {
     if (rows.length === 0) return;
     const { encoder, upload } = this.open ?? (await this.opened());
     await this.explaining(upload, () => encoder.write(rows));

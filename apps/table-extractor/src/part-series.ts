@@ -1,5 +1,5 @@
 import type { PartStats } from '@snapex/parquet';
-import { ExportRow } from '@snapex/engines';
+import { ExportBatch } from '@snapex/engines';
 import { PartFile, StoredPart } from './part-file';
 
 /**
@@ -15,7 +15,7 @@ export class PartSeries {
     private readonly fileTargetBytes: number,
   ) {}
 
-  async append(rows: ExportRow[]): Promise<void> {
+  async append(rows: ExportBatch): Promise<void> {
     if (rows.length === 0) return;
     this.current ??= this.openFile(this.stored.length);
     await this.current.append(rows);

@@ -15,8 +15,14 @@ import { ENGINES, PART_ENCODER, PART_STORAGE } from './tokens';
 function encoderTuning(config: SnapexConfig): ParquetWasmTuning {
   const memory = extractorMemoryPlan(config.extractor);
   if ('problem' in memory) throw new ConfigError(`config: extractor.memoryLimitBytes: ${memory.problem}`);
-  const { encoderThreads, maxRowGroupBytes, maxBatchBytes, batchesInFlight } = memory.plan;
-  return { threads: encoderThreads, maxRowGroupBytes, maxBatchBytes, batchesInFlight };
+  const { encoderThreads, maxRowGroupBytes, maxBatchBytes, maxBytesInFlight } = memory.plan;
+  return {
+    threads: encoderThreads,
+    maxRowGroupBytes,
+    maxBatchBytes,
+    maxBytesInFlight,
+    gzipLevel: config.extractor.gzipLevel,
+  };
 }
 
 export const TableExtractorModule = {

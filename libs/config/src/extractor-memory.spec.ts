@@ -24,7 +24,7 @@ describe('the extractor memory plan', () => {
     expect(small.maxRowGroupBytes).toBeGreaterThanOrEqual(MIN_ROW_GROUP_BYTES);
     expect(large.maxRowGroupBytes).toBeGreaterThan(small.maxRowGroupBytes);
     expect(small.maxBatchBytes).toBe(Math.floor(small.maxRowGroupBytes / 4));
-    expect(small.batchesInFlight).toBe(2);
+    expect(small.maxBytesInFlight).toBe(2 * small.maxRowGroupBytes);
   });
 
   it('never starts more threads than there can be files at once', () => {

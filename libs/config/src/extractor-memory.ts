@@ -6,8 +6,12 @@ const MiB = 1024 * 1024;
  * idle it holds ~100 MiB.
  */
 export const EXTRACTOR_PROCESS_BYTES = 120 * MiB;
-/** One encoder thread: its V8 isolate (~18 MiB) and parquet-wasm's WebAssembly module and first memory. */
-export const ENCODER_THREAD_BYTES = 24 * MiB;
+/**
+ * One encoder thread whatever its row groups: its V8 isolate (~18 MiB), parquet-wasm's compiled module
+ * and first memory, zlib's and thrift's working memory. An extractor bounded to 256 MiB with one thread
+ * peaked 40 MiB above what 24 MiB a thread predicted once pages were compressed in the thread.
+ */
+export const ENCODER_THREAD_BYTES = 64 * MiB;
 /** The tail of each file kept to check its footer (parquet-wasm's FOOTER_TAIL_BYTES). */
 const FOOTER_TAIL_BYTES = 2 * MiB;
 /** Row groups smaller than this cost more in per-group overhead (footer, headers) than they save. */
@@ -15,15 +19,16 @@ export const MIN_ROW_GROUP_BYTES = 2 * MiB;
 const MAX_ROW_GROUP_BYTES = 128 * MiB;
 const MIN_BATCH_BYTES = 256 * 1024;
 const MAX_BATCH_BYTES = 8 * MiB;
-const BATCHES_IN_FLIGHT = 2;
 
 /**
- * What one open file adds per byte of row group R, with batches of R/4: measured with parquet-wasm
- * 0.8.0 on ~2 KB text rows, one extractor's peak RSS grew by 12.3 MiB per MiB of R (218 MiB at
- * R = 4.8 MiB, 276 MiB at R = 9.5 MiB). In WebAssembly memory the row group being built and the
- * buffer it is serialised into, which grows by doubling (~4 R); on the main thread the finished row
- * group on its way to the upload and its copies into upload parts, the batches built and in flight,
- * and the garbage they leave between two collections.
+ * What one open file adds per byte of row group R (Arrow bytes): measured with parquet-wasm 0.8.0 and
+ * page-by-page gzip on ~2 KB text rows, one encoder thread, peak RSS grew by 12 MiB per MiB of R
+ * (212 MiB at R = 3.6 MiB, 256 MiB at R = 7 MiB). The main thread may have sent two row groups the
+ * thread has not encoded (2 R); the thread joins a row group's batches into one IPC stream (R), copies
+ * it into WebAssembly memory (R), encodes it there uncompressed into pages and a file buffer that grows
+ * by doubling (~3 R; WebAssembly memory never shrinks), copies the file out (R) and compresses it; then
+ * come the chunk on its way to the upload, its copies into upload parts, and the garbage all of these
+ * leave between two collections.
  */
 const FILE_BYTES_PER_ROW_GROUP_BYTE = 12;
 /** The share of the limit planned for; the rest absorbs what the measurements above did not see. */
@@ -42,7 +47,8 @@ export interface ExtractorMemoryPlan {
   encoderThreads: number;
   maxRowGroupBytes: number;
   maxBatchBytes: number;
-  batchesInFlight: number;
+  /** Two row groups: the one being encoded and the next, being built meanwhile. */
+  maxBytesInFlight: number;
   /** The process, its threads and the upload buffers, whatever the data. */
   fixedBytes: number;
 }
@@ -88,7 +94,7 @@ export function extractorMemoryPlan(settings: ExtractorMemorySettings): Extracto
       encoderThreads: threads,
       maxRowGroupBytes,
       maxBatchBytes: Math.max(MIN_BATCH_BYTES, Math.min(MAX_BATCH_BYTES, Math.floor(maxRowGroupBytes / 4))),
-      batchesInFlight: BATCHES_IN_FLIGHT,
+      maxBytesInFlight: 2 * maxRowGroupBytes,
       fixedBytes,
     },
   };

@@ -1,5 +1,6 @@
 import { ColumnPlan, Engine, PartitionRange, PartitioningInfo, SingleWorkerReason } from '@snapex/contracts';
 import { SourceConfig } from '@snapex/config';
+import { ColumnarBatch, rowsOfBatch } from '@snapex/parquet';
 
 /** A consistent read point held open in one database until release(). */
 export interface PinnedReadPoint {
@@ -46,6 +47,11 @@ export interface PartitionReadRequest {
   range: PartitionRange | null;
   /** Rows per batch; the caller checks for cancellation between batches. */
   batchRows: number;
+  /**
+   * A batch ends once its values reach about this many bytes, even before batchRows rows, where the
+   * engine reads column by column (the extractor's memory plan sets it; 8 MiB when unset).
+   */
+  maxBatchBytes?: number;
   /** The seed's size rules, checked on every row as it is read. */
   limits: ReadLimits;
 }
@@ -97,6 +103,18 @@ export class ValueTooLargeError extends Error {
 export type ExportRow = (number | bigint | boolean | string | Buffer | null)[];
 
 /**
+ * Rows as an engine reads them: an array of rows, or the same values column by column when the
+ * engine can lay them out that way as it reads (PostgreSQL's binary COPY), which spares building a
+ * JavaScript value for each.
+ */
+export type ExportBatch = ExportRow[] | ColumnarBatch;
+
+/** The batch's rows, whichever way it holds them. */
+export function rowsOf(batch: ExportBatch, columns: readonly ColumnPlan[]): ExportRow[] {
+  return batch instanceof ColumnarBatch ? (rowsOfBatch(batch, columns) as ExportRow[]) : batch;
+}
+
+/**
  * What a failed read means: `transient` may pass on a later attempt (connection lost, server
  * restarting), `permanent` never will (privileges, a vanished snapshot or table), `unknown` is neither.
  */
@@ -111,7 +129,7 @@ export interface DatabaseEngine {
   listDatabases(source: SourceConfig): Promise<string[]>;
   pinReadPoint(source: SourceConfig, database: string): Promise<PinnedReadPoint>;
   /** Streams one partition's rows at the pinned point, in batches; never the whole table in memory. */
-  readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ExportRow[]>;
+  readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ExportBatch>;
   /** Reads this engine's errors (driver codes, SQLSTATEs) so callers need not know them. */
   classifyFailure(error: unknown): ReadFailureKind;
 }

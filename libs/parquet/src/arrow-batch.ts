@@ -19,6 +19,7 @@ import {
   Utf8,
 } from 'apache-arrow';
 import { DecimalShape, ParquetColumnType } from '@snapex/contracts';
+import { ColumnarBatch, ColumnVector, FixedWidthValues } from './columnar-batch';
 import { unscaledDecimal } from './decimal';
 import { PartColumn, PartRow, PartValue } from './part-encoder';
 
@@ -317,4 +318,67 @@ function decimalData(column: PartColumn, index: number, rows: readonly PartRow[]
     nullBitmap: validity.buffer(),
     data: new Uint32Array(words.buffer),
   });
+}
+
+/** A columnar batch's vector is not what its column's type calls for. */
+export class UnexpectedVectorError extends TypeError {
+  constructor(column: PartColumn, vector: ColumnVector) {
+    super(
+      `column ${JSON.stringify(column.name)} (${column.parquetType}) cannot take a ${vector.kind} vector` +
+        (vector.kind === 'fixed' ? ` of ${vector.values.constructor.name}` : ''),
+    );
+    this.name = 'UnexpectedVectorError';
+  }
+}
+
+type TypedArrayClass = abstract new (...args: never[]) => FixedWidthValues;
+
+const FIXED_WIDTH_ARRAYS: Partial<Record<ParquetColumnType, TypedArrayClass>> = {
+  INT16: Int16Array,
+  INT32: Int32Array,
+  INT64: BigInt64Array,
+  FLOAT: Float32Array,
+  DOUBLE: Float64Array,
+};
+
+function vectorData(column: PartColumn, vector: ColumnVector, length: number, type: DataType): Data {
+  const nulls = {
+    nullCount: vector.nullCount,
+    nullBitmap: vector.nullCount > 0 ? vector.validity : undefined,
+  };
+  switch (vector.kind) {
+    case 'fixed': {
+      const expected = FIXED_WIDTH_ARRAYS[column.parquetType];
+      if (!expected || !(vector.values instanceof expected)) throw new UnexpectedVectorError(column, vector);
+      return makeData({ type, length, ...nulls, data: vector.values.subarray(0, length) } as never);
+    }
+    case 'boolean':
+      if (column.parquetType !== 'BOOLEAN') throw new UnexpectedVectorError(column, vector);
+      return makeData({ type: new Bool(), length, ...nulls, data: vector.bits });
+    case 'bytes':
+      if (column.parquetType !== 'STRING' && column.parquetType !== 'BINARY')
+        throw new UnexpectedVectorError(column, vector);
+      return makeData({
+        type,
+        length,
+        ...nulls,
+        valueOffsets: vector.offsets.subarray(0, length + 1),
+        data: vector.data,
+      } as never);
+  }
+}
+
+/** One record batch over the columnar batch's own buffers: nothing is copied. */
+export function recordBatchOfColumns(
+  schema: Schema,
+  columns: readonly PartColumn[],
+  batch: ColumnarBatch,
+): RecordBatch {
+  if (batch.columns.length !== columns.length)
+    throw new RangeError(`a batch of ${batch.columns.length} columns for a file of ${columns.length}`);
+  const children = columns.map((column, index) =>
+    vectorData(column, batch.columns[index], batch.length, schema.fields[index].type),
+  );
+  const struct = makeData({ type: new Struct(schema.fields), length: batch.length, nullCount: 0, children });
+  return new RecordBatch(schema, struct);
 }

@@ -120,7 +120,7 @@ class EncoderThread {
 /** One file's line to the thread that encodes it. */
 export interface FileChannel {
   /** Transfers the Arrow IPC bytes: `ipc` is unusable here afterwards. */
-  batch(ipc: Uint8Array): void;
+  batch(ipc: Uint8Array, endsRowGroup: boolean): void;
   chunkWritten(): void;
   close(): void;
   /** Drops the file in its thread and stops listening to it. */
@@ -147,7 +147,8 @@ export class EncoderThreads {
     const fileId = this.nextFileId++;
     thread.attach(fileId, listener, settings);
     return {
-      batch: (ipc) => thread.send({ kind: 'batch', fileId, ipc }, [ipc.buffer as ArrayBuffer]),
+      batch: (ipc, endsRowGroup) =>
+        thread.send({ kind: 'batch', fileId, ipc, endsRowGroup }, [ipc.buffer as ArrayBuffer]),
       chunkWritten: () => thread.send({ kind: 'chunk-written', fileId }),
       close: () => thread.send({ kind: 'close', fileId }),
       abort: () => {

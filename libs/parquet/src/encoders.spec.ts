@@ -9,10 +9,12 @@ import { ParquetColumnType } from '@snapex/contracts';
 import { UnexpectedValueError } from './arrow-batch';
 import { PART_ENCODER_NAMES, partEncoderNamed } from './encoders';
 import { OpenPartEncoder, PartColumn, PartRow } from './part-encoder';
-import { openParquetWasmPart } from './parquet-wasm-part-encoder';
-
-// thrift requires uuid, whose ESM-only build Jest cannot load; Parquet's thrift types never use it.
-jest.mock('uuid', () => ({}));
+import { EncoderThreads } from './encoder-threads';
+import {
+  DEFAULT_PARQUET_WASM_TUNING,
+  openParquetWasmPart,
+  parquetWasmEncoder,
+} from './parquet-wasm-part-encoder';
 
 const COLUMNS: PartColumn[] = [
   { name: 'flag', parquetType: 'BOOLEAN' },
@@ -389,13 +391,20 @@ function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
 
 describe('the parquet-wasm encoder', () => {
   const columns: PartColumn[] = [{ name: 'text', parquetType: 'STRING' }];
+  const threads = new EncoderThreads(1);
+  /** Room for two of the tests' row groups in flight, so that a stalled output soon stops the writes. */
+  const openTight = parquetWasmEncoder(threads, {
+    ...DEFAULT_PARQUET_WASM_TUNING,
+    maxBytesInFlight: 96 * 1024,
+  });
+  afterAll(() => threads.terminate());
   const batch = (size: number, seed: number): PartRow[] =>
     // Random text does not compress: each row group is far larger than the writer's small output buffer.
     Array.from({ length: size }, (_, index) => [`${seed}-${index}-${randomBytes(300).toString('base64')}`]);
 
   it('stops taking rows while the output is full, and goes on once it drains', async () => {
     const output = new GatedOutput();
-    const encoder = await openParquetWasmPart(columns, output, { rowGroupRows: 100 });
+    const encoder = await openTight(columns, output, { rowGroupRows: 100 });
     let blocked: Promise<void> | null = null;
     for (let round = 0; round < 10 && !blocked; round++) {
       const write = encoder.write(batch(100, round));
@@ -417,7 +426,7 @@ describe('the parquet-wasm encoder', () => {
   it('fails a waiting write when the output fails instead of waiting forever', async () => {
     const output = new GatedOutput();
     output.on('error', () => undefined);
-    const encoder = await openParquetWasmPart(columns, output, { rowGroupRows: 100 });
+    const encoder = await openTight(columns, output, { rowGroupRows: 100 });
     let write: Promise<void> = Promise.resolve();
     for (let round = 0; round < 10; round++) {
       write = encoder.write(batch(100, round));

@@ -57,3 +57,20 @@ export class FullCollections {
     freeDroppedBuffers('major');
   }
 }
+
+/**
+ * A young-generation collection once `thresholdBytes` of buffers have been dropped since the last:
+ * often enough to keep them from piling up, rarely enough not to cost more than they hold.
+ */
+export class DroppedBytes {
+  private dropped = 0;
+
+  constructor(private readonly thresholdBytes: number) {}
+
+  add(bytes: number): void {
+    this.dropped += bytes;
+    if (this.dropped < this.thresholdBytes) return;
+    this.dropped = 0;
+    freeDroppedBuffers();
+  }
+}

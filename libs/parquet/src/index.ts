@@ -7,3 +7,4 @@ export * from './garbage';
 export * from './encoder-threads';
 export * from './parquet-wasm-part-encoder';
 export * from './encoders';
+export * from './columnar-batch';

@@ -5,9 +5,6 @@ import { join } from 'node:path';
 import { ParquetPartWriter } from './parquet-part-writer';
 import { UnsupportedColumnNameError } from './parquet-schema';
 
-// thrift requires uuid, whose ESM-only build Jest cannot load; Parquet's thrift types never use it.
-jest.mock('uuid', () => ({}));
-
 // The cases every encoder must pass are in encoders.spec.ts; these are parquetjs' own.
 describe('ParquetPartWriter', () => {
   let dir: string;

@@ -2,10 +2,12 @@ import { Writable } from 'node:stream';
 import { ParquetWriter } from '@dsnp/parquetjs';
 import { decimalStorage } from '@snapex/contracts';
 import { UnexpectedValueError } from './arrow-batch';
+import { ColumnarBatch, rowsOfBatch } from './columnar-batch';
 import { twosComplementBytes, unscaledDecimal } from './decimal';
 import { annotateInFooter, parquetSchemaFor } from './parquet-schema';
 import {
   OpenPartEncoder,
+  PartBatch,
   PartColumn,
   PartEncoder,
   PartEncoderOptions,
@@ -68,7 +70,7 @@ export class ParquetPartWriter implements PartEncoder {
   private constructor(
     private readonly writer: ParquetWriter,
     private readonly columnNames: readonly string[],
-    columns: readonly PartColumn[],
+    private readonly columns: readonly PartColumn[],
     private readonly output: ByteCountingOutput,
   ) {
     this.converters = columns.map(toFieldValue);
@@ -103,7 +105,8 @@ export class ParquetPartWriter implements PartEncoder {
     );
   }
 
-  async write(rows: readonly PartRow[]): Promise<void> {
+  async write(batch: PartBatch): Promise<void> {
+    const rows = batch instanceof ColumnarBatch ? rowsOfBatch(batch, this.columns) : batch;
     for (const row of rows) {
       await this.writer.appendRow(this.recordOf(row));
       this.rows++;

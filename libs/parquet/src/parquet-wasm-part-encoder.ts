@@ -1,16 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { Writable } from 'node:stream';
-import { Schema } from 'apache-arrow';
-import { arrowSchemaFor, ipcStreamOf, recordBatchOf } from './arrow-batch';
+import { RecordBatch, Schema } from 'apache-arrow';
+import { arrowSchemaFor, ipcStreamOf, recordBatchOf, recordBatchOfColumns } from './arrow-batch';
+import { ColumnarBatch } from './columnar-batch';
 import { EncoderThreads, FileChannel } from './encoder-threads';
-import { freeDroppedBuffers } from './garbage';
+import { DroppedBytes } from './garbage';
 import { footerRowCount, TailBytes } from './parquet-footer';
 import {
   OpenPartEncoder,
+  PartBatch,
   PartColumn,
   PartEncoder,
   PartEncoderOptions,
-  PartRow,
   PartStats,
 } from './part-encoder';
 
@@ -21,15 +22,21 @@ export interface ParquetWasmTuning {
   maxRowGroupBytes: number;
   /** Rows are sent to the encoder thread in Arrow batches of about this size. */
   maxBatchBytes: number;
-  /** Batches one file may have sent that its thread has not encoded yet. */
-  batchesInFlight: number;
+  /**
+   * Arrow bytes one file may have sent that its thread has not encoded yet: two row groups' worth lets
+   * this thread build the next row group while the encoder thread encodes the last.
+   */
+  maxBytesInFlight: number;
+  /** zlib level (1-9) of the gzip pages. */
+  gzipLevel: number;
 }
 
 export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
   threads: availableParallelism(),
   maxRowGroupBytes: 128 * 1024 * 1024,
   maxBatchBytes: 8 * 1024 * 1024,
-  batchesInFlight: 2,
+  maxBytesInFlight: 2 * 128 * 1024 * 1024,
+  gzipLevel: 1,
 };
 
 /**
@@ -37,6 +44,9 @@ export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
  * of 4 MiB row groups with about a hundred columns.
  */
 export const FOOTER_TAIL_BYTES = 2 * 1024 * 1024;
+
+/** Shared by every file of the process: what matters is how much this thread has dropped. */
+const droppedBatches = new DroppedBytes(4 * 1024 * 1024);
 
 /** The first batch of a file is cut at this many rows, before its row width is known. */
 const FIRST_BATCH_ROWS = 1000;
@@ -110,15 +120,19 @@ class BatchSizer {
 
 /**
  * PartEncoder on parquet-wasm (Rust's arrow/parquet crates in WebAssembly), run in an encoder thread:
- * this thread builds each batch's Arrow IPC bytes and transfers them to the thread that owns the file,
- * which encodes gzip Parquet (row groups of rowGroupRows rows or maxRowGroupBytes, data pages v1) and
- * transfers the bytes back to be written to the output with its back-pressure. Once closed, the
- * file's footer must count the rows written.
+ * this thread builds each batch's Arrow IPC bytes, cuts row groups (rowGroupRows rows, or fewer once
+ * their Arrow data reaches maxRowGroupBytes) and transfers the batches to the thread that owns the
+ * file, which encodes each row group (data pages v1, gzip) and transfers its bytes back to be written
+ * to the output with its back-pressure. Once closed, the file's footer must count the rows written.
  */
 export class ParquetWasmPartEncoder implements PartEncoder {
   private rows = 0;
   private bytes = 0;
-  private inFlight = 0;
+  private bytesInFlight = 0;
+  /** Sizes of the batches sent and not yet taken, oldest first. */
+  private readonly sizesInFlight: number[] = [];
+  private rowGroupRows = 0;
+  private rowGroupBytes = 0;
   private failure: Error | null = null;
   private room: Signal | null = null;
   private readonly closed = new Signal();
@@ -131,13 +145,13 @@ export class ParquetWasmPartEncoder implements PartEncoder {
     threads: EncoderThreads,
     private readonly columns: readonly PartColumn[],
     private readonly output: Writable,
-    options: PartEncoderOptions,
+    private readonly options: PartEncoderOptions,
     private readonly tuning: ParquetWasmTuning,
   ) {
     this.schema = arrowSchemaFor(columns);
     this.sizer = new BatchSizer(tuning.maxBatchBytes);
     this.channel = threads.open(
-      { columns, rowGroupRows: options.rowGroupRows, maxRowGroupBytes: tuning.maxRowGroupBytes },
+      { columns, rowGroupRows: options.rowGroupRows, gzipLevel: tuning.gzipLevel },
       {
         taken: () => this.taken(),
         chunk: (bytes) => this.chunk(bytes),
@@ -164,10 +178,13 @@ export class ParquetWasmPartEncoder implements PartEncoder {
     return Promise.resolve(new ParquetWasmPartEncoder(threads, columns, output, options, tuning));
   }
 
-  async write(rows: readonly PartRow[]): Promise<void> {
-    for (let start = 0; start < rows.length;) {
-      const count = this.sizer.next(rows.length - start);
-      await this.send(rows.slice(start, start + count));
+  async write(batch: PartBatch): Promise<void> {
+    if (batch instanceof ColumnarBatch) return this.writeArrow(this.arrowOrStop(batch));
+    for (let start = 0; start < batch.length;) {
+      const count = Math.min(this.sizer.next(batch.length - start), this.rowGroupRoom());
+      const rows = batch.slice(start, start + count);
+      const arrow = this.arrowOrStop(rows);
+      this.sizer.learn(rows.length, await this.send(arrow));
       start += count;
     }
   }
@@ -179,7 +196,7 @@ export class ParquetWasmPartEncoder implements PartEncoder {
   async close(): Promise<PartStats> {
     this.throwIfFailed();
     // The writer learns the schema from the first batch: an empty one still gives a file with no row groups.
-    if (this.rows === 0) await this.send([]);
+    if (this.rows === 0) await this.send(this.arrowOrStop([]));
     this.channel.close();
     await this.closed.promise;
     await ended(this.output);
@@ -188,25 +205,56 @@ export class ParquetWasmPartEncoder implements PartEncoder {
     return this.stats();
   }
 
-  private async send(rows: readonly PartRow[]): Promise<void> {
+  /** A batch already in Arrow form, cut where row groups end. */
+  private async writeArrow(batch: RecordBatch): Promise<void> {
+    for (let start = 0; start < batch.numRows;) {
+      const count = Math.min(batch.numRows - start, this.rowGroupRoom());
+      await this.send(count === batch.numRows ? batch : batch.slice(start, start + count));
+      start += count;
+    }
+  }
+
+  private rowGroupRoom(): number {
+    return this.options.rowGroupRows - this.rowGroupRows;
+  }
+
+  /** Sends one Arrow batch to the encoder thread once there is room for it; returns its IPC size. */
+  private async send(batch: RecordBatch): Promise<number> {
     this.throwIfFailed();
-    while (this.inFlight >= this.tuning.batchesInFlight) {
+    while (this.bytesInFlight >= this.tuning.maxBytesInFlight) {
       this.room ??= new Signal();
       await this.room.promise;
       this.throwIfFailed();
     }
-    const ipc = this.ipcOrStop(rows);
-    this.sizer.learn(rows.length, ipc.byteLength);
-    this.inFlight++;
-    this.channel.batch(ipc);
-    this.rows += rows.length;
-    freeDroppedBuffers();
+    const ipc = ipcStreamOf(batch);
+    this.bytesInFlight += ipc.byteLength;
+    this.sizesInFlight.push(ipc.byteLength);
+    this.channel.batch(ipc, this.endsRowGroup(batch.numRows, ipc.byteLength));
+    this.rows += batch.numRows;
+    // The batch's own buffers, now copied into the IPC bytes that went to the thread.
+    droppedBatches.add(ipc.byteLength);
+    return ipc.byteLength;
+  }
+
+  /** Counts the batch into the row group; true when the row group is then complete, and starts the next. */
+  private endsRowGroup(rows: number, bytes: number): boolean {
+    this.rowGroupRows += rows;
+    this.rowGroupBytes += bytes;
+    const complete =
+      this.rowGroupRows >= this.options.rowGroupRows || this.rowGroupBytes >= this.tuning.maxRowGroupBytes;
+    if (complete) {
+      this.rowGroupRows = 0;
+      this.rowGroupBytes = 0;
+    }
+    return complete;
   }
 
   /** Rows the file cannot hold end it: the writer waiting for them would otherwise hold its row group. */
-  private ipcOrStop(rows: readonly PartRow[]): Uint8Array {
+  private arrowOrStop(batch: PartBatch): RecordBatch {
     try {
-      return ipcStreamOf(recordBatchOf(this.schema, this.columns, rows));
+      return batch instanceof ColumnarBatch
+        ? recordBatchOfColumns(this.schema, this.columns, batch)
+        : recordBatchOf(this.schema, this.columns, batch);
     } catch (error) {
       this.stop(error as Error);
       throw error;
@@ -214,7 +262,7 @@ export class ParquetWasmPartEncoder implements PartEncoder {
   }
 
   private taken(): void {
-    this.inFlight--;
+    this.bytesInFlight -= this.sizesInFlight.shift() ?? 0;
     this.wake();
   }
 

@@ -4,14 +4,18 @@ import { PartColumn } from './part-encoder';
 export interface WasmFileSettings {
   columns: readonly PartColumn[];
   rowGroupRows: number;
-  maxRowGroupBytes: number;
+  /** zlib level (1-9) each page is gzip-compressed at. */
+  gzipLevel: number;
 }
 
 /** Messages from the extractor's main thread to an encoder thread; each names the file it is about. */
 export type ToEncoderThread =
   | { kind: 'open'; fileId: number; settings: WasmFileSettings }
-  /** One Arrow IPC stream holding one record batch; its buffer is transferred, not copied. */
-  | { kind: 'batch'; fileId: number; ipc: Uint8Array }
+  /**
+   * One Arrow IPC stream holding one record batch; its buffer is transferred, not copied. The last
+   * batch of a row group says so: the thread then encodes the row group.
+   */
+  | { kind: 'batch'; fileId: number; ipc: Uint8Array; endsRowGroup: boolean }
   /** The last chunk handed over is in the output: the thread may send the next. */
   | { kind: 'chunk-written'; fileId: number }
   | { kind: 'close'; fileId: number }

@@ -50,16 +50,12 @@ function open(fileId: number, settings: WasmFileSettings): void {
     }),
   };
   files.set(fileId, file);
-  // A file that fails or is abandoned has said so through `failed`; its rejection must not end the
-  // thread, which holds other partitions' files too.
-  file.writer.done.then(
-    () => {
-      files.delete(fileId);
-      post({ kind: 'closed', fileId });
-      post({ kind: 'memory', wasmBytes: wasmMemory().buffer.byteLength });
-    },
-    () => files.delete(fileId),
-  );
+  // A file that fails or is abandoned says so through `failed`, and `done` never resolves.
+  void file.writer.done.then(() => {
+    files.delete(fileId);
+    post({ kind: 'closed', fileId });
+    post({ kind: 'memory', wasmBytes: wasmMemory().buffer.byteLength });
+  });
 }
 
 port.on('message', (message: ToEncoderThread) => {
@@ -68,7 +64,7 @@ port.on('message', (message: ToEncoderThread) => {
   if (!file) return;
   switch (message.kind) {
     case 'batch':
-      return file.writer.add(message.ipc);
+      return file.writer.add(message.ipc, message.endsRowGroup);
     case 'chunk-written': {
       const written = file.chunkWritten;
       file.chunkWritten = null;

@@ -1,98 +1,32 @@
-import { ReadableStream, ReadableStreamDefaultController } from 'node:stream/web';
 import {
   Compression,
-  RecordBatch as WasmRecordBatch,
   Table as WasmTable,
-  transformParquetStream,
+  writeParquet,
   WriterProperties,
   WriterPropertiesBuilder,
   WriterVersion,
 } from 'parquet-wasm';
 import { release } from './garbage';
+import { GzipParquetAssembler } from './gzip-parquet';
+import { joinIpcStreams } from './ipc-streams';
 import { WasmFileSettings } from './parquet-wasm-protocol';
 
 /**
- * parquet-wasm 0.8.0 maps Compression.GZIP to the Rust crate's default level (6) and offers no way to
- * choose another.
+ * Each row group is encoded uncompressed by parquet-wasm and then gzip-compressed page by page with
+ * Node's zlib, whose level can be chosen (parquet-wasm 0.8.0 has gzip at level 6 only, in WebAssembly).
  */
 function writerProperties(settings: WasmFileSettings): WriterProperties {
   return (
     new WriterPropertiesBuilder()
-      .setCompression(Compression.GZIP)
+      .setCompression(Compression.UNCOMPRESSED)
       // v1 pages are what every reader understands.
       .setWriterVersion(WriterVersion.V1)
+      // The main thread cuts row groups; this only guards against one growing past its row count.
       .setMaxRowGroupSize(settings.rowGroupRows)
-      // The writer holds the row group being built in WebAssembly memory, which never shrinks.
-      .setMaxRowGroupBytes(settings.maxRowGroupBytes)
       // Mostly-distinct columns fill the dictionary, fall back, and end up ~45% larger than plain + gzip.
       .setDictionaryEnabled(false)
       .build()
   );
-}
-
-function wasmBatchOf(ipc: Uint8Array): WasmRecordBatch {
-  const table = WasmTable.fromIPCStream(ipc);
-  try {
-    const batch = table.recordBatch(0);
-    if (!batch) throw new Error('the Arrow IPC stream held no record batch');
-    return batch;
-  } finally {
-    table.free();
-  }
-}
-
-/**
- * Hands record batches to the Parquet writer one at a time: push() resolves once the writer has
- * encoded the batch and asks for the next, which is how its back-pressure reaches the caller.
- */
-class BatchFeed {
-  readonly stream: ReadableStream<WasmRecordBatch>;
-  private controller!: ReadableStreamDefaultController<WasmRecordBatch>;
-  private requested = false;
-  private waiting: { resolve: () => void; reject: (error: Error) => void } | null = null;
-
-  constructor() {
-    this.stream = new ReadableStream<WasmRecordBatch>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-        },
-        pull: () => {
-          this.requested = true;
-          this.settle((waiting) => waiting.resolve());
-        },
-      },
-      { highWaterMark: 0 },
-    );
-  }
-
-  push(batch: WasmRecordBatch): Promise<void> {
-    this.requested = false;
-    this.controller.enqueue(batch);
-    return new Promise((resolve, reject) => {
-      if (this.requested) return resolve();
-      this.waiting = { resolve, reject };
-    });
-  }
-
-  end(): void {
-    this.controller.close();
-  }
-
-  fail(error: Error): void {
-    try {
-      this.controller.error(error);
-    } catch {
-      // Already closed or errored: nothing waits on it any more.
-    }
-    this.settle((waiting) => waiting.reject(error));
-  }
-
-  private settle(how: (waiting: { resolve: () => void; reject: (error: Error) => void }) => void): void {
-    const waiting = this.waiting;
-    this.waiting = null;
-    if (waiting) how(waiting);
-  }
 }
 
 export interface WasmFileOutput {
@@ -105,92 +39,72 @@ export interface WasmFileOutput {
 }
 
 /**
- * One Parquet file written by parquet-wasm inside an encoder thread: Arrow IPC batches go in one at a
- * time, in the order they came, and the encoded bytes come out through `output`, one chunk at a time.
+ * One Parquet file written inside an encoder thread: Arrow IPC batches go in, in order, gathered until
+ * the main thread says their row group is complete; row groups are then encoded and compressed one at
+ * a time, each handed to `output` as one chunk, the next only once that chunk is written. A batch is
+ * `taken` once its row group is encoded, so the main thread can build the next row group meanwhile.
+ * The footer, with every row group's metadata, is the last chunk.
  */
 export class WasmFileWriter {
-  /** Resolves once every byte, footer included, has been handed to the output; never if the file fails. */
+  /** Resolves once every byte, footer included, has been handed to the output. */
   readonly done: Promise<void>;
-  private readonly feed = new BatchFeed();
-  private readonly waiting: Uint8Array[] = [];
-  private feeding = false;
-  private ending = false;
+  private readonly building: Uint8Array[] = [];
+  private readonly assembler: GzipParquetAssembler;
+  private work: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
-
-  private started: ((parquet: Promise<ReadableStream<Uint8Array>>) => void) | null = null;
+  private finished!: () => void;
 
   constructor(
     private readonly settings: WasmFileSettings,
     private readonly output: WasmFileOutput,
   ) {
-    this.done = new Promise<Promise<ReadableStream<Uint8Array>>>((resolve) => {
-      this.started = resolve;
-    }).then((parquet) => this.pump(parquet));
-    // A failure reaches the output through failed(), once.
-    this.done.catch(() => undefined);
+    this.assembler = new GzipParquetAssembler(settings.gzipLevel);
+    this.done = new Promise<void>((resolve) => {
+      this.finished = resolve;
+    });
   }
 
-  add(ipc: Uint8Array): void {
+  add(ipc: Uint8Array, endsRowGroup: boolean): void {
     if (this.failure) return;
-    this.waiting.push(ipc);
-    void this.feedWaiting();
+    this.building.push(ipc);
+    if (endsRowGroup) this.writeRowGroup(this.building.splice(0));
   }
 
   end(): void {
-    this.ending = true;
-    void this.feedWaiting();
+    if (this.building.length > 0) this.writeRowGroup(this.building.splice(0));
+    this.then(async () => {
+      await this.output.chunk(Buffer.concat(this.assembler.finish()));
+      this.finished();
+    });
   }
 
   fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
-    this.waiting.length = 0;
-    this.feed.fail(error);
+    this.building.length = 0;
     this.output.failed(error);
   }
 
-  private async feedWaiting(): Promise<void> {
-    if (this.feeding || this.failure) return;
-    this.feeding = true;
-    try {
-      for (let ipc = this.waiting.shift(); ipc; ipc = this.waiting.shift()) {
-        const batch = wasmBatchOf(ipc);
-        release(ipc);
-        this.start();
-        await this.feed.push(batch);
-        this.output.taken();
-      }
-      if (this.ending && !this.failure) this.feed.end();
-    } catch (error) {
-      this.fail(error as Error);
-    } finally {
-      this.feeding = false;
-    }
+  /** Runs `step` after the steps before it, unless the file has failed by then. */
+  private then(step: () => Promise<void>): void {
+    this.work = this.work
+      .then(() => (this.failure ? undefined : step()))
+      .catch((error: Error) => this.fail(error));
   }
 
-  /**
-   * The writer starts with the first batch (it learns the schema from it), so a file abandoned before
-   * any never has a writer to stop: a writer whose input fails before its first batch fails inside
-   * parquet-wasm, where nothing can catch it.
-   */
-  private start(): void {
-    const started = this.started;
-    this.started = null;
-    started?.(transformParquetStream(this.feed.stream, writerProperties(this.settings)));
-  }
-
-  private async pump(parquet: Promise<ReadableStream<Uint8Array>>): Promise<void> {
-    const reader = (await parquet).getReader();
-    try {
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        await this.output.chunk(chunk.value);
-      }
-    } catch (error) {
-      // Before cancelling: the writer goes on to ask for batches once its output is gone.
-      this.fail(error as Error);
-      await reader.cancel(error).catch(() => undefined);
-      throw error;
-    }
-    if (this.failure) throw this.failure;
+  private writeRowGroup(batches: Uint8Array[]): void {
+    this.then(async () => {
+      const ipc = joinIpcStreams(batches);
+      for (const batch of batches) release(batch);
+      // writeParquet takes the table: its WebAssembly memory is freed once the file is written.
+      const encoded = writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(this.settings));
+      release(ipc);
+      const compressed = Buffer.concat(
+        this.assembler.append(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)),
+      );
+      release(encoded);
+      for (let taken = 0; taken < batches.length; taken++) this.output.taken();
+      await this.output.chunk(compressed);
+    });
   }
 }

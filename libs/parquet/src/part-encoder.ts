@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { ColumnPlan } from '@snapex/contracts';
+import type { ColumnarBatch } from './columnar-batch';
 
 /**
  * One row in ColumnPlan order, each value already in the representation its parquetType calls for:
@@ -8,6 +9,8 @@ import { ColumnPlan } from '@snapex/contracts';
  */
 export type PartValue = number | bigint | boolean | string | Buffer | null;
 export type PartRow = readonly PartValue[];
+/** Rows, as an array of rows or column by column. */
+export type PartBatch = readonly PartRow[] | ColumnarBatch;
 
 export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType' | 'decimal'>;
 
@@ -24,7 +27,7 @@ export interface PartStats {
 
 /** Turns rows into one columnar file written to a stream; the file is complete once close() resolves. */
 export interface PartEncoder {
-  write(rows: readonly PartRow[]): Promise<void>;
+  write(batch: PartBatch): Promise<void>;
   /** Rows taken and bytes written to the output so far; rows wait in memory until their row group is full. */
   stats(): PartStats;
   /** Writes what is buffered and the footer, then ends the output. */

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { NO_READ_LIMITS, ReadLimits, RowTooLargeError, ValueTooLargeError } from '../engine';
-import { BinaryCopyField, BinaryCopyFormatError, BinaryCopyParser } from './binary-copy-parser';
+import { BinaryCopyFormatError, BinaryCopyParser, CopyRowSink } from './binary-copy-parser';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
@@ -36,12 +36,46 @@ function copyStream(rows: (Buffer | null)[][], extension?: Buffer<ArrayBufferLik
 
 const text = (value: string) => Buffer.from(value, 'utf8');
 
+type Decode = (buffer: Buffer, start: number, end: number) => unknown;
+
 /** A text, an int4 and a bytea field, as PostgreSQL sends them. */
-const FIELDS: BinaryCopyField<unknown>[] = [
+const FIELDS: { name: string; decode: Decode }[] = [
   { name: 'label', decode: (buffer, start, end) => buffer.toString('utf8', start, end) },
   { name: 'n', decode: (buffer, start) => buffer.readInt32BE(start) },
   { name: 'payload', decode: (buffer, start, end) => Buffer.from(buffer.subarray(start, end)) },
 ];
+
+/** Collects each row the parser completes as an array of decoded values. */
+class Rows implements CopyRowSink {
+  private current: unknown[] = [];
+
+  constructor(private readonly fields: readonly { decode: Decode }[]) {}
+
+  value(field: number, buffer: Buffer, start: number, end: number): void {
+    this.current[field] = this.fields[field].decode(buffer, start, end);
+  }
+
+  nullValue(field: number): void {
+    this.current[field] = null;
+  }
+
+  /** The row the parser has just completed. */
+  take(): unknown[] {
+    const row = this.current;
+    this.current = [];
+    return row;
+  }
+}
+
+/** A parser over FIELDS whose nextRow() gives the completed row, or undefined. */
+function rowParser(limits: ReadLimits = NO_READ_LIMITS) {
+  const rows = new Rows(FIELDS);
+  const parser = new BinaryCopyParser(FIELDS, limits, rows);
+  return {
+    push: (chunk: Buffer) => parser.push(chunk),
+    nextRow: () => (parser.nextRow() ? rows.take() : undefined),
+  };
+}
 
 const ROWS: (Buffer | null)[][] = [
   [text('ünï 😀'), int32(1), Buffer.from([0, 255])],
@@ -58,11 +92,12 @@ const EXPECTED = [
 ];
 
 function parseChunks(chunks: Buffer[], limits: ReadLimits = NO_READ_LIMITS, fields = FIELDS): unknown[][] {
-  const parser = new BinaryCopyParser(fields, limits);
+  const sink = new Rows(fields);
+  const parser = new BinaryCopyParser(fields, limits, sink);
   const rows: unknown[][] = [];
   for (const chunk of chunks) {
     parser.push(chunk);
-    for (let row = parser.nextRow(); row !== undefined; row = parser.nextRow()) rows.push(row);
+    while (parser.nextRow()) rows.push(sink.take());
   }
   parser.finish();
   return rows;
@@ -122,7 +157,7 @@ describe('BinaryCopyParser', () => {
   });
 
   it('hands out each row as soon as it is complete', () => {
-    const parser = new BinaryCopyParser(FIELDS, NO_READ_LIMITS);
+    const parser = rowParser();
     const firstRowEnd = header().length + tuple(ROWS[0]).length;
     parser.push(stream.subarray(0, firstRowEnd));
     expect(parser.nextRow()).toEqual(EXPECTED[0]);
@@ -135,7 +170,7 @@ describe('BinaryCopyParser', () => {
     const limits = (maxValueBytes: number, maxRowBytes: number) => ({ maxValueBytes, maxRowBytes });
 
     it('refuses a value at the value limit from its length prefix, before its bytes arrive', () => {
-      const parser = new BinaryCopyParser(FIELDS, limits(40, 1000));
+      const parser = rowParser(limits(40, 1000));
       parser.push(Buffer.concat([header(), tuple(ROWS[0]), int16(3), int32(40)]));
       expect(parser.nextRow()).toEqual(EXPECTED[0]);
       const error = catching(() => parser.nextRow());

@@ -1,11 +1,17 @@
 import { ReadLimits, RowTooLargeError, ValueTooLargeError } from '../engine';
 
-/** Turns the bytes buffer[start, end) of one non-NULL field into a value. */
-export type FieldDecoder<V> = (buffer: Buffer, start: number, end: number) => V;
+/**
+ * Where the parser puts each field as it reads it. The bytes passed to value() are only valid during
+ * the call: the chunk they lie in is reused.
+ */
+export interface CopyRowSink {
+  /** Field `field` of the current row is not NULL: its bytes are buffer[start, end). */
+  value(field: number, buffer: Buffer, start: number, end: number): void;
+  nullValue(field: number): void;
+}
 
-export interface BinaryCopyField<V> {
+export interface BinaryCopyField {
   name: string;
-  decode: FieldDecoder<V>;
 }
 
 export class BinaryCopyFormatError extends Error {
@@ -34,12 +40,11 @@ enum State {
 
 /**
  * Incremental parser of PostgreSQL's binary COPY format (header, tuples of length-prefixed fields,
- * trailer). It reads fields straight from the chunks it is given; only a field cut by a chunk
- * boundary is copied, into a buffer of exactly its length, so its pieces are joined once (a bytea
- * value is then copied again by its decoder, which cannot tell a joined buffer from a chunk).
+ * trailer). It hands each field to its sink straight from the chunk it lies in; only a field cut by a
+ * chunk boundary is copied first, into a buffer of exactly its length, so its pieces are joined once.
  * Size limits are decided from the length prefixes, before a value's bytes are waited for.
  */
-export class BinaryCopyParser<V> {
+export class BinaryCopyParser {
   private chunk: Buffer = Buffer.alloc(0);
   private offset = 0;
   private state = State.Header;
@@ -51,17 +56,17 @@ export class BinaryCopyParser<V> {
   private view: Buffer = this.chunk;
   private at = 0;
   private extensionBytesLeft = 0;
-  private row: (V | null)[] = [];
   private field = 0;
   private rowBytes = 0;
   private fieldBytes = 0;
 
   constructor(
-    private readonly fields: readonly BinaryCopyField<V>[],
+    private readonly fields: readonly BinaryCopyField[],
     private readonly limits: ReadLimits,
+    private readonly sink: CopyRowSink,
   ) {}
 
-  /** Hands over the next chunk; the previous one must have been read to its end (nextRow() undefined). */
+  /** Hands over the next chunk; the previous one must have been read to its end (nextRow() false). */
   push(chunk: Buffer): void {
     if (this.offset < this.chunk.length) throw new Error('the previous chunk has not been read yet');
     if (this.state === State.Trailer && chunk.length > 0)
@@ -70,34 +75,40 @@ export class BinaryCopyParser<V> {
     this.offset = 0;
   }
 
-  /** The next complete row, or undefined when the chunks so far hold no further complete row. */
-  nextRow(): (V | null)[] | undefined {
+  /**
+   * Reads on until the sink has been given one more complete row (true), or until the chunks so far
+   * hold no further complete row (false).
+   */
+  nextRow(): boolean {
     for (;;) {
       if (this.state === State.FieldLength && this.carried === 0) this.readFieldsInChunk();
       switch (this.state) {
         case State.FieldLength:
-          if (this.field === this.fields.length) return this.completeRow();
-          if (!this.read(4)) return undefined;
+          if (this.field === this.fields.length) {
+            this.state = State.TupleStart;
+            return true;
+          }
+          if (!this.read(4)) return false;
           this.startField(this.view.readInt32BE(this.at));
           break;
         case State.FieldData:
-          if (!this.read(this.fieldBytes)) return undefined;
+          if (!this.read(this.fieldBytes)) return false;
           this.decodeField(this.view, this.at);
           break;
         case State.TupleStart:
-          if (!this.read(2)) return undefined;
+          if (!this.read(2)) return false;
           this.startTuple(this.view.readInt16BE(this.at));
           break;
         case State.Header:
-          if (!this.read(HEADER_BYTES)) return undefined;
+          if (!this.read(HEADER_BYTES)) return false;
           this.readHeader();
           break;
         case State.HeaderExtension:
-          if (!this.skipExtension()) return undefined;
+          if (!this.skipExtension()) return false;
           break;
         case State.Trailer:
           if (this.offset < this.chunk.length) throw new BinaryCopyFormatError('data after the trailer');
-          return undefined;
+          return false;
       }
     }
   }
@@ -134,7 +145,6 @@ export class BinaryCopyParser<V> {
         `a tuple of ${fieldCount} fields where ${this.fields.length} were asked for`,
       );
     }
-    this.row = new Array<V | null>(fieldCount);
     this.field = 0;
     this.rowBytes = 0;
     this.state = State.FieldLength;
@@ -142,7 +152,7 @@ export class BinaryCopyParser<V> {
 
   private startField(length: number): void {
     if (length === NULL_FIELD) {
-      this.row[this.field++] = null;
+      this.sink.nullValue(this.field++);
       return;
     }
     if (length < 0) throw new BinaryCopyFormatError(`a field length of ${length}`);
@@ -168,9 +178,9 @@ export class BinaryCopyParser<V> {
     }
   }
 
-  /** Decodes the current field, whose fieldBytes bytes are at buffer[start]. */
+  /** Hands over the current field, whose fieldBytes bytes are at buffer[start]. */
   private decodeField(buffer: Buffer, start: number): void {
-    this.row[this.field] = this.fields[this.field].decode(buffer, start, start + this.fieldBytes);
+    this.sink.value(this.field, buffer, start, start + this.fieldBytes);
     this.field++;
     this.state = State.FieldLength;
   }
@@ -181,13 +191,6 @@ export class BinaryCopyParser<V> {
       throw new ValueTooLargeError(this.fields[this.field].name, length, maxValueBytes);
     this.rowBytes += length;
     if (this.rowBytes >= maxRowBytes) throw new RowTooLargeError(this.rowBytes, maxRowBytes);
-  }
-
-  private completeRow(): (V | null)[] {
-    const row = this.row;
-    this.row = [];
-    this.state = State.TupleStart;
-    return row;
   }
 
   /**

@@ -1,11 +1,39 @@
 import { ColumnPlan } from '@snapex/contracts';
+import { rowsOfBatch } from '@snapex/parquet';
 import { BinaryCopyFormatError } from './binary-copy-parser';
-import { binaryDecoderFor, selectExpressionFor, UnknownDecoderError } from './binary-values';
+import { CopyBatchBuilder, selectExpressionFor, UnknownDecoderError } from './binary-values';
 
+const PARQUET_TYPES: Record<string, ColumnPlan['parquetType']> = {
+  int8: 'INT64',
+  int4: 'INT32',
+  int2: 'INT16',
+  float8: 'DOUBLE',
+  float4: 'FLOAT',
+  bool: 'BOOLEAN',
+  bytea: 'BINARY',
+};
+
+function columnOf(decoder: string): ColumnPlan {
+  return { ...plan('c', decoder), parquetType: PARQUET_TYPES[decoder] ?? 'STRING' };
+}
+
+/** The value one field's bytes become, read back from the batch the builder makes of them. */
 function decode(decoder: string, bytes: Buffer): unknown {
-  // Values sit inside a larger chunk, as they do in a COPY stream.
+  const column = columnOf(decoder);
+  const builder = new CopyBatchBuilder([column, column], 4, 1024);
+  // Values sit inside a larger chunk, as they do in a COPY stream; a NULL row sits before them.
   const chunk = Buffer.concat([Buffer.from([0xaa, 0xbb]), bytes, Buffer.from([0xcc])]);
-  return binaryDecoderFor(decoder)(chunk, 2, 2 + bytes.length);
+  builder.nullValue(0);
+  builder.nullValue(1);
+  builder.endRow();
+  builder.value(0, chunk, 2, 2 + bytes.length);
+  builder.nullValue(1);
+  builder.endRow();
+  const rows = rowsOfBatch(builder.take(), [column, column]);
+  expect(rows).toHaveLength(2);
+  expect(rows[0]).toEqual([null, null]);
+  expect(rows[1][1]).toBeNull();
+  return rows[1][0];
 }
 
 function bigEndian(write: (buffer: Buffer) => void, bytes: number): Buffer {
@@ -66,12 +94,35 @@ describe('binary value decoders', () => {
     expect(decode('bool', Buffer.from([0]))).toBe(false);
   });
 
-  it('copies bytea out of the chunk, which is reused', () => {
-    const chunk = Buffer.from([9, 0, 255, 9]);
-    const value = binaryDecoderFor('bytea')(chunk, 1, 3) as Buffer;
-    chunk.fill(0);
-    expect(value).toEqual(Buffer.from([0, 255]));
+  it('copies bytea out of the chunk, which is reused, short and long values alike', () => {
+    for (const length of [2, 100]) {
+      const chunk = Buffer.alloc(length + 2, 7);
+      const builder = new CopyBatchBuilder([columnOf('bytea')], 4, 1024);
+      builder.value(0, chunk, 1, 1 + length);
+      builder.endRow();
+      chunk.fill(0);
+      expect(rowsOfBatch(builder.take(), [columnOf('bytea')])).toEqual([[Buffer.alloc(length, 7)]]);
+    }
     expect(decode('bytea', Buffer.alloc(0))).toEqual(Buffer.alloc(0));
+  });
+
+  it('is full at its row count, or earlier at its byte size, and starts empty again after take()', () => {
+    const builder = new CopyBatchBuilder([columnOf('text')], 3, 10);
+    const value = Buffer.from('abcdef');
+    builder.value(0, value, 0, 6);
+    builder.endRow();
+    expect(builder.full).toBe(false);
+    builder.value(0, value, 0, 6);
+    builder.endRow();
+    expect(builder.full).toBe(true);
+    expect(builder.take().length).toBe(2);
+    expect(builder.length).toBe(0);
+    for (let row = 0; row < 3; row++) {
+      builder.nullValue(0);
+      builder.endRow();
+    }
+    expect(builder.full).toBe(true);
+    expect(rowsOfBatch(builder.take(), [columnOf('text')])).toEqual([[null], [null], [null]]);
   });
 
   it.each(['text', 'text_cast', 'text_output'])('reads %s output as UTF-8', (decoder) => {
@@ -85,8 +136,8 @@ describe('binary value decoders', () => {
   });
 
   it('refuses decoders it does not know, inherited object keys included', () => {
-    expect(() => binaryDecoderFor('tinyint')).toThrow(UnknownDecoderError);
-    expect(() => binaryDecoderFor('constructor')).toThrow(UnknownDecoderError);
+    expect(() => new CopyBatchBuilder([plan('c', 'tinyint')], 1, 1)).toThrow(UnknownDecoderError);
+    expect(() => new CopyBatchBuilder([plan('c', 'constructor')], 1, 1)).toThrow(UnknownDecoderError);
   });
 });
 

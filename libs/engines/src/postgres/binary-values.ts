@@ -1,11 +1,9 @@
 import { ColumnPlan } from '@snapex/contracts';
+import { ColumnarBatch, ColumnVector } from '@snapex/parquet';
 import { escapeIdentifier } from 'pg';
-import { ExportRow } from '../engine';
-import { BinaryCopyField, BinaryCopyFormatError, FieldDecoder } from './binary-copy-parser';
+import { BinaryCopyFormatError, CopyRowSink } from './binary-copy-parser';
 import { PgDecoder } from './pg-types';
 import { textOutputExpression } from './sql';
-
-type ExportValue = ExportRow[number];
 
 export class UnknownDecoderError extends Error {
   constructor(decoder: string) {
@@ -14,60 +12,267 @@ export class UnknownDecoderError extends Error {
   }
 }
 
-/** A value of a fixed-width type; any other length means the column was not selected as that type. */
-function fixedWidth(
-  width: number,
-  read: (buffer: Buffer, start: number) => ExportValue,
-): FieldDecoder<ExportValue> {
-  return (buffer, start, end) => {
-    if (end - start !== width) {
-      throw new BinaryCopyFormatError(`a ${end - start}-byte value where ${width} bytes were expected`);
-    }
-    return read(buffer, start);
-  };
+/** Values up to this long are copied byte by byte: cheaper than a call into Buffer.copy. */
+const SHORT_VALUE_BYTES = 48;
+/** Larger than the pool Buffer.allocUnsafe hands small buffers out of: each batch owns its bytes. */
+const MIN_BYTES_BUFFER = 64 * 1024;
+
+/** Arrow's 32-bit offsets address at most this many bytes of one column in one batch. */
+const MAX_COLUMN_BYTES = 2 ** 31 - 1;
+
+/** One column of the batch being built; the batch keeps its validity. */
+interface ColumnBuilder {
+  value(row: number, buffer: Buffer, start: number, end: number): void;
+  nullValue(row: number): void;
+  /** The values of rows [0, length), and a fresh start for the next batch. */
+  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector;
 }
 
-/** The chunk is reused for later rows, so bytes are copied out of it. */
-const copyBytes: FieldDecoder<ExportValue> = (buffer, start, end) => Buffer.from(buffer.subarray(start, end));
+type FixedWidthArray = Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
-/** The session's client_encoding is UTF8, which pg sets on every connection. */
-const utf8Text: FieldDecoder<ExportValue> = (buffer, start, end) => buffer.toString('utf8', start, end);
+function checkWidth(width: number, start: number, end: number): void {
+  if (end - start !== width)
+    throw new BinaryCopyFormatError(`a ${end - start}-byte value where ${width} bytes were expected`);
+}
+
+/** Big-endian values of `width` bytes, read into a typed array of one slot per row. */
+class FixedWidthBuilder<A extends FixedWidthArray> implements ColumnBuilder {
+  private values: A;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly width: number,
+    private readonly create: (length: number) => A,
+    private readonly read: (values: A, row: number, buffer: Buffer, start: number) => void,
+  ) {
+    this.values = create(capacity);
+  }
+
+  value(row: number, buffer: Buffer, start: number, end: number): void {
+    checkWidth(this.width, start, end);
+    this.read(this.values, row, buffer, start);
+  }
+
+  nullValue(): void {}
+
+  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector {
+    const values = this.values;
+    this.values = this.create(this.capacity);
+    return { kind: 'fixed', validity, nullCount, values: values.subarray(0, length) };
+  }
+}
+
+/** int8 goes into the array's bytes reversed: no BigInt is made for it. */
+class Int8Builder implements ColumnBuilder {
+  private values: BigInt64Array;
+  private bytes: Uint8Array;
+
+  constructor(private readonly capacity: number) {
+    this.values = new BigInt64Array(capacity);
+    this.bytes = new Uint8Array(this.values.buffer);
+  }
+
+  value(row: number, buffer: Buffer, start: number, end: number): void {
+    checkWidth(8, start, end);
+    const bytes = this.bytes;
+    const at = row * 8;
+    for (let index = 0; index < 8; index++) bytes[at + index] = buffer[start + 7 - index];
+  }
+
+  nullValue(): void {}
+
+  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector {
+    const values = this.values;
+    this.values = new BigInt64Array(this.capacity);
+    this.bytes = new Uint8Array(this.values.buffer);
+    return { kind: 'fixed', validity, nullCount, values: values.subarray(0, length) };
+  }
+}
+
+class BooleanBuilder implements ColumnBuilder {
+  private bits: Uint8Array;
+
+  constructor(private readonly capacity: number) {
+    this.bits = new Uint8Array((capacity + 7) >> 3);
+  }
+
+  value(row: number, buffer: Buffer, start: number, end: number): void {
+    checkWidth(1, start, end);
+    if (buffer[start] !== 0) this.bits[row >> 3] |= 1 << (row & 7);
+  }
+
+  nullValue(): void {}
+
+  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector {
+    const bits = this.bits;
+    this.bits = new Uint8Array((this.capacity + 7) >> 3);
+    return { kind: 'boolean', validity, nullCount, bits };
+  }
+}
 
 /**
- * How each decoder's column travels in binary COPY: the seed's native types in their binary send
- * format (big-endian integers, IEEE floats with NaN and infinities, one byte per boolean, raw bytea),
- * everything else as the UTF-8 bytes of its text output, however it was selected.
+ * Values copied as they come (bytea's bytes; text output's UTF-8, the session's client_encoding) into
+ * one growing buffer, with an offset per row.
  */
-const BINARY_DECODERS: Record<PgDecoder, FieldDecoder<ExportValue>> = {
-  int8: fixedWidth(8, (buffer, start) => buffer.readBigInt64BE(start)),
-  int4: fixedWidth(4, (buffer, start) => buffer.readInt32BE(start)),
-  int2: fixedWidth(2, (buffer, start) => buffer.readInt16BE(start)),
-  float8: fixedWidth(8, (buffer, start) => buffer.readDoubleBE(start)),
-  float4: fixedWidth(4, (buffer, start) => buffer.readFloatBE(start)),
-  bool: fixedWidth(1, (buffer, start) => buffer[start] !== 0),
-  bytea: copyBytes,
-  text: utf8Text,
-  text_cast: utf8Text,
-  text_output: utf8Text,
+class BytesBuilder implements ColumnBuilder {
+  private offsets: Int32Array;
+  private data: Uint8Array = Buffer.allocUnsafe(MIN_BYTES_BUFFER);
+  private used = 0;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly column: string,
+  ) {
+    this.offsets = new Int32Array(capacity + 1);
+  }
+
+  value(row: number, buffer: Buffer, start: number, end: number): void {
+    const needed = this.used + end - start;
+    if (needed > this.data.length) this.grow(needed);
+    const data = this.data;
+    if (end - start > SHORT_VALUE_BYTES) buffer.copy(data, this.used, start, end);
+    else for (let from = start, to = this.used; from < end;) data[to++] = buffer[from++];
+    this.used = needed;
+    this.offsets[row + 1] = needed;
+  }
+
+  nullValue(row: number): void {
+    this.offsets[row + 1] = this.used;
+  }
+
+  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector {
+    const vector: ColumnVector = {
+      kind: 'bytes',
+      validity,
+      nullCount,
+      offsets: this.offsets.subarray(0, length + 1),
+      data: this.data.subarray(0, this.used),
+    };
+    this.offsets = new Int32Array(this.capacity + 1);
+    this.data = Buffer.allocUnsafe(Math.max(MIN_BYTES_BUFFER, Math.min(this.data.length, 2 * this.used)));
+    this.used = 0;
+    return vector;
+  }
+
+  private grow(needed: number): void {
+    if (needed > MAX_COLUMN_BYTES)
+      throw new RangeError(
+        `column ${this.column} holds more than 2 GiB in one batch; lower extractor.batchRows`,
+      );
+    const grown = Buffer.allocUnsafe(Math.min(MAX_COLUMN_BYTES, Math.max(needed, this.data.length * 2)));
+    grown.set(this.data.subarray(0, this.used));
+    this.data = grown;
+  }
+}
+
+/** Big-endian numbers of `width` bytes, each read with one of Buffer's readers. */
+function numbers<A extends Int16Array | Int32Array | Float32Array | Float64Array>(
+  width: number,
+  ArrayType: new (length: number) => A,
+  readAt: (buffer: Buffer, start: number) => number,
+): (capacity: number) => ColumnBuilder {
+  const create = (length: number) => new ArrayType(length);
+  return (capacity) =>
+    new FixedWidthBuilder(capacity, width, create, (values, row, buffer, start) => {
+      values[row] = readAt(buffer, start);
+    });
+}
+
+/**
+ * How each decoder's column travels in binary COPY and lands in the batch: the seed's native types in
+ * their binary send format (big-endian integers, IEEE floats with NaN and infinities, one byte per
+ * boolean, raw bytea), everything else as the UTF-8 bytes of its text output, however it was selected.
+ */
+const BUILDERS: Record<PgDecoder, (capacity: number, column: string) => ColumnBuilder> = {
+  int8: (capacity) => new Int8Builder(capacity),
+  int4: numbers(4, Int32Array, (buffer, start) => buffer.readInt32BE(start)),
+  int2: numbers(2, Int16Array, (buffer, start) => buffer.readInt16BE(start)),
+  float8: numbers(8, Float64Array, (buffer, start) => buffer.readDoubleBE(start)),
+  float4: numbers(4, Float32Array, (buffer, start) => buffer.readFloatBE(start)),
+  bool: (capacity) => new BooleanBuilder(capacity),
+  bytea: (capacity, column) => new BytesBuilder(capacity, column),
+  text: (capacity, column) => new BytesBuilder(capacity, column),
+  text_cast: (capacity, column) => new BytesBuilder(capacity, column),
+  text_output: (capacity, column) => new BytesBuilder(capacity, column),
 };
 
 function isPgDecoder(decoder: string): decoder is PgDecoder {
-  return Object.prototype.hasOwnProperty.call(BINARY_DECODERS, decoder);
+  return Object.prototype.hasOwnProperty.call(BUILDERS, decoder);
 }
 
-export function binaryDecoderFor(decoder: string): FieldDecoder<ExportValue> {
-  if (!isPgDecoder(decoder)) throw new UnknownDecoderError(decoder);
-  return BINARY_DECODERS[decoder];
+function builderFor(column: ColumnPlan, capacity: number): ColumnBuilder {
+  if (!isPgDecoder(column.decoder)) throw new UnknownDecoderError(column.decoder);
+  return BUILDERS[column.decoder](capacity, column.name);
 }
 
-/** What to select for a column so that its binary COPY field decodes to the exported value. */
+/**
+ * Rows of a binary COPY stream gathered column by column into a ColumnarBatch: the parser hands each
+ * field's bytes over and they are copied once, into the batch's typed arrays and byte buffers. A batch
+ * is full at maxRows rows, or earlier once its values reach maxBytes.
+ */
+export class CopyBatchBuilder implements CopyRowSink {
+  private rows = 0;
+  private bytes = 0;
+  private readonly builders: ColumnBuilder[];
+  private validity: Uint8Array[];
+  private nullCounts: number[];
+
+  constructor(
+    columns: readonly ColumnPlan[],
+    private readonly maxRows: number,
+    private readonly maxBytes: number,
+  ) {
+    this.builders = columns.map((column) => builderFor(column, maxRows));
+    this.validity = this.freshValidity();
+    this.nullCounts = this.builders.map(() => 0);
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  get full(): boolean {
+    return this.rows >= this.maxRows || this.bytes >= this.maxBytes;
+  }
+
+  value(field: number, buffer: Buffer, start: number, end: number): void {
+    const row = this.rows;
+    this.builders[field].value(row, buffer, start, end);
+    this.validity[field][row >> 3] |= 1 << (row & 7);
+    this.bytes += end - start;
+  }
+
+  nullValue(field: number): void {
+    this.builders[field].nullValue(this.rows);
+    this.nullCounts[field]++;
+  }
+
+  /** The parser completed the row whose fields it handed over. */
+  endRow(): void {
+    this.rows++;
+  }
+
+  take(): ColumnarBatch {
+    const vectors = this.builders.map((builder, index) =>
+      builder.take(this.rows, this.validity[index], this.nullCounts[index]),
+    );
+    const batch = new ColumnarBatch(this.rows, vectors);
+    this.rows = 0;
+    this.bytes = 0;
+    this.validity = this.freshValidity();
+    this.nullCounts = this.builders.map(() => 0);
+    return batch;
+  }
+
+  private freshValidity(): Uint8Array[] {
+    return this.builders.map(() => new Uint8Array((this.maxRows + 7) >> 3));
+  }
+}
+
+/** What to select for a column so that its binary COPY field is what its builder expects. */
 export function selectExpressionFor(column: ColumnPlan): string {
   const name = escapeIdentifier(column.name);
   if (column.decoder === 'text_cast') return `${name}::pg_catalog.text`;
   if (column.decoder === 'text_output') return textOutputExpression(name);
   return name;
-}
-
-export function binaryCopyFieldFor(column: ColumnPlan): BinaryCopyField<ExportValue> {
-  return { name: column.name, decode: binaryDecoderFor(column.decoder) };
 }

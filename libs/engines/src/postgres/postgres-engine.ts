@@ -1,5 +1,6 @@
 import { SourceConfig } from '@snapex/config';
-import { DatabaseEngine, ExportRow, PartitionReadRequest, PinnedReadPoint, ReadFailureKind } from '../engine';
+import { ColumnarBatch } from '@snapex/parquet';
+import { DatabaseEngine, PartitionReadRequest, PinnedReadPoint, ReadFailureKind } from '../engine';
 import { classifyPostgresFailure } from './failures';
 import { PgSession } from './pg-session';
 import { PostgresPartitionReader } from './postgres-partition-reader';
@@ -30,7 +31,7 @@ export class PostgresEngine implements DatabaseEngine {
     return PostgresReadPoint.pin(source, database);
   }
 
-  readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ExportRow[]> {
+  readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ColumnarBatch> {
     return new PostgresPartitionReader(source, request).batches();
   }
 

@@ -1,35 +1,33 @@
 import { Readable } from 'node:stream';
 import { SourceConfig } from '@snapex/config';
-import { ExportRow, PartitionReadRequest } from '../engine';
+import { ColumnarBatch } from '@snapex/parquet';
+import { PartitionReadRequest } from '../engine';
 import { BinaryCopyParser } from './binary-copy-parser';
-import { binaryCopyFieldFor, selectExpressionFor } from './binary-values';
+import { CopyBatchBuilder, selectExpressionFor } from './binary-values';
 import { PgSession } from './pg-session';
 import { partitionCopyStatement, setSnapshotStatement, TEXT_OUTPUT_SETTINGS } from './sql';
 
-type ExportValue = ExportRow[number];
+/** Where the request does not say: wide rows then come in smaller batches than batchRows. */
+const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
- * Rows of a binary COPY stream in batches. The stream is read only while the consumer asks for
- * more, so at most one batch and one chunk are held; the rest waits in the server.
+ * Rows of a binary COPY stream in columnar batches. The stream is read only while the consumer asks
+ * for more, so at most one batch and one chunk are held; the rest waits in the server.
  */
-async function* rowBatches(
+async function* columnarBatches(
   stream: Readable,
-  parser: BinaryCopyParser<ExportValue>,
-  batchRows: number,
-): AsyncGenerator<ExportRow[]> {
-  let batch: ExportRow[] = [];
+  parser: BinaryCopyParser,
+  builder: CopyBatchBuilder,
+): AsyncGenerator<ColumnarBatch> {
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     parser.push(chunk);
-    for (let row = parser.nextRow(); row !== undefined; row = parser.nextRow()) {
-      batch.push(row);
-      if (batch.length === batchRows) {
-        yield batch;
-        batch = [];
-      }
+    while (parser.nextRow()) {
+      builder.endRow();
+      if (builder.full) yield builder.take();
     }
   }
   parser.finish();
-  if (batch.length > 0) yield batch;
+  if (builder.length > 0) yield builder.take();
 }
 
 /** Reads one partition at the pinned read point with `COPY (SELECT …) TO STDOUT (FORMAT binary)`. */
@@ -39,9 +37,14 @@ export class PostgresPartitionReader {
     private readonly request: PartitionReadRequest,
   ) {}
 
-  async *batches(): AsyncGenerator<ExportRow[]> {
+  async *batches(): AsyncGenerator<ColumnarBatch> {
     const { request } = this;
-    const parser = new BinaryCopyParser(request.columns.map(binaryCopyFieldFor), request.limits);
+    const builder = new CopyBatchBuilder(
+      request.columns,
+      request.batchRows,
+      request.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+    );
+    const parser = new BinaryCopyParser(request.columns, request.limits, builder);
     const statement = partitionCopyStatement(
       request.schema,
       request.table,
@@ -52,7 +55,7 @@ export class PostgresPartitionReader {
     let copied = false;
     try {
       await this.beginAtReadPoint(session);
-      yield* rowBatches(session.copyOut(statement), parser, request.batchRows);
+      yield* columnarBatches(session.copyOut(statement), parser, builder);
       copied = true;
     } finally {
       // A consumer that stops early leaves the COPY streaming; closing the session ends it.

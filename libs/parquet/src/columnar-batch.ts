@@ -1,0 +1,80 @@
+import { ParquetColumnType } from '@snapex/contracts';
+import { PartValue } from './part-encoder';
+
+/**
+ * Column values laid out as Arrow lays them out, so that an encoder takes them without touching each
+ * value: a validity bitmap (bit i set when value i is not NULL, least significant bit first) and the
+ * values themselves.
+ */
+export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector;
+
+export type FixedWidthValues = Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
+
+export interface FixedWidthVector {
+  kind: 'fixed';
+  validity: Uint8Array;
+  nullCount: number;
+  /** One slot per row; a NULL's slot holds anything. */
+  values: FixedWidthValues;
+}
+
+export interface BooleanVector {
+  kind: 'boolean';
+  validity: Uint8Array;
+  nullCount: number;
+  /** One bit per row, like the validity. */
+  bits: Uint8Array;
+}
+
+/** UTF-8 text (STRING) or raw bytes (BINARY): value i is data[offsets[i], offsets[i + 1]). */
+export interface BytesVector {
+  kind: 'bytes';
+  validity: Uint8Array;
+  nullCount: number;
+  offsets: Int32Array;
+  data: Uint8Array;
+}
+
+/** `length` rows held column by column, in the part's column order. */
+export class ColumnarBatch {
+  constructor(
+    readonly length: number,
+    readonly columns: readonly ColumnVector[],
+  ) {}
+}
+
+export function isSet(bitmap: Uint8Array, index: number): boolean {
+  return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
+}
+
+function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValue {
+  if (!isSet(vector.validity, index)) return null;
+  switch (vector.kind) {
+    case 'fixed':
+      return vector.values[index];
+    case 'boolean':
+      return isSet(vector.bits, index);
+    case 'bytes': {
+      const bytes = Buffer.from(vector.data.buffer, vector.data.byteOffset, vector.data.byteLength);
+      const start = vector.offsets[index];
+      const end = vector.offsets[index + 1];
+      return asText ? bytes.toString('utf8', start, end) : Buffer.from(bytes.subarray(start, end));
+    }
+  }
+}
+
+/**
+ * The batch as rows of values in the representation the row encoders take (bigint for INT64, string
+ * for STRING, Buffer for BINARY).
+ */
+export function rowsOfBatch(
+  batch: ColumnarBatch,
+  columns: readonly { parquetType: ParquetColumnType }[],
+): PartValue[][] {
+  const text = columns.map((column) => column.parquetType === 'STRING');
+  const rows: PartValue[][] = [];
+  for (let index = 0; index < batch.length; index++) {
+    rows.push(batch.columns.map((vector, column) => valueAt(vector, index, text[column])));
+  }
+  return rows;
+}
