@@ -26,13 +26,17 @@ function exposedCollector(): Collect {
 }
 
 /**
- * Frees `bytes` now, once nothing will read them again: their buffer may have been kept long enough to
+ * Frees the dropped bytes now, once nothing will read them again, with one collection: their buffer may have been kept long enough to
  * reach V8's old generation, which only a full collection would free. Moving the memory to a buffer
  * that dies at once lets the young-generation pass free it.
  */
-export function release(bytes: Uint8Array): void {
-  if (bytes.buffer instanceof ArrayBuffer && !isDetached(bytes.buffer)) {
-    structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+export function release(...dropped: Uint8Array[]): void {
+  for (const bytes of dropped) {
+    // A view into a larger buffer (Node's pool of small Buffers, say) must leave that buffer alone.
+    const ownsBuffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    if (ownsBuffer && bytes.buffer instanceof ArrayBuffer && !isDetached(bytes.buffer)) {
+      structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+    }
   }
   freeDroppedBuffers();
 }

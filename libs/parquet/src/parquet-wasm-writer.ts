@@ -95,14 +95,12 @@ export class WasmFileWriter {
   private writeRowGroup(batches: Uint8Array[]): void {
     this.then(async () => {
       const ipc = joinIpcStreams(batches);
-      for (const batch of batches) release(batch);
       // writeParquet takes the table: its WebAssembly memory is freed once the file is written.
       const encoded = writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(this.settings));
-      release(ipc);
       const compressed = Buffer.concat(
         this.assembler.append(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)),
       );
-      release(encoded);
+      release(...batches, ipc, encoded);
       for (let taken = 0; taken < batches.length; taken++) this.output.taken();
       await this.output.chunk(compressed);
     });

@@ -48,8 +48,13 @@ const FIELDS: { name: string; decode: Decode }[] = [
 /** Collects each row the parser completes as an array of decoded values. */
 class Rows implements CopyRowSink {
   private current: unknown[] = [];
+  readonly completed: unknown[][] = [];
 
-  constructor(private readonly fields: readonly { decode: Decode }[]) {}
+  /** `stopEachRow` false lets the parser read every row the chunks hold in one go. */
+  constructor(
+    private readonly fields: readonly { decode: Decode }[],
+    private readonly stopEachRow = true,
+  ) {}
 
   value(field: number, buffer: Buffer, start: number, end: number): void {
     this.current[field] = this.fields[field].decode(buffer, start, end);
@@ -57,6 +62,12 @@ class Rows implements CopyRowSink {
 
   nullValue(field: number): void {
     this.current[field] = null;
+  }
+
+  endRow(): boolean {
+    if (this.stopEachRow) return true;
+    this.completed.push(this.take());
+    return false;
   }
 
   /** The row the parser has just completed. */
@@ -73,7 +84,7 @@ function rowParser(limits: ReadLimits = NO_READ_LIMITS) {
   const parser = new BinaryCopyParser(FIELDS, limits, rows);
   return {
     push: (chunk: Buffer) => parser.push(chunk),
-    nextRow: () => (parser.nextRow() ? rows.take() : undefined),
+    nextRow: () => (parser.readRows() ? rows.take() : undefined),
   };
 }
 
@@ -97,10 +108,22 @@ function parseChunks(chunks: Buffer[], limits: ReadLimits = NO_READ_LIMITS, fiel
   const rows: unknown[][] = [];
   for (const chunk of chunks) {
     parser.push(chunk);
-    while (parser.nextRow()) rows.push(sink.take());
+    while (parser.readRows()) rows.push(sink.take());
   }
   parser.finish();
   return rows;
+}
+
+/** Every row in one go per chunk, as the reader's batches take them. */
+function parseChunksWhole(chunks: Buffer[]): unknown[][] {
+  const sink = new Rows(FIELDS, false);
+  const parser = new BinaryCopyParser(FIELDS, NO_READ_LIMITS, sink);
+  for (const chunk of chunks) {
+    parser.push(chunk);
+    expect(parser.readRows()).toBe(false);
+  }
+  parser.finish();
+  return sink.completed;
 }
 
 function splitAt(buffer: Buffer, ...offsets: number[]): Buffer[] {
@@ -119,6 +142,14 @@ describe('BinaryCopyParser', () => {
     const offsets = Array.from({ length: stream.length + 1 }, (_, offset) => offset);
     const wrong = offsets.filter(
       (offset) => !isDeepStrictEqual(parseChunks(splitAt(stream, offset)), EXPECTED),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads the same rows without stopping after each, whichever byte a chunk boundary falls on', () => {
+    const offsets = Array.from({ length: stream.length + 1 }, (_, offset) => offset);
+    const wrong = offsets.filter(
+      (offset) => !isDeepStrictEqual(parseChunksWhole(splitAt(stream, offset)), EXPECTED),
     );
     expect(wrong).toEqual([]);
   });

@@ -8,6 +8,8 @@ export interface CopyRowSink {
   /** Field `field` of the current row is not NULL: its bytes are buffer[start, end). */
   value(field: number, buffer: Buffer, start: number, end: number): void;
   nullValue(field: number): void;
+  /** The row whose fields were handed over is complete; true asks the parser to stop for now. */
+  endRow(): boolean;
 }
 
 export interface BinaryCopyField {
@@ -66,7 +68,7 @@ export class BinaryCopyParser {
     private readonly sink: CopyRowSink,
   ) {}
 
-  /** Hands over the next chunk; the previous one must have been read to its end (nextRow() false). */
+  /** Hands over the next chunk; the previous one must have been read to its end (readRows() false). */
   push(chunk: Buffer): void {
     if (this.offset < this.chunk.length) throw new Error('the previous chunk has not been read yet');
     if (this.state === State.Trailer && chunk.length > 0)
@@ -76,17 +78,18 @@ export class BinaryCopyParser {
   }
 
   /**
-   * Reads on until the sink has been given one more complete row (true), or until the chunks so far
-   * hold no further complete row (false).
+   * Hands rows to the sink until it asks to stop (true), or until the chunks so far hold no further
+   * complete row (false).
    */
-  nextRow(): boolean {
+  readRows(): boolean {
     for (;;) {
-      if (this.state === State.FieldLength && this.carried === 0) this.readFieldsInChunk();
+      if (this.carried === 0 && this.readRowsInChunk()) return true;
       switch (this.state) {
         case State.FieldLength:
           if (this.field === this.fields.length) {
             this.state = State.TupleStart;
-            return true;
+            if (this.sink.endRow()) return true;
+            break;
           }
           if (!this.read(4)) return false;
           this.startField(this.view.readInt32BE(this.at));
@@ -162,20 +165,56 @@ export class BinaryCopyParser {
   }
 
   /**
-   * The common case, without the state machine: fields of the current row read straight from the
-   * chunk for as long as they lie wholly in it. Stops at the row's end or at the first field cut by
-   * the chunk's end, leaving the state where the general path takes over.
+   * The common case, without the state machine: whole rows read straight from the chunk for as long
+   * as they lie in it. Anything else (a field cut by the chunk's end, the trailer, a malformed tuple,
+   * a value over a limit) is left, unread, to the general path, which reads it again and knows what
+   * it means. True when the sink asked to stop.
    */
-  private readFieldsInChunk(): void {
-    const { chunk, fields } = this;
-    while (this.field < fields.length && this.offset + 4 <= chunk.length) {
-      this.startField(chunk.readInt32BE(this.offset));
-      this.offset += 4;
-      if (this.state !== State.FieldData) continue;
-      if (this.offset + this.fieldBytes > chunk.length) return;
-      this.decodeField(chunk, this.offset);
-      this.offset += this.fieldBytes;
+  private readRowsInChunk(): boolean {
+    if (this.state !== State.TupleStart && this.state !== State.FieldLength) return false;
+    const { chunk, sink } = this;
+    const end = chunk.length;
+    const count = this.fields.length;
+    const { maxValueBytes, maxRowBytes } = this.limits;
+    let inRow = this.state === State.FieldLength;
+    let offset = this.offset;
+    let field = this.field;
+    let rowBytes = this.rowBytes;
+    let stopped = false;
+    rows: for (;;) {
+      if (!inRow) {
+        if (offset + 2 > end || chunk.readInt16BE(offset) !== count) break;
+        offset += 2;
+        field = 0;
+        rowBytes = 0;
+        inRow = true;
+      }
+      while (field < count) {
+        if (offset + 4 > end) break rows;
+        const length = chunk.readInt32BE(offset);
+        if (length === NULL_FIELD) {
+          sink.nullValue(field++);
+          offset += 4;
+          continue;
+        }
+        const last = offset + 4 + length;
+        if (length < 0 || length >= maxValueBytes || rowBytes + length >= maxRowBytes || last > end)
+          break rows;
+        rowBytes += length;
+        sink.value(field++, chunk, offset + 4, last);
+        offset = last;
+      }
+      inRow = false;
+      if (sink.endRow()) {
+        stopped = true;
+        break;
+      }
     }
+    this.offset = offset;
+    this.field = field;
+    this.rowBytes = rowBytes;
+    this.state = inRow ? State.FieldLength : State.TupleStart;
+    return stopped;
   }
 
   /** Hands over the current field, whose fieldBytes bytes are at buffer[start]. */

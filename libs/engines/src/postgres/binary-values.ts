@@ -247,9 +247,10 @@ export class CopyBatchBuilder implements CopyRowSink {
     this.nullCounts[field]++;
   }
 
-  /** The parser completed the row whose fields it handed over. */
-  endRow(): void {
+  /** The row is complete; true once the batch is full. */
+  endRow(): boolean {
     this.rows++;
+    return this.full;
   }
 
   take(): ColumnarBatch {

@@ -21,10 +21,7 @@ async function* columnarBatches(
 ): AsyncGenerator<ColumnarBatch> {
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     parser.push(chunk);
-    while (parser.nextRow()) {
-      builder.endRow();
-      if (builder.full) yield builder.take();
-    }
+    while (parser.readRows()) yield builder.take();
   }
   parser.finish();
   if (builder.length > 0) yield builder.take();
