@@ -7,6 +7,7 @@ import {
   writeParquet,
   WriterPropertiesBuilder,
 } from 'parquet-wasm';
+import { ParquetReader } from '@dsnp/parquetjs';
 import { GzipParquetAssembler, UnexpectedParquetError } from './gzip-parquet';
 import { fileMetaDataOf, format, numberOf, readThrift } from './parquet-thrift';
 
@@ -59,6 +60,17 @@ describe('GzipParquetAssembler', () => {
     expect(read.numRows).toBe(2001);
     const expected = pieces.flatMap((piece) => piece.toArray().map((row) => row.toJSON()));
     expect(read.toArray().map((row) => row.toJSON())).toEqual(expected);
+  });
+
+  it('keeps every row, read back by parquetjs', async () => {
+    const reader = await ParquetReader.openBuffer(file);
+    const cursor = reader.getCursor();
+    const ids: bigint[] = [];
+    for (let record = await cursor.next(); record; record = await cursor.next()) {
+      ids.push(BigInt((record as { id: bigint | number }).id));
+    }
+    await reader.close();
+    expect(ids).toEqual(Array.from({ length: 2001 }, (_, index) => BigInt(index)));
   });
 
   it('lists each appended row group, in order, with the total row count', () => {
