@@ -20,7 +20,11 @@ import {
 
 const SOURCE_DB = 'snapex_access_many';
 const TABLES = 40;
-const ROWS_PER_TABLE = 30_000;
+/**
+ * Enough rows that the export outlasts two sessions with room to spare: 30,000 a table exported in
+ * 5.8 s once the extractor read columns and compressed with zlib.
+ */
+const ROWS_PER_TABLE = 90_000;
 /** Far below AWS's 900 s minimum, which moto does not apply: several sessions fit in one export. */
 const SESSION_SECONDS = 3;
 
