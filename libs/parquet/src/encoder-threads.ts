@@ -39,6 +39,9 @@ function workerEntry(): { filename: string; execArgv: string[] } {
   };
 }
 
+/** Young-generation size of an encoder thread's V8 heap. */
+const YOUNG_GENERATION_MIB = 8;
+
 class EncoderThread {
   readonly files = new Map<number, FileListener>();
   /** The thread's WebAssembly memory as it last reported it; it only grows. */
@@ -48,7 +51,12 @@ class EncoderThread {
 
   constructor(private readonly onGone: (thread: EncoderThread) => void) {
     const entry = workerEntry();
-    this.worker = new Worker(entry.filename, { execArgv: entry.execArgv });
+    this.worker = new Worker(entry.filename, {
+      execArgv: entry.execArgv,
+      // V8's default young generation (up to ~48 MiB per isolate once busy) would hold the thread's
+      // dropped batches and pages for long; they die young, so a small one collects them sooner.
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB },
+    });
     this.worker.on('message', (message: FromEncoderThread) => this.receive(message));
     this.worker.on('error', (error) =>
       this.stop(
