@@ -1,19 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher, RpcClient } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
 import {
-  EventPayload,
-  ExportPlanned,
   eventIdFor,
-  ExportTaskStatus,
   GetTaskStatusRpc,
-  partitionKeyPrefix,
-  PartitionRequested,
+  PlannedTable,
   ReadPoint,
+  RpcResponse,
   TableRef,
-  TablePlanned,
   tableKeyPrefix,
-  TableSkipped,
+  TablePlanEntry,
   tableTarget,
   taskEventFields,
   TaskFailed,
@@ -24,23 +21,13 @@ import { DatabaseEngine, DiscoveredTable, PinnedReadPoint } from '@snapex/engine
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { connecting } from './connection-errors';
+import { PlanDraft, PlanRecording } from './plan-recording';
 import { ReadPointHolder } from './read-point-holder';
 import { ExportReadTargets, ReadTargets } from './read-targets';
 import { RestoreFailedError } from './restore/restore-failures';
 import { ReadTarget } from './restore/scratch-copies';
 import { ScratchJanitor } from './restore/scratch-janitor';
 import { skipVerdict } from './skip-rules';
-
-type PartitionRequest = EventPayload<typeof PartitionRequested>;
-
-interface PlanTally {
-  tables: number;
-  skipped: number;
-  /** Work items, published only after ExportPlanned so the registry knows the whole plan first. */
-  partitions: PartitionRequest[];
-  general: { reason: string; detail?: string }[];
-  exportTime: Date | null;
-}
 
 /** One database being planned: where it is read and the point it is read at. */
 interface PlanningDatabase {
@@ -49,13 +36,15 @@ interface PlanningDatabase {
   point: PinnedReadPoint;
 }
 
+type TaskState = RpcResponse<typeof GetTaskStatusRpc>;
+
 /**
  * Plans an export: puts its databases where they can be read (restores a snapshot into scratch
  * databases, clones a live MySQL database, or pins a live PostgreSQL database in place), lists their
- * tables, applies ExportOnly and the seed's skip rules, and publishes the plan: TableSkipped and
- * TablePlanned per table, then ExportPlanned with the counts, then one PartitionRequested per partition
- * onto the work queue — in that order, so progress is measured against the whole plan from the first
- * partition on. The task stays STARTING while its data is restored; ExportPlanned moves it on.
+ * tables, applies ExportOnly and the seed's skip rules, and hands the whole plan to the registry,
+ * which records one plan per task and announces it: tables, ExportPlanned, then every partition.
+ * Nothing is published from here, so a restorer that dies half-way leaves no partial plan behind,
+ * and a redelivered planning message finds the recorded plan and plans nothing again.
  */
 @Injectable()
 export class PlanExport {
@@ -68,54 +57,72 @@ export class PlanExport {
     @Inject(StoppedTasks) private readonly stopped: StoppedTasks,
     @Inject(ReadTargets) private readonly readTargets: ReadTargets,
     @Inject(ScratchJanitor) private readonly janitor: ScratchJanitor,
+    @Inject(PlanRecording) private readonly recording: PlanRecording,
   ) {}
 
   async execute(spec: TaskSpec): Promise<void> {
     const log = this.logger.child({ taskId: spec.taskId, exportTaskIdentifier: spec.exportTaskIdentifier });
-    const tally: PlanTally = { tables: 0, skipped: 0, partitions: [], general: [], exportTime: null };
-    const status = await this.statusOf(spec.taskId);
-    if (status === null) {
-      log.info('task is canceling or over; publishing an empty plan');
-      return this.publishPlanned(spec, tally);
+    const state = await this.rpc.call(GetTaskStatusRpc, { taskId: spec.taskId });
+    if (state.planRecorded) {
+      log.info('the plan of this task is already recorded; the registry announces it');
+      return;
     }
-    let prepared: ExportReadTargets;
+    const draft = new PlanDraft(randomUUID());
     try {
-      // A task still STARTING has no recorded plan: whatever copies an earlier attempt left are redone.
-      prepared = await this.readTargets.prepare(spec, status === 'STARTING', log);
-    } catch (error) {
-      if (error instanceof RestoreFailedError) return this.failRestore(spec, error, log);
-      throw error;
+      if (this.isPlannable(spec, state)) {
+        if (!(await this.planAll(spec, draft, log))) return;
+      } else {
+        log.info('task is canceling or over; recording an empty plan');
+      }
+      log.info(
+        { step: 4, attempt: draft.attempt, tables: draft.entries.length, partitions: draft.partitionCount },
+        'plan complete; recording it',
+      );
+      if (await this.recording.record(spec, draft, log)) this.holdReadPoints(spec, draft);
+    } finally {
+      await draft.releaseUnheldPoints();
     }
-    tally.exportTime = prepared.exportTime;
-    let tableIndex = 0;
-    for (const target of prepared.targets) {
-      if (this.stopped.has(spec.taskId)) break;
-      tableIndex += await this.planDatabase(spec, prepared, target, tableIndex, tally, log);
-    }
-    log.info(
-      { step: 4, tables: tally.tables, skipped: tally.skipped, partitions: tally.partitions.length },
-      'plan complete; requesting partitions',
-    );
-    await this.publishPlanned(spec, tally);
-    // All of them, even for a task canceled meanwhile: ExportPlanned announced this many, and an
-    // extractor abandons the partitions of a canceled task at once.
-    for (const request of tally.partitions) await this.publisher.publish(PartitionRequested, request);
     // A task that ended while its copies were made heard its end signal when there was nothing to drop.
     if (this.stopped.has(spec.taskId) && (await this.hasEnded(spec.taskId))) {
       await this.janitor.dropTaskCopies(spec.taskId);
     }
   }
 
-  /** Plans the tables of one database; returns how many tables it has. */
+  private isPlannable(spec: TaskSpec, state: TaskState): boolean {
+    if (this.stopped.has(spec.taskId)) return false;
+    return state.status !== 'CANCELING' && !TERMINAL_STATUSES.includes(state.status);
+  }
+
+  /** Plans every database into the draft; false when the restore failed and the task was failed. */
+  private async planAll(spec: TaskSpec, draft: PlanDraft, log: Logger): Promise<boolean> {
+    let prepared: ExportReadTargets;
+    try {
+      // No plan is recorded, so nothing reads the copies an earlier attempt may have left: redo them.
+      prepared = await this.readTargets.prepare(spec, true, log);
+    } catch (error) {
+      if (error instanceof RestoreFailedError) {
+        await this.failRestore(spec, error, log);
+        return false;
+      }
+      throw error;
+    }
+    draft.exportTime = prepared.exportTime;
+    for (const target of prepared.targets) {
+      if (this.stopped.has(spec.taskId)) break;
+      await this.planDatabase(spec, prepared, target, draft, log);
+    }
+    return true;
+  }
+
+  /** Plans the tables of one database into the draft. */
   private async planDatabase(
     spec: TaskSpec,
     prepared: ExportReadTargets,
     target: ReadTarget,
-    firstIndex: number,
-    tally: PlanTally,
+    draft: PlanDraft,
     log: Logger,
-  ): Promise<number> {
-    const { engine, filter } = prepared;
+  ): Promise<void> {
+    const { engine } = prepared;
     log.info(
       { step: 2, database: target.database, readDatabase: target.readDatabase },
       'pinning a consistent read point',
@@ -123,7 +130,29 @@ export class PlanExport {
     const point = await connecting('database server', () =>
       engine.pinReadPoint(target.source, target.readDatabase),
     );
-    tally.exportTime ??= point.pinnedAt;
+    draft.exportTime ??= point.pinnedAt;
+    const firstEntry = draft.entries.length;
+    try {
+      await this.planTables(spec, prepared, { engine, target, point }, draft, log);
+    } catch (error) {
+      await point.release();
+      throw error;
+    }
+    const plannedHere = draft.entries.slice(firstEntry).some((entry) => entry.kind === 'planned');
+    // A scratch copy never changes, so extractors read it without the pinned snapshot: nothing to hold,
+    // and the export outlives a restart of this restorer.
+    if (plannedHere && target.scratchServer === null) draft.keepLivePoint(point);
+    else await point.release();
+  }
+
+  private async planTables(
+    spec: TaskSpec,
+    { filter }: ExportReadTargets,
+    planning: PlanningDatabase,
+    draft: PlanDraft,
+    log: Logger,
+  ): Promise<void> {
+    const { engine, target, point } = planning;
     const tables = (await point.listTables())
       .map((table) => underExportedName(table, engine, target))
       .filter((table) => filter.includesTable(target.database, table.schema, table.table));
@@ -131,106 +160,60 @@ export class PlanExport {
       { step: 3, database: target.database, tables: tables.length, snapshotId: point.snapshotId },
       'planning tables',
     );
-    const planned = await this.planTables(spec, { engine, target, point }, tables, firstIndex, tally);
-    // A scratch copy never changes, so extractors read it without the pinned snapshot: nothing to hold,
-    // and the export outlives a restart of this restorer.
-    if (planned > 0 && target.scratchServer === null) this.holder.hold(spec.taskId, point);
-    else await point.release();
-    return tables.length;
-  }
-
-  /** Publishes every table of one database; returns how many tables have partitions to read. */
-  private async planTables(
-    spec: TaskSpec,
-    planning: PlanningDatabase,
-    tables: DiscoveredTable[],
-    firstIndex: number,
-    tally: PlanTally,
-  ): Promise<number> {
-    let planned = 0;
-    for (const [offset, table] of tables.entries()) {
+    for (const table of tables) {
       if (this.stopped.has(spec.taskId)) break;
-      const ref: TableRef = {
-        tableIndex: firstIndex + offset,
-        database: planning.target.database,
-        schema: table.schema,
-        table: table.table,
-      };
-      const verdict = skipVerdict(table);
-      if (verdict) {
-        await this.publisher.publish(TableSkipped, {
-          ...taskEventFields(spec),
-          eventId: eventIdFor(TableSkipped, spec.taskId, ref.tableIndex),
-          table: ref,
-          target: tableTarget(ref),
-          reason: verdict.reason,
-          detail: verdict.detail,
-        });
-        tally.skipped++;
-        continue;
-      }
-      tally.partitions.push(...(await this.planTable(spec, planning, table, ref)));
-      tally.tables++;
-      planned++;
+      draft.entries.push(await this.planTable(spec, planning, table, draft.entries.length));
     }
-    return planned;
   }
 
   private async planTable(
     spec: TaskSpec,
     planning: PlanningDatabase,
     table: DiscoveredTable,
-    ref: TableRef,
-  ): Promise<PartitionRequest[]> {
+    tableIndex: number,
+  ): Promise<TablePlanEntry> {
+    const ref: TableRef = {
+      tableIndex,
+      database: planning.target.database,
+      schema: table.schema,
+      table: table.table,
+    };
+    const verdict = skipVerdict(table);
+    if (verdict) {
+      return {
+        kind: 'skipped',
+        table: ref,
+        target: tableTarget(ref),
+        reason: verdict.reason,
+        detail: verdict.detail,
+      };
+    }
     const plan = await planning.point.planPartitions(table, this.config.restorer.partitionTargetBytes);
-    const tablePrefix = tableKeyPrefix(
-      spec.s3Prefix,
-      spec.exportTaskIdentifier,
-      ref.database,
-      ref.schema,
-      ref.table,
-    );
-    await this.publisher.publish(TablePlanned, {
-      ...taskEventFields(spec),
-      eventId: eventIdFor(TablePlanned, spec.taskId, ref.tableIndex),
+    const planned: PlannedTable = {
+      kind: 'planned',
       table: ref,
       target: tableTarget(ref),
-      tableKeyPrefix: tablePrefix,
+      tableKeyPrefix: tableKeyPrefix(
+        spec.s3Prefix,
+        spec.exportTaskIdentifier,
+        ref.database,
+        ref.schema,
+        ref.table,
+      ),
       columns: table.columns,
       partitioning: plan.info,
       singleWorkerReason: plan.singleWorkerReason,
       estimatedBytes: table.estimatedBytes,
-    });
-    return plan.ranges.map((range, offset) => {
-      const partitionIndex = offset + 1;
-      return {
-        ...taskEventFields(spec),
-        eventId: eventIdFor(PartitionRequested, spec.taskId, ref.tableIndex, partitionIndex),
-        table: ref,
-        partitionIndex,
-        columns: table.columns,
-        range,
-        readPoint: readPointOf(spec, planning),
-        destination: {
-          bucket: spec.s3Bucket,
-          iamRoleArn: spec.iamRoleArn,
-          kmsKeyId: spec.kmsKeyId,
-          partitionKeyPrefix: partitionKeyPrefix(tablePrefix, partitionIndex),
-        },
-      };
-    });
+      ranges: plan.ranges,
+      readPoint: readPointOf(spec, planning),
+    };
+    return planned;
   }
 
-  private async publishPlanned(spec: TaskSpec, tally: PlanTally): Promise<void> {
-    await this.publisher.publish(ExportPlanned, {
-      ...taskEventFields(spec),
-      eventId: eventIdFor(ExportPlanned, spec.taskId),
-      exportTime: (tally.exportTime ?? new Date()).toISOString(),
-      tableCount: tally.tables,
-      skippedTableCount: tally.skipped,
-      partitionCount: tally.partitions.length,
-      general: tally.general,
-    });
+  /** Extractors read a live source at the pinned points for as long as the task runs. */
+  private holdReadPoints(spec: TaskSpec, draft: PlanDraft): void {
+    if (draft.partitionCount === 0) return;
+    for (const point of draft.takeLivePoints()) this.holder.hold(spec.taskId, point);
   }
 
   /** Fails the task with the restore's own cause and drops whatever copies were made. */
@@ -249,13 +232,6 @@ export class PlanExport {
   private async hasEnded(taskId: string): Promise<boolean> {
     const { status } = await this.rpc.call(GetTaskStatusRpc, { taskId });
     return TERMINAL_STATUSES.includes(status);
-  }
-
-  /** The task's status, or null when it is canceling or over and must not be planned. */
-  private async statusOf(taskId: string): Promise<ExportTaskStatus | null> {
-    if (this.stopped.has(taskId)) return null;
-    const { status } = await this.rpc.call(GetTaskStatusRpc, { taskId });
-    return status === 'CANCELING' || TERMINAL_STATUSES.includes(status) ? null : status;
   }
 }
 

@@ -11,6 +11,7 @@ import {
 import { Logger } from '@snapex/logging';
 import { ServiceModule, StoppedTasks } from '@snapex/service';
 import { PlanExport } from './plan-export.use-case';
+import { PlanRecording } from './plan-recording';
 import { ReadPointHolder } from './read-point-holder';
 import { ReadTargets } from './read-targets';
 import { ScratchCopies } from './restore/scratch-copies';
@@ -45,6 +46,7 @@ export const RestorerModule = {
         ScratchJanitor,
         ReadTargets,
         PlanExport,
+        PlanRecording,
         RestorerHandlers,
         ...SnapshotDumps.providers(config, logger),
       ],

@@ -15,7 +15,10 @@ import { ProcessedEventRepository } from './events/processed-event.repository';
 import { CONSUMED_EVENTS, TaskEventsHandler } from './events/task-events.handler';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxRepository } from './outbox/outbox.repository';
+import { PlanAudit } from './plan/plan-audit';
 import { PlanRepository } from './plan/plan.repository';
+import { RecordedPlanRepository } from './plan/recorded-plan.repository';
+import { RecordPlanUseCase } from './plan/record-plan.use-case';
 import { REGISTRY_SETTINGS, registrySettingsFrom } from './registry-settings';
 import { TaskReportsUseCase } from './reports/task-reports.use-case';
 import { RegistryRpcHandler, SERVED_RPCS } from './rpc/registry-rpc.handler';
@@ -63,6 +66,9 @@ export function taskRegistryModule(
       },
       TaskRepository,
       PlanRepository,
+      RecordedPlanRepository,
+      PlanAudit,
+      RecordPlanUseCase,
       ProcessedEventRepository,
       OutboxRepository,
       OutboxRelay,

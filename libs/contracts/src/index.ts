@@ -1,6 +1,7 @@
 export * from './model/export-task';
 export * from './model/table-plan';
 export * from './model/snapshot';
+export * from './model/export-plan';
 export * from './events/event-contract';
 export * from './events/lifecycle.v1';
 export * from './events/work.v1';
@@ -9,6 +10,7 @@ export * from './events/catalogue';
 export * from './rpc/rpc-contract';
 export * from './rpc/registry.v1';
 export * from './rpc/snapshots.v1';
+export * from './rpc/plans.v1';
 export * from './faults';
 export * from './notifications.v1';
 export * from './s3-layout';

@@ -3,6 +3,7 @@ import { eventIdFor, ExtractionCompleted, TaskProgressed, taskEventFields } from
 import { Connection } from '../database/registry-database';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ExtractionProgress, computeProgress } from '../plan/progress';
+import { auditFailureCause, PlanAudit } from '../plan/plan-audit';
 import { PlanRepository } from '../plan/plan.repository';
 import { specOf, TaskRecord } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
@@ -19,6 +20,7 @@ export class ExtractionTracker {
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(TaskTransitions) private readonly transitions: TaskTransitions,
+    @Inject(PlanAudit) private readonly audit: PlanAudit,
   ) {}
 
   /**
@@ -64,7 +66,12 @@ export class ExtractionTracker {
     });
   }
 
+  /** Metadata is written, and the task completed, only for data that adds up to the plan. */
   private async completeExtraction(tx: Connection, task: TaskRecord): Promise<void> {
+    const findings = await this.audit.findings(tx, task.taskId);
+    if (findings.length > 0) {
+      return this.transitions.fail(tx, task, 'EXTRACTION', auditFailureCause(findings));
+    }
     await this.tasks.markExtractionCompleted(tx, task.taskId);
     await this.outbox.enqueue(tx, ExtractionCompleted, {
       ...taskEventFields(task),

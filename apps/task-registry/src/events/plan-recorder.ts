@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RetryableError } from '@snapex/bus';
 import { EventPayload, ExportPlanned, TablePlanned, TableSkipped } from '@snapex/contracts';
 import { Connection } from '../database/registry-database';
+import { PlanAnnouncement } from '../plan/plan-announcement';
 import { PlanRepository } from '../plan/plan.repository';
 import { TaskRecord } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
 import { EventApplication } from './event-application';
 import { ExtractionTracker } from './extraction-tracker';
+import { ProcessedEventRepository } from './processed-event.repository';
 
 /** Records what the restorer planned: tables, skipped tables, and the plan as a whole. */
 @Injectable()
@@ -16,13 +18,11 @@ export class PlanRecorder {
     @Inject(PlanRepository) private readonly plans: PlanRepository,
     @Inject(TaskRepository) private readonly tasks: TaskRepository,
     @Inject(ExtractionTracker) private readonly tracker: ExtractionTracker,
+    @Inject(ProcessedEventRepository) private readonly processedEvents: ProcessedEventRepository,
   ) {}
 
   async tablePlanned(event: EventPayload<typeof TablePlanned>): Promise<void> {
-    await this.application.applyOnce(event, async (tx) => {
-      await this.plans.recordTablePlanned(tx, event);
-      await this.plans.refreshTableStatus(tx, event.taskId, event.table.tableIndex);
-    });
+    await this.application.applyOnce(event, (tx) => this.applyTablePlanned(tx, event));
   }
 
   /** A table an extractor skips mid-export leaves the totals, which may end extraction or a cancel. */
@@ -36,25 +36,54 @@ export class PlanRecorder {
   async exportPlanned(event: EventPayload<typeof ExportPlanned>): Promise<void> {
     await this.application.applyOnce(event, async (tx, task) => {
       await this.requireEveryTableRecorded(tx, event);
-      await this.tasks.recordPlan(
-        tx,
-        task.taskId,
-        {
-          tableCount: event.tableCount,
-          skippedTableCount: event.skippedTableCount,
-          partitionCount: event.partitionCount,
-        },
-        new Date(event.exportTime),
-        event.general,
-      );
-      if (task.status === 'STARTING') await this.startExtraction(tx, task);
-      // Partitions exported before the plan was known are counted now.
-      await this.tracker.update(tx, task.taskId, ['plan']);
+      await this.applyExportPlanned(tx, task, event);
     });
   }
 
-  private async startExtraction(tx: Connection, task: TaskRecord): Promise<void> {
-    await this.tasks.setStatus(tx, task.taskId, 'IN_PROGRESS');
+  /**
+   * Applies a plan's announcement in the transaction that records the plan, claiming each event, so
+   * that the task moves on with the whole plan at once and the copies the bus delivers change nothing.
+   */
+  async applyAnnouncement(tx: Connection, task: TaskRecord, announcement: PlanAnnouncement): Promise<void> {
+    for (const event of announcement.tablesSkipped) {
+      if (await this.claim(tx, event)) await this.plans.recordTableSkipped(tx, event);
+    }
+    for (const event of announcement.tablesPlanned) {
+      if (await this.claim(tx, event)) await this.applyTablePlanned(tx, event);
+    }
+    if (await this.claim(tx, announcement.exportPlanned)) {
+      await this.applyExportPlanned(tx, task, announcement.exportPlanned);
+    }
+  }
+
+  private claim(tx: Connection, event: { eventId: string; taskId: string }): Promise<boolean> {
+    return this.processedEvents.claim(tx, event.eventId, event.taskId);
+  }
+
+  private async applyTablePlanned(tx: Connection, event: EventPayload<typeof TablePlanned>): Promise<void> {
+    await this.plans.recordTablePlanned(tx, event);
+    await this.plans.refreshTableStatus(tx, event.taskId, event.table.tableIndex);
+  }
+
+  private async applyExportPlanned(
+    tx: Connection,
+    task: TaskRecord,
+    event: EventPayload<typeof ExportPlanned>,
+  ): Promise<void> {
+    await this.tasks.recordPlan(
+      tx,
+      task.taskId,
+      {
+        tableCount: event.tableCount,
+        skippedTableCount: event.skippedTableCount,
+        partitionCount: event.partitionCount,
+      },
+      new Date(event.exportTime),
+      event.general,
+    );
+    if (task.status === 'STARTING') await this.tasks.setStatus(tx, task.taskId, 'IN_PROGRESS');
+    // Partitions exported before the plan was known are counted now.
+    await this.tracker.update(tx, task.taskId, ['plan']);
   }
 
   /**

@@ -25,6 +25,14 @@ export interface TableState {
   skipped: boolean;
 }
 
+/** A partition the registry counts as exported, with the rows it reported and the rows of its files. */
+export interface ExportedPartition {
+  tableIndex: number;
+  partitionIndex: number;
+  rowCount: number;
+  objectRows: number;
+}
+
 export interface PlanCounts {
   planned: number;
   /** Tables skipped before they were ever planned (the restorer's skips). */
@@ -193,6 +201,26 @@ export class PlanRepository {
          AND t.status IN ('PLANNED', 'IN_PROGRESS')`,
       [taskId, tableIndex],
     );
+  }
+
+  async exportedPartitions(connection: Connection, taskId: string): Promise<ExportedPartition[]> {
+    const { rows } = await connection.query<ExportedPartition>(
+      `SELECT table_index AS "tableIndex", partition_index AS "partitionIndex", row_count::float8 AS "rowCount",
+              (SELECT coalesce(sum((o.value->>'rows')::bigint), 0) FROM jsonb_array_elements(objects) o)::float8
+                AS "objectRows"
+       FROM export_partitions WHERE task_id = $1 AND status = 'EXPORTED'
+       ORDER BY table_index, partition_index`,
+      [taskId],
+    );
+    return rows;
+  }
+
+  async skippedTableIndexes(connection: Connection, taskId: string): Promise<number[]> {
+    const { rows } = await connection.query<{ tableIndex: number }>(
+      `SELECT table_index AS "tableIndex" FROM export_tables WHERE task_id = $1 AND status = 'SKIPPED'`,
+      [taskId],
+    );
+    return rows.map((row) => row.tableIndex);
   }
 
   async cancelUnfinishedTables(tx: Connection, taskId: string): Promise<void> {

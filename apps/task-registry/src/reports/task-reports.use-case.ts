@@ -1,15 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  ExportTaskStatus,
-  Fault,
-  GetExportReportRpc,
-  GetPartitionStateRpc,
-  RpcResponse,
-} from '@snapex/contracts';
+import { GetExportReportRpc, GetPartitionStateRpc, GetTaskStatusRpc, RpcResponse } from '@snapex/contracts';
 import { RegistryDatabase } from '../database/registry-database';
 import { PartitionKey, PlanRepository } from '../plan/plan.repository';
+import { RecordedPlanRepository } from '../plan/recorded-plan.repository';
 import { toExportTask } from '../tasks/export-task-view';
-import { specOf, TaskRecord } from '../tasks/task-record';
+import { requireTask, specOf } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
 
 export type ExportReport = RpcResponse<typeof GetExportReportRpc>;
@@ -21,11 +16,15 @@ export class TaskReportsUseCase {
     @Inject(RegistryDatabase) private readonly database: RegistryDatabase,
     @Inject(TaskRepository) private readonly tasks: TaskRepository,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
+    @Inject(RecordedPlanRepository) private readonly recordedPlans: RecordedPlanRepository,
   ) {}
 
-  async status(taskId: string): Promise<ExportTaskStatus> {
-    const task = await this.database.read((connection) => this.tasks.findByTaskId(connection, taskId));
-    return requireTask(task, taskId).status;
+  async status(taskId: string): Promise<RpcResponse<typeof GetTaskStatusRpc>> {
+    return this.database.read(async (connection) => {
+      const task = requireTask(await this.tasks.findByTaskId(connection, taskId), taskId);
+      const recordedAttempt = await this.recordedPlans.recordedAttempt(connection, taskId);
+      return { status: task.status, planRecorded: recordedAttempt !== null };
+    });
   }
 
   async partitionState(key: PartitionKey): Promise<RpcResponse<typeof GetPartitionStateRpc>> {
@@ -56,9 +55,4 @@ export class TaskReportsUseCase {
       };
     });
   }
-}
-
-function requireTask(task: TaskRecord | undefined, taskId: string): TaskRecord {
-  if (!task) throw new Fault('ExportTaskNotFound', `No export task has the task id ${taskId}.`);
-  return task;
 }

@@ -7,12 +7,15 @@ import {
   GetExportReportRpc,
   GetPartitionStateRpc,
   GetTaskStatusRpc,
+  ProposeTablePlansRpc,
+  RecordPlanRpc,
   RpcRequest,
   RpcResponse,
   StartExportTaskRpc,
 } from '@snapex/contracts';
 import { CancelExportTaskUseCase } from '../cancel/cancel-export-task.use-case';
 import { DescribeExportTasksUseCase } from '../describe/describe-export-tasks.use-case';
+import { RecordPlanUseCase } from '../plan/record-plan.use-case';
 import { TaskReportsUseCase } from '../reports/task-reports.use-case';
 import { StartExportTaskUseCase } from '../start/start-export-task.use-case';
 
@@ -23,6 +26,8 @@ export const SERVED_RPCS = [
   GetPartitionStateRpc,
   GetTaskStatusRpc,
   GetExportReportRpc,
+  ProposeTablePlansRpc,
+  RecordPlanRpc,
 ];
 
 @Injectable()
@@ -32,6 +37,7 @@ export class RegistryRpcHandler {
     @Inject(DescribeExportTasksUseCase) private readonly describeExportTasks: DescribeExportTasksUseCase,
     @Inject(CancelExportTaskUseCase) private readonly cancelExportTask: CancelExportTaskUseCase,
     @Inject(TaskReportsUseCase) private readonly reports: TaskReportsUseCase,
+    @Inject(RecordPlanUseCase) private readonly plans: RecordPlanUseCase,
   ) {}
 
   @OnRpc(StartExportTaskRpc)
@@ -62,7 +68,7 @@ export class RegistryRpcHandler {
   async onGetTaskStatus(
     request: RpcRequest<typeof GetTaskStatusRpc>,
   ): Promise<RpcResponse<typeof GetTaskStatusRpc>> {
-    return { status: await this.reports.status(request.taskId) };
+    return this.reports.status(request.taskId);
   }
 
   @OnRpc(GetExportReportRpc)
@@ -70,5 +76,17 @@ export class RegistryRpcHandler {
     request: RpcRequest<typeof GetExportReportRpc>,
   ): Promise<RpcResponse<typeof GetExportReportRpc>> {
     return this.reports.exportReport(request.taskId);
+  }
+
+  @OnRpc(ProposeTablePlansRpc)
+  onProposeTablePlans(
+    request: RpcRequest<typeof ProposeTablePlansRpc>,
+  ): Promise<RpcResponse<typeof ProposeTablePlansRpc>> {
+    return this.plans.propose(request);
+  }
+
+  @OnRpc(RecordPlanRpc)
+  onRecordPlan(request: RpcRequest<typeof RecordPlanRpc>): Promise<RpcResponse<typeof RecordPlanRpc>> {
+    return this.plans.record(request);
   }
 }

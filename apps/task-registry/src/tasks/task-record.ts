@@ -1,4 +1,4 @@
-import { Engine, ExportTaskStatus, SnapshotSource, SourceType, TaskSpec } from '@snapex/contracts';
+import { Engine, ExportTaskStatus, Fault, SnapshotSource, SourceType, TaskSpec } from '@snapex/contracts';
 
 export interface GeneralWarning {
   reason: string;
@@ -58,4 +58,10 @@ export function specOf(task: TaskRecord): TaskSpec {
     exportOnly: task.exportOnly,
     ...(task.snapshot ? { snapshot: task.snapshot } : {}),
   };
+}
+
+/** The task a stage asked about, or the fault it gets when the registry holds no such task. */
+export function requireTask(task: TaskRecord | undefined, taskId: string): TaskRecord {
+  if (!task) throw new Fault('ExportTaskNotFound', `No export task has the task id ${taskId}.`);
+  return task;
 }

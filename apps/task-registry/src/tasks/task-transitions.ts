@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CancelRequested, eventIdFor, TaskCanceled, taskEventFields } from '@snapex/contracts';
+import {
+  CancelRequested,
+  eventIdFor,
+  FailureStage,
+  TaskCanceled,
+  taskEventFields,
+  TaskFailed,
+} from '@snapex/contracts';
 import { Connection } from '../database/registry-database';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { PlanRepository } from '../plan/plan.repository';
@@ -30,6 +37,18 @@ export class TaskTransitions {
       ...taskEventFields(task),
       eventId: eventIdFor(TaskCanceled, task.taskId),
       taskEndTime: taskEndTime.toISOString(),
+    });
+  }
+
+  /** The registry itself found the task cannot finish; the stages hear it as they hear any TaskFailed. */
+  async fail(tx: Connection, task: TaskRecord, stage: FailureStage, failureCause: string): Promise<void> {
+    const failedAt = new Date();
+    await this.tasks.fail(tx, task.taskId, failureCause, failedAt);
+    await this.outbox.enqueue(tx, TaskFailed, {
+      ...taskEventFields(task),
+      eventId: eventIdFor(TaskFailed, task.taskId, stage, 'registry'),
+      stage,
+      failureCause,
     });
   }
 }

@@ -148,6 +148,7 @@ export const TaskCompleted = defineEvent(
 );
 
 export const FailureStageSchema = z.enum(['VALIDATION', 'PLANNING', 'EXTRACTION', 'METADATA']);
+export type FailureStage = z.infer<typeof FailureStageSchema>;
 
 /** Any stage gave up on the task; FailureCause is what the user reads. */
 export const TaskFailed = defineEvent(

@@ -55,7 +55,11 @@ export const CancelExportTaskRpc = defineRpc(
 export const GetTaskStatusRpc = defineRpc(
   'snapex.rpc.registry.get-task-status.v1',
   z.object({ taskId: z.string().uuid() }),
-  z.object({ status: ExportTaskStatusSchema }),
+  z.object({
+    status: ExportTaskStatusSchema,
+    /** The task's plan is recorded: planning it again would only be refused. */
+    planRecorded: z.boolean(),
+  }),
 );
 
 /**
