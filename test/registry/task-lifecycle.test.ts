@@ -184,7 +184,10 @@ describe('task-registry: task lifecycle', () => {
       expect(report.tables[0]).toMatchObject({ rowCount: 20, bytes: 1_100_000_000 });
       expect(report.tables[0].extractionStartTime).not.toBeNull();
       expect(report.tables[2].skipReason).toBe('PERMISSIONS_DO_NOT_EXIST');
-      expect(await rpc.call(GetTaskStatusRpc, { taskId: task.taskId })).toEqual({ status: 'COMPLETE', planRecorded: false });
+      expect(await rpc.call(GetTaskStatusRpc, { taskId: task.taskId })).toEqual({
+        status: 'COMPLETE',
+        planRecorded: false,
+      });
     } finally {
       await watcher.close();
     }

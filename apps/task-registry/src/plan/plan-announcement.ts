@@ -6,6 +6,7 @@ import {
   PartitionRequested,
   PlannedTable,
   SkippedTable,
+  TableDescriptionSchema,
   TablePlanEntry,
   TablePlanned,
   TableSkipped,
@@ -69,13 +70,7 @@ function tablePlanned(spec: TaskSpec, entry: PlannedTable): EventPayload<typeof 
   return {
     ...taskEventFields(spec),
     eventId: eventIdFor(TablePlanned, spec.taskId, entry.table.tableIndex),
-    table: entry.table,
-    target: entry.target,
-    tableKeyPrefix: entry.tableKeyPrefix,
-    columns: entry.columns,
-    partitioning: entry.partitioning,
-    singleWorkerReason: entry.singleWorkerReason,
-    estimatedBytes: entry.estimatedBytes,
+    ...TableDescriptionSchema.parse(entry),
   };
 }
 

@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { TaskSpecSchema } from '../model/export-task';
-import {
-  ColumnPlanSchema,
-  PartitioningInfoSchema,
-  SingleWorkerReasonSchema,
-  TableRefSchema,
-} from '../model/table-plan';
+import { TableDescriptionSchema, TableRefSchema } from '../model/table-plan';
 import { defineEvent, EventBaseSchema } from './event-contract';
 
 /** task-registry accepted StartExportTask; the task is STARTING. */
@@ -44,16 +39,7 @@ export const TablePlanned = defineEvent(
   'TablePlanned',
   'snapex.export.table.planned.v1',
   'events',
-  EventBaseSchema.extend({
-    table: TableRefSchema,
-    target: z.string(),
-    /** Folder of the table under the export, `<prefix>/<id>/<db>/<schema>.<table>`, characters already replaced. */
-    tableKeyPrefix: z.string(),
-    columns: z.array(ColumnPlanSchema),
-    partitioning: PartitioningInfoSchema,
-    singleWorkerReason: SingleWorkerReasonSchema.optional(),
-    estimatedBytes: z.number().nonnegative(),
-  }),
+  EventBaseSchema.merge(TableDescriptionSchema),
 );
 
 /** restorer finished planning: every TablePlanned, TableSkipped and PartitionRequested is published. */

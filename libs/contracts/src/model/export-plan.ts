@@ -1,27 +1,13 @@
 import { z } from 'zod';
 import { ReadPointSchema } from '../events/work.v1';
-import {
-  ColumnPlanSchema,
-  PartitioningInfoSchema,
-  PartitionRange,
-  PartitionRangeSchema,
-  SingleWorkerReasonSchema,
-  TableRefSchema,
-} from './table-plan';
+import { PartitionRange, PartitionRangeSchema, TableDescriptionSchema, TableRefSchema } from './table-plan';
 
 /**
  * One table as the restorer planned it: everything the registry needs to announce the table and
  * request its partitions, so that a plan once recorded is republished the same, never planned again.
  */
-export const PlannedTableSchema = z.object({
+export const PlannedTableSchema = TableDescriptionSchema.extend({
   kind: z.literal('planned'),
-  table: TableRefSchema,
-  target: z.string(),
-  tableKeyPrefix: z.string(),
-  columns: z.array(ColumnPlanSchema),
-  partitioning: PartitioningInfoSchema,
-  singleWorkerReason: SingleWorkerReasonSchema.optional(),
-  estimatedBytes: z.number().nonnegative(),
   /** Partition n reads ranges[n - 1]; null reads the whole table. */
   ranges: z.array(PartitionRangeSchema.nullable()).min(1),
   readPoint: ReadPointSchema,

@@ -94,3 +94,15 @@ export type TableRef = z.infer<typeof TableRefSchema>;
 export function tableTarget(ref: Pick<TableRef, 'database' | 'schema' | 'table'>): string {
   return `${ref.database}.${ref.schema}.${ref.table}`;
 }
+
+/** What the export says of one planned table: its folder, columns and how it is cut into partitions. */
+export const TableDescriptionSchema = z.object({
+  table: TableRefSchema,
+  target: z.string(),
+  /** Folder of the table under the export, `<prefix>/<id>/<db>/<schema>.<table>`, characters already replaced. */
+  tableKeyPrefix: z.string(),
+  columns: z.array(ColumnPlanSchema),
+  partitioning: PartitioningInfoSchema,
+  singleWorkerReason: SingleWorkerReasonSchema.optional(),
+  estimatedBytes: z.number().nonnegative(),
+});
