@@ -65,6 +65,8 @@ export interface StackOptions {
   gatewayPort?: number;
   /** Passed to moto: false turns its signature and IAM checks off (see MotoOptions). */
   enforceAuth?: boolean;
+  /** A NATS server of the stack's own; the shared one (SNAPEX_TEST_NATS_URL) when absent. */
+  natsUrl?: string;
 }
 
 interface RunningService {
@@ -87,7 +89,7 @@ export class Stack {
 
   static async start(options: StackOptions): Promise<Stack> {
     assertBuilt();
-    await resetStreams();
+    await resetStreams(options.natsUrl);
     const moto = await startMoto({ enforceAuth: options.enforceAuth });
     const target = await createExportTarget(moto, options.name);
     await createSnapshotStore(moto, snapshotStoreOf(options));
@@ -242,7 +244,7 @@ function stackConfig(
       url: source.url,
       ...(source.databases ? { databases: source.databases } : {}),
     })),
-    nats: { url: NATS_URL, ackWaitSeconds: 10, maxDeliver: 5 },
+    nats: { url: options.natsUrl ?? NATS_URL, ackWaitSeconds: 10, maxDeliver: 5 },
     registry: { databaseUrl: registryUrl },
     aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: target.service },
     gateway: { host: '127.0.0.1', port },
@@ -277,8 +279,8 @@ function assertBuilt(): void {
 }
 
 /** Each stack starts from empty streams, so nothing left by an earlier run is redelivered to it. */
-export async function resetStreams(): Promise<void> {
-  const connection = await connect({ servers: NATS_URL });
+export async function resetStreams(natsUrl = NATS_URL): Promise<void> {
+  const connection = await connect({ servers: natsUrl });
   try {
     const manager = await connection.jetstreamManager();
     for await (const stream of manager.streams.list()) {

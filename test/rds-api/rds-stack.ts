@@ -13,7 +13,7 @@ import {
   TestAccount,
 } from '../registry/registry-stack';
 import { handlers, taskFailed, taskRef } from '../registry/task-events';
-import { startPrivateNats } from './private-nats';
+import { startPrivateNats } from '../support/private-nats';
 
 export { clusterArn, REGION, SOURCE_NAMES };
 

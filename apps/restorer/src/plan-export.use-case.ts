@@ -78,7 +78,7 @@ export class PlanExport {
         { step: 4, attempt: draft.attempt, tables: draft.entries.length, partitions: draft.partitionCount },
         'plan complete; recording it',
       );
-      if (await this.recording.record(spec, draft, log)) this.holdReadPoints(spec, draft);
+      if (await this.recordPlan(spec, draft, log)) this.holdReadPoints(spec, draft);
     } finally {
       await draft.releaseUnheldPoints();
     }
@@ -208,6 +208,19 @@ export class PlanExport {
       readPoint: readPointOf(spec, planning),
     };
     return planned;
+  }
+
+  /**
+   * A call that failed may still have recorded the plan (its answer lost with the bus): the live points
+   * stay held, as for a recorded plan, so extractors can read at them if it was; the task's end frees them.
+   */
+  private async recordPlan(spec: TaskSpec, draft: PlanDraft, log: Logger): Promise<boolean> {
+    try {
+      return await this.recording.record(spec, draft, log);
+    } catch (error) {
+      this.holdReadPoints(spec, draft);
+      throw error;
+    }
   }
 
   /** Extractors read a live source at the pinned points for as long as the task runs. */

@@ -7,8 +7,8 @@ import {
   isWrongRegion,
   httpStatusOf,
 } from '@snapex/aws';
-import { Destination, FailureMessages, SizeLimitMessages } from '@snapex/contracts';
-import { DatabaseEngine, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
+import { Destination, FailureMessages, ReadPointMessages, SizeLimitMessages } from '@snapex/contracts';
+import { DatabaseEngine, ReadPointLostError, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
 import { EncoderThreadError } from '@snapex/parquet';
 import { PartEncodingError } from './part-file';
 import { PartUploadError } from './part-upload';
@@ -99,6 +99,7 @@ export function extractionVerdict(
   }
   if (error instanceof ValueTooLargeError)
     return failTask(SizeLimitMessages.valueTooLarge(target, error.column, error.valueBytes));
+  if (error instanceof ReadPointLostError) return failTask(ReadPointMessages.lost(target));
   if (error instanceof PartUploadError) return storageVerdict(error.cause, destination, true);
   // A thread that died took this file with it; the rows themselves were not refused.
   if (error instanceof PartEncodingError && error.cause instanceof EncoderThreadError) return RETRY;

@@ -80,6 +80,14 @@ export const FailureMessages = {
     `The S3 bucket ${bucket} isn't located in the current AWS Region. Review your S3 bucket name and retry the export.`,
 } as const;
 
+/** Causes for an export that lost the consistent point it reads a live database at. */
+export const ReadPointMessages = {
+  lost: (target: string) =>
+    `The export lost the consistent point it reads the source at while table ${target} was still to be read: ` +
+    'the restorer that held the database snapshot stopped. The data already exported is not a complete export; ' +
+    'start the export again.',
+} as const;
+
 /** Causes for the seed's size rules, which its failure table has no message for. */
 export const SizeLimitMessages = {
   valueTooLarge: (target: string, column: string, bytes: number) =>

@@ -133,3 +133,17 @@ export interface DatabaseEngine {
   /** Reads this engine's errors (driver codes, SQLSTATEs) so callers need not know them. */
   classifyFailure(error: unknown): ReadFailureKind;
 }
+
+/**
+ * The consistent point a partition is to be read at no longer exists: the session that pinned it
+ * (the restorer's, for a live export) ended before every partition was read.
+ */
+export class ReadPointLostError extends Error {
+  constructor(
+    readonly snapshotId: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the read point ${snapshotId} no longer exists`, options);
+    this.name = 'ReadPointLostError';
+  }
+}

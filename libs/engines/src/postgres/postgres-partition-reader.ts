@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { SourceConfig } from '@snapex/config';
 import { ColumnarBatch } from '@snapex/parquet';
-import { PartitionReadRequest } from '../engine';
+import { PartitionReadRequest, ReadPointLostError } from '../engine';
+import { errorCodeOf } from '../network-failures';
 import { BinaryCopyParser } from './binary-copy-parser';
 import { CopyBatchBuilder, selectExpressionFor } from './binary-values';
 import { PgSession } from './pg-session';
@@ -63,7 +64,19 @@ export class PostgresPartitionReader {
 
   private async beginAtReadPoint(session: PgSession): Promise<void> {
     await session.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    if (this.request.snapshotId !== null) await session.query(setSnapshotStatement(this.request.snapshotId));
+    if (this.request.snapshotId !== null) await importSnapshot(session, this.request.snapshotId);
     await session.query(TEXT_OUTPUT_SETTINGS);
+  }
+}
+
+/** PostgreSQL answers invalid_parameter_value for a snapshot whose exporting transaction has ended. */
+const SNAPSHOT_GONE = '22023';
+
+async function importSnapshot(session: PgSession, snapshotId: string): Promise<void> {
+  try {
+    await session.query(setSnapshotStatement(snapshotId));
+  } catch (error) {
+    if (errorCodeOf(error) === SNAPSHOT_GONE) throw new ReadPointLostError(snapshotId, { cause: error });
+    throw error;
   }
 }
