@@ -9,6 +9,7 @@ import {
   ExportTaskStatus,
   FailureMessages,
   SizeLimitMessages,
+  StallMessages,
 } from '@snapex/contracts';
 import {
   DatabaseEngine,
@@ -184,6 +185,8 @@ class FakeSource {
   returned = false;
   readRequest: PartitionReadRequest | null = null;
   failAfterBatches: { count: number; error: unknown } | null = null;
+  /** After this many batches the database stops answering, for good. */
+  stallAfterBatches: number | null = null;
 
   constructor(readonly batches: ExportRow[][]) {}
 
@@ -206,6 +209,7 @@ class FakeSource {
     try {
       for (const [index, batch] of this.batches.entries()) {
         if (this.failAfterBatches?.count === index) throw this.failAfterBatches.error;
+        if (this.stallAfterBatches === index) await new Promise(() => undefined);
         yield batch;
       }
     } finally {
@@ -260,6 +264,25 @@ function awsError(name: string, httpStatusCode: number): Error {
 }
 
 describe('ExportPartition', () => {
+  it('gives a partition whose database stops answering up, to be retried, naming the stall', async () => {
+    const config = { ...CONFIG, extractor: { ...CONFIG.extractor, stallTimeoutSeconds: 1 } };
+    const { useCase, publisher, storage, source } = setUp(
+      [[[1n]], [[2n]]],
+      'IN_PROGRESS',
+      'NOT_STARTED',
+      config,
+    );
+    source.stallAfterBatches = 1;
+
+    const failure = await useCase.execute(REQUEST).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RetryableError);
+    expect((failure as RetryableError).failureCause).toBe(
+      StallMessages.partitionStalled('app.public.orders', 1, 'database'),
+    );
+    expect(storage.uploads.map((upload) => upload.aborted)).toEqual([true]);
+    expect(publisher.names()).toEqual(['PartitionStarted']);
+  });
+
   it('rolls over to a new part file once the current one reaches the target size', async () => {
     const config = { ...CONFIG, extractor: { ...CONFIG.extractor, fileTargetBytes: 1024 } };
     const rows = (from: number) => Array.from({ length: 250 }, (_, index) => [BigInt(from + index)]);

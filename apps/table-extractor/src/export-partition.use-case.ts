@@ -29,6 +29,7 @@ import { partObjectKey } from './part-object-key';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
 import { ReadPointSources } from './read-point-sources';
+import { StallWatchdog } from './stall-watchdog';
 import { ENGINES, EngineLookup, PART_ENCODER, PART_STORAGE } from './tokens';
 
 export type PartitionRequest = EventPayload<typeof PartitionRequested>;
@@ -150,7 +151,8 @@ export class ExportPartition implements BeforeApplicationShutdown {
     engine: DatabaseEngine,
     log: Logger,
   ): Promise<Extraction> {
-    const { rowGroupRows, fileTargetBytes } = this.config.extractor;
+    const { rowGroupRows, fileTargetBytes, stallTimeoutSeconds } = this.config.extractor;
+    const watchdog = new StallWatchdog(stallTimeoutSeconds * 1000);
     const files = new PartSeries(
       (fileIndex) =>
         new PartFile(
@@ -159,25 +161,45 @@ export class ExportPartition implements BeforeApplicationShutdown {
           this.targetOf(request, fileIndex),
           request.columns,
           rowGroupRows,
+          watchdog,
         ),
       fileTargetBytes,
     );
     const progress = new ProgressLog(log, PROGRESS_INTERVAL_MS);
+    const batches = engine.readPartition(source, this.readRequestOf(request))[Symbol.asyncIterator]();
     let finished = false;
     try {
-      for await (const rows of engine.readPartition(source, this.readRequestOf(request))) {
+      for (;;) {
+        const next = await watchdog.guard('database', batches.next());
+        if (next.done) break;
+        watchdog.progressed();
         if (this.stopped.has(request.taskId)) return { kind: 'stopped' };
         if (this.draining) return { kind: 'interrupted' };
-        await files.append(rows);
+        await watchdog.guard('storage', files.append(next.value));
         this.memory.check();
         progress.report(files.progress());
       }
-      const parts = await files.finish();
+      const parts = await watchdog.guard('storage', files.finish());
       finished = true;
       return { kind: 'exported', parts };
     } finally {
-      if (!finished) await files.discard();
+      watchdog.stop();
+      if (!finished) await this.closeEarly(batches, watchdog.signal, files);
     }
+  }
+
+  /**
+   * A stalled read is left to end on its own (its driver may never return): waiting for it would
+   * keep the partition's message alive, the very thing the watchdog is there to end.
+   */
+  private async closeEarly(
+    batches: AsyncIterator<unknown>,
+    stalled: AbortSignal,
+    files: PartSeries,
+  ): Promise<void> {
+    const closing = Promise.resolve(batches.return?.()).catch(() => undefined);
+    if (!stalled.aborted) await closing;
+    await files.discard();
   }
 
   /**
@@ -268,6 +290,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         log.warn({ err: error }, 'partition failed; it will be retried');
         throw new RetryableError(`partition failed: ${(error as Error).message}`, RETRY_DELAY_MS, {
           cause: error,
+          failureCause: verdict.failureCause,
         });
       case 'fail-task':
         log.error(

@@ -42,8 +42,14 @@ export interface PartUpload {
   abort(): Promise<void>;
 }
 
+/** How an upload reports progress, and learns that it must stop at once. */
+export interface UploadWatch {
+  readonly signal: AbortSignal;
+  progressed(): void;
+}
+
 export interface PartStorage {
-  open(target: PartTarget): PartUpload;
+  open(target: PartTarget, watch: UploadWatch): PartUpload;
   /** Deletes the object if it exists; false when there was none. */
   removeIfPresent(target: PartTarget): Promise<boolean>;
 }
@@ -62,7 +68,10 @@ class S3PartUpload implements PartUpload {
     private readonly client: S3Client,
     private readonly target: PartTarget,
     tuning: UploadTuning,
+    private readonly watch: UploadWatch,
   ) {
+    const stopping = new AbortController();
+    watch.signal.addEventListener('abort', () => stopping.abort(), { once: true });
     const upload = new Upload({
       client,
       params: {
@@ -76,7 +85,10 @@ class S3PartUpload implements PartUpload {
       queueSize: tuning.queueSize,
       // Left to lib-storage, a denied AbortMultipartUpload would replace the error that stopped the upload.
       leavePartsOnError: true,
+      // Settles done() at once; the parts still on their way run into the client's idle timeout.
+      abortController: stopping,
     });
+    upload.on('httpUploadProgress', () => watch.progressed());
     // Only the upload reads the body: once it gives up, writers waiting for room must be released.
     this.body.on('error', () => undefined);
     this.outcome = upload.done().then(
@@ -113,8 +125,11 @@ class S3PartUpload implements PartUpload {
   private async dropParts(uploadId: string | undefined): Promise<void> {
     if (!uploadId) return;
     const { bucket, key } = this.target;
+    // Not after a stall: the endpoint that stopped answering would hold this call too.
     await this.client
-      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), {
+        abortSignal: this.watch.signal,
+      })
       .catch(() => undefined);
   }
 }
@@ -139,11 +154,9 @@ export class S3PartStorage implements PartStorage {
     return true;
   }
 
-  open(target: PartTarget): PartUpload {
+  open(target: PartTarget, watch: UploadWatch): PartUpload {
     const { uploadPartBytes, uploadQueueSize } = this.config.extractor;
-    return new S3PartUpload(this.aws.forRole(target.iamRoleArn).s3, target, {
-      partBytes: uploadPartBytes,
-      queueSize: uploadQueueSize,
-    });
+    const tuning = { partBytes: uploadPartBytes, queueSize: uploadQueueSize };
+    return new S3PartUpload(this.aws.forRole(target.iamRoleArn).s3, target, tuning, watch);
   }
 }

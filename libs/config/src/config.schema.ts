@@ -196,6 +196,12 @@ export const SnapexConfigSchema = z
           .min(5 * 1024 * 1024)
           .default(8 * 1024 * 1024),
         uploadQueueSize: z.number().int().min(1).default(4),
+        /**
+         * A partition that reads no row and finishes no upload part for this long is abandoned and
+         * retried (the task fails once nats.maxDeliver attempts stalled). One upload part must fit in
+         * it on the slowest link: 8 MiB in 300 s is 28 KB/s.
+         */
+        stallTimeoutSeconds: z.number().int().min(1).default(300),
         /** A row this large or larger skips its table (the seed: close to or greater than 2 GB). */
         maxRowBytes: z
           .number()
