@@ -23,6 +23,7 @@ import type { OpenPartEncoder, PartEncoder, PartRow, PartStats } from '@snapex/p
 import { StoppedTasks } from '@snapex/service';
 import pino from 'pino';
 import { ExportPartition, PartitionRequest } from './export-partition.use-case';
+import { StoredPart } from './part-file';
 import { PartStorage, PartTarget, PartUpload, PartUploadError } from './part-upload';
 
 const TASK_ID = '7f9d4a52-0c1e-4f3a-9b1d-2a6c8e0f4b11';
@@ -134,6 +135,17 @@ class FakeStorage implements PartStorage {
   readonly leftOver = new Set<string>();
   readonly removed: string[] = [];
   failFirstWriteWith: unknown = null;
+  /** What finishedParts answers: the files an earlier attempt recorded as finished. */
+  finishedEarlier: StoredPart[] | null = null;
+  readonly recorded: StoredPart[][] = [];
+
+  async recordFinished(parts: { target: PartTarget; part: StoredPart }[]): Promise<void> {
+    this.recorded.push(parts.map(({ part }) => part));
+  }
+
+  async finishedParts(): Promise<StoredPart[] | null> {
+    return this.finishedEarlier;
+  }
 
   async removeIfPresent(target: PartTarget): Promise<boolean> {
     if (!this.leftOver.delete(target.key)) return false;
@@ -224,6 +236,30 @@ describe('ExportPartition after a crash between upload and acknowledgement', () 
     await useCase.execute(REQUEST);
     expect(publisher.names()).toEqual([]);
     expect(source.readRequest).toBeNull();
+  });
+
+  it('reports the files an earlier attempt finished but never reported, without reading again', async () => {
+    const { useCase, publisher, storage, source } = setUp([[[1n]]], 'IN_PROGRESS', 'STARTED');
+    const earlier = [{ key: 'pre/daily/app/public.orders/2/part-00000', rows: 7, bytes: 70 }];
+    storage.finishedEarlier = earlier;
+    await useCase.execute(REQUEST);
+
+    expect(publisher.names()).toEqual(['PartitionExported']);
+    expect(publisher.payloadOf('PartitionExported')).toMatchObject({
+      rowCount: 7,
+      bytes: 70,
+      objects: earlier,
+    });
+    expect(source.readRequest).toBeNull();
+    expect(storage.uploads).toEqual([]);
+  });
+
+  it('records the partition finished on its files before reporting it', async () => {
+    const { useCase, publisher, storage } = setUp([[[1n], [2n]]]);
+    await useCase.execute(REQUEST);
+
+    const { objects } = publisher.payloadOf('PartitionExported') as { objects: StoredPart[] };
+    expect(storage.recorded).toEqual([objects]);
   });
 });
 
