@@ -67,6 +67,8 @@ export interface StackOptions {
   enforceAuth?: boolean;
   /** A NATS server of the stack's own; the shared one (SNAPEX_TEST_NATS_URL) when absent. */
   natsUrl?: string;
+  /** Where the services reach S3, given moto's endpoint (e.g. a proxy in front of it); moto itself when absent. */
+  s3Endpoint?: (motoEndpoint: string) => Promise<string>;
 }
 
 interface RunningService {
@@ -99,7 +101,8 @@ export class Stack {
       ? ensureDir(options.workDir)
       : mkdtempSync(join(tmpdir(), `snapex-${options.name}-`));
     const configFile = join(workDir, 'snapex.yaml');
-    writeFileSync(configFile, stringify(stackConfig(options, moto, target, registryUrl, port)));
+    const s3Endpoint = (await options.s3Endpoint?.(moto.endpoint)) ?? moto.endpoint;
+    writeFileSync(configFile, stringify(stackConfig(options, moto, target, registryUrl, port, s3Endpoint)));
     const stack = new Stack(moto, target, `http://127.0.0.1:${port}`, configFile, workDir);
     try {
       for (const service of SERVICES) {
@@ -230,6 +233,7 @@ function stackConfig(
   target: ExportTarget,
   registryUrl: string,
   port: number,
+  s3Endpoint: string,
 ) {
   return {
     region: MOTO_REGION,
@@ -246,7 +250,12 @@ function stackConfig(
     })),
     nats: { url: options.natsUrl ?? NATS_URL, ackWaitSeconds: 10, maxDeliver: 5 },
     registry: { databaseUrl: registryUrl },
-    aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: target.service },
+    aws: {
+      endpoint: moto.endpoint,
+      endpoints: { s3: s3Endpoint },
+      forcePathStyle: true,
+      serviceCredentials: target.service,
+    },
     gateway: { host: '127.0.0.1', port },
     snapshotStore: { bucket: snapshotStoreOf(options), prefix: 'snapshots/' },
     // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.

@@ -9,6 +9,7 @@ import {
   ExportTaskStatus,
   FailureMessages,
   SizeLimitMessages,
+  StallMessages,
 } from '@snapex/contracts';
 import {
   DatabaseEngine,
@@ -22,6 +23,7 @@ import type { OpenPartEncoder, PartEncoder, PartRow, PartStats } from '@snapex/p
 import { StoppedTasks } from '@snapex/service';
 import pino from 'pino';
 import { ExportPartition, PartitionRequest } from './export-partition.use-case';
+import { StoredPart } from './part-file';
 import { PartStorage, PartTarget, PartUpload, PartUploadError } from './part-upload';
 
 const TASK_ID = '7f9d4a52-0c1e-4f3a-9b1d-2a6c8e0f4b11';
@@ -133,6 +135,17 @@ class FakeStorage implements PartStorage {
   readonly leftOver = new Set<string>();
   readonly removed: string[] = [];
   failFirstWriteWith: unknown = null;
+  /** What finishedParts answers: the files an earlier attempt recorded as finished. */
+  finishedEarlier: StoredPart[] | null = null;
+  readonly recorded: StoredPart[][] = [];
+
+  async recordFinished(parts: { target: PartTarget; part: StoredPart }[]): Promise<void> {
+    this.recorded.push(parts.map(({ part }) => part));
+  }
+
+  async finishedParts(): Promise<StoredPart[] | null> {
+    return this.finishedEarlier;
+  }
 
   async removeIfPresent(target: PartTarget): Promise<boolean> {
     if (!this.leftOver.delete(target.key)) return false;
@@ -184,6 +197,8 @@ class FakeSource {
   returned = false;
   readRequest: PartitionReadRequest | null = null;
   failAfterBatches: { count: number; error: unknown } | null = null;
+  /** After this many batches the database stops answering, for good. */
+  stallAfterBatches: number | null = null;
 
   constructor(readonly batches: ExportRow[][]) {}
 
@@ -206,6 +221,7 @@ class FakeSource {
     try {
       for (const [index, batch] of this.batches.entries()) {
         if (this.failAfterBatches?.count === index) throw this.failAfterBatches.error;
+        if (this.stallAfterBatches === index) await new Promise(() => undefined);
         yield batch;
       }
     } finally {
@@ -220,6 +236,30 @@ describe('ExportPartition after a crash between upload and acknowledgement', () 
     await useCase.execute(REQUEST);
     expect(publisher.names()).toEqual([]);
     expect(source.readRequest).toBeNull();
+  });
+
+  it('reports the files an earlier attempt finished but never reported, without reading again', async () => {
+    const { useCase, publisher, storage, source } = setUp([[[1n]]], 'IN_PROGRESS', 'STARTED');
+    const earlier = [{ key: 'pre/daily/app/public.orders/2/part-00000', rows: 7, bytes: 70 }];
+    storage.finishedEarlier = earlier;
+    await useCase.execute(REQUEST);
+
+    expect(publisher.names()).toEqual(['PartitionExported']);
+    expect(publisher.payloadOf('PartitionExported')).toMatchObject({
+      rowCount: 7,
+      bytes: 70,
+      objects: earlier,
+    });
+    expect(source.readRequest).toBeNull();
+    expect(storage.uploads).toEqual([]);
+  });
+
+  it('records the partition finished on its files before reporting it', async () => {
+    const { useCase, publisher, storage } = setUp([[[1n], [2n]]]);
+    await useCase.execute(REQUEST);
+
+    const { objects } = publisher.payloadOf('PartitionExported') as { objects: StoredPart[] };
+    expect(storage.recorded).toEqual([objects]);
   });
 });
 
@@ -260,6 +300,25 @@ function awsError(name: string, httpStatusCode: number): Error {
 }
 
 describe('ExportPartition', () => {
+  it('gives a partition whose database stops answering up, to be retried, naming the stall', async () => {
+    const config = { ...CONFIG, extractor: { ...CONFIG.extractor, stallTimeoutSeconds: 1 } };
+    const { useCase, publisher, storage, source } = setUp(
+      [[[1n]], [[2n]]],
+      'IN_PROGRESS',
+      'NOT_STARTED',
+      config,
+    );
+    source.stallAfterBatches = 1;
+
+    const failure = await useCase.execute(REQUEST).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RetryableError);
+    expect((failure as RetryableError).failureCause).toBe(
+      StallMessages.partitionStalled('app.public.orders', 1, 'database'),
+    );
+    expect(storage.uploads.map((upload) => upload.aborted)).toEqual([true]);
+    expect(publisher.names()).toEqual(['PartitionStarted']);
+  });
+
   it('rolls over to a new part file once the current one reaches the target size', async () => {
     const config = { ...CONFIG, extractor: { ...CONFIG.extractor, fileTargetBytes: 1024 } };
     const rows = (from: number) => Array.from({ length: 250 }, (_, index) => [BigInt(from + index)]);

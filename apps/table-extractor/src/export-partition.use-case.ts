@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { EventPublisher, PermanentError, RetryableError, RpcClient } from '@snapex/bus';
+import { EventPublisher, PermanentError, RetryableError, RpcClient, sleep } from '@snapex/bus';
 import { extractorMemoryPlan, SnapexConfig, SourceConfig } from '@snapex/config';
 import {
   eventIdFor,
@@ -29,6 +29,7 @@ import { partObjectKey } from './part-object-key';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
 import { ReadPointSources } from './read-point-sources';
+import { StallWatchdog } from './stall-watchdog';
 import { ENGINES, EngineLookup, PART_ENCODER, PART_STORAGE } from './tokens';
 
 export type PartitionRequest = EventPayload<typeof PartitionRequested>;
@@ -43,6 +44,8 @@ type Extraction =
 
 const PROGRESS_INTERVAL_MS = 5000;
 const RETRY_DELAY_MS = 5000;
+const PUBLISH_RETRY_MS = 1000;
+const MAX_PUBLISH_RETRY_MS = 10_000;
 
 /** CANCELING/CANCELED abandon as CANCELED, FAILED/COMPLETE as TASK_ENDED; null keeps the partition going. */
 function abandonReasonFor(status: ExportTaskStatus, stoppedHere: boolean): AbandonReason | null {
@@ -113,6 +116,11 @@ export class ExportPartition implements BeforeApplicationShutdown {
     }
     const reason = abandonReasonFor(state.taskStatus, this.stopped.has(request.taskId));
     if (reason) return this.abandon(request, reason, log);
+    const finishedEarlier = await this.finishedEarlier(request, log);
+    if (finishedEarlier) {
+      log.info('an earlier attempt wrote the partition but could not report it; reporting it now');
+      return this.publishExported(request, finishedEarlier, new Date(), log);
+    }
     await this.publishStarted(request);
     const source = this.sourceOf(request);
     const engine = this.engineOf(request);
@@ -140,6 +148,8 @@ export class ExportPartition implements BeforeApplicationShutdown {
       case 'exported':
         if (state.partitionStatus !== 'NOT_STARTED')
           await this.removeStaleTail(request, extraction.parts.length, log);
+        // After the stale tail is gone: a partition recorded finished is never looked at again.
+        await this.recordFinished(request, extraction.parts, log);
         return this.publishExported(request, extraction.parts, startedAt, running);
     }
   }
@@ -150,7 +160,8 @@ export class ExportPartition implements BeforeApplicationShutdown {
     engine: DatabaseEngine,
     log: Logger,
   ): Promise<Extraction> {
-    const { rowGroupRows, fileTargetBytes } = this.config.extractor;
+    const { rowGroupRows, fileTargetBytes, stallTimeoutSeconds } = this.config.extractor;
+    const watchdog = new StallWatchdog(stallTimeoutSeconds * 1000);
     const files = new PartSeries(
       (fileIndex) =>
         new PartFile(
@@ -159,24 +170,68 @@ export class ExportPartition implements BeforeApplicationShutdown {
           this.targetOf(request, fileIndex),
           request.columns,
           rowGroupRows,
+          watchdog,
         ),
       fileTargetBytes,
     );
     const progress = new ProgressLog(log, PROGRESS_INTERVAL_MS);
+    const batches = engine.readPartition(source, this.readRequestOf(request))[Symbol.asyncIterator]();
     let finished = false;
     try {
-      for await (const rows of engine.readPartition(source, this.readRequestOf(request))) {
+      for (;;) {
+        const next = await watchdog.guard('database', batches.next());
+        if (next.done) break;
+        watchdog.progressed();
         if (this.stopped.has(request.taskId)) return { kind: 'stopped' };
         if (this.draining) return { kind: 'interrupted' };
-        await files.append(rows);
+        await watchdog.guard('storage', files.append(next.value));
         this.memory.check();
         progress.report(files.progress());
       }
-      const parts = await files.finish();
+      const parts = await watchdog.guard('storage', files.finish());
       finished = true;
       return { kind: 'exported', parts };
     } finally {
-      if (!finished) await files.discard();
+      watchdog.stop();
+      if (!finished) await this.closeEarly(batches, watchdog.signal, files);
+    }
+  }
+
+  /**
+   * A stalled read is left to end on its own (its driver may never return): waiting for it would
+   * keep the partition's message alive, the very thing the watchdog is there to end.
+   */
+  private async closeEarly(
+    batches: AsyncIterator<unknown>,
+    stalled: AbortSignal,
+    files: PartSeries,
+  ): Promise<void> {
+    const closing = Promise.resolve(batches.return?.()).catch(() => undefined);
+    if (!stalled.aborted) await closing;
+    await files.discard();
+  }
+
+  /**
+   * Files of this partition an earlier attempt finished and recorded, e.g. before a crash or while
+   * NATS was out: reported again rather than rewritten. A lookup that fails only costs a rewrite.
+   */
+  private async finishedEarlier(request: PartitionRequest, log: Logger): Promise<StoredPart[] | null> {
+    try {
+      return await this.storage.finishedParts((fileIndex) => this.targetOf(request, fileIndex));
+    } catch (error) {
+      log.warn({ err: error }, 'could not tell whether an earlier attempt finished the partition');
+      return null;
+    }
+  }
+
+  /** Best effort: without the record a later attempt rewrites the same files, no worse than before. */
+  private async recordFinished(request: PartitionRequest, parts: StoredPart[], log: Logger): Promise<void> {
+    try {
+      await this.storage.recordFinished(
+        parts.map((part, fileIndex) => ({ target: this.targetOf(request, fileIndex), part })),
+      );
+    } catch (error) {
+      log.warn({ err: error }, 'could not record the partition as finished on its files');
     }
   }
 
@@ -268,6 +323,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         log.warn({ err: error }, 'partition failed; it will be retried');
         throw new RetryableError(`partition failed: ${(error as Error).message}`, RETRY_DELAY_MS, {
           cause: error,
+          failureCause: verdict.failureCause,
         });
       case 'fail-task':
         log.error(
@@ -338,16 +394,34 @@ export class ExportPartition implements BeforeApplicationShutdown {
       },
       'partition exported',
     );
-    await this.publisher.publish(PartitionExported, {
-      ...taskEventFields(request),
-      eventId: eventIdFor(PartitionExported, request.taskId, ...partitionIds(request)),
-      table: request.table,
-      partitionIndex: request.partitionIndex,
-      rowCount,
-      bytes,
-      objects: parts,
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-    });
+    await this.publishUntilDelivered(log, () =>
+      this.publisher.publish(PartitionExported, {
+        ...taskEventFields(request),
+        eventId: eventIdFor(PartitionExported, request.taskId, ...partitionIds(request)),
+        table: request.table,
+        partitionIndex: request.partitionIndex,
+        rowCount,
+        bytes,
+        objects: parts,
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+      }),
+    );
+  }
+
+  /**
+   * The partition's files are written: giving its work item up while NATS is unreachable would only
+   * have it read again. Keeps trying (the message stays alive meanwhile) until this process stops.
+   */
+  private async publishUntilDelivered(log: Logger, publish: () => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await publish();
+      } catch (error) {
+        if (!(error instanceof RetryableError) || this.draining) throw error;
+        log.warn({ err: error, attempt }, 'could not report the exported partition; trying again');
+        await sleep(Math.min(PUBLISH_RETRY_MS * attempt, MAX_PUBLISH_RETRY_MS));
+      }
+    }
   }
 }

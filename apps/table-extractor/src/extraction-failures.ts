@@ -7,18 +7,26 @@ import {
   isWrongRegion,
   httpStatusOf,
 } from '@snapex/aws';
-import { Destination, FailureMessages, ReadPointMessages, SizeLimitMessages } from '@snapex/contracts';
+import {
+  Destination,
+  FailureMessages,
+  ReadPointMessages,
+  SizeLimitMessages,
+  StallMessages,
+} from '@snapex/contracts';
 import { DatabaseEngine, ReadPointLostError, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
 import { EncoderThreadError } from '@snapex/parquet';
 import { PartEncodingError } from './part-file';
 import { PartUploadError } from './part-upload';
+import { PartitionStalledError } from './stall-watchdog';
 
 /**
  * What a failed extraction means: `retry` the partition later, `fail-task` now with a cause the
  * user reads, or `unknown`, left to the bus (retried, then the task fails with the generic cause).
  */
 export type ExtractionVerdict =
-  | { kind: 'retry' }
+  /** `failureCause` is what the task fails with if every attempt ends the same way. */
+  | { kind: 'retry'; failureCause?: string }
   | { kind: 'fail-task'; failureCause: string }
   /** The seed's row rule: the whole table leaves the export, which goes on without it. */
   | { kind: 'skip-table'; reason: string; detail: string }
@@ -95,6 +103,12 @@ export function extractionVerdict(
       kind: 'skip-table',
       reason: 'ROW_SIZE_LIMIT_EXCEEDED',
       detail: SizeLimitMessages.rowTooLargeDetail(error.rowBytes),
+    };
+  }
+  if (error instanceof PartitionStalledError) {
+    return {
+      kind: 'retry',
+      failureCause: StallMessages.partitionStalled(target, error.seconds, error.stalledOn),
     };
   }
   if (error instanceof ValueTooLargeError)

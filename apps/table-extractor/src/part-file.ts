@@ -1,7 +1,7 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { ExportBatch } from '@snapex/engines';
 import type { OpenPartEncoder, PartEncoder, PartStats } from '@snapex/parquet';
-import { PartStorage, PartTarget, PartUpload } from './part-upload';
+import { PartStorage, PartTarget, PartUpload, UploadWatch } from './part-upload';
 
 /** The encoder refused the rows; the same rows would be refused again. */
 export class PartEncodingError extends Error {
@@ -35,6 +35,7 @@ export class PartFile {
     private readonly target: PartTarget,
     private readonly columns: readonly ColumnPlan[],
     private readonly rowGroupRows: number,
+    private readonly watch: UploadWatch,
   ) {}
 
   async append(rows: ExportBatch): Promise<void> {
@@ -61,7 +62,7 @@ export class PartFile {
   }
 
   private async opened(): Promise<OpenPart> {
-    const upload = this.storage.open(this.target);
+    const upload = this.storage.open(this.target, this.watch);
     try {
       const encoder = await this.explaining(upload, () =>
         this.openEncoder(this.columns, upload.body, { rowGroupRows: this.rowGroupRows }),

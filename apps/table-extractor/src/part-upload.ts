@@ -2,7 +2,9 @@ import { PassThrough, Writable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -10,6 +12,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { awsErrorCode, AwsClients, httpStatusOf } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
 import { CONFIG } from '@snapex/service';
+import type { StoredPart } from './part-file';
 
 export interface PartTarget {
   bucket: string;
@@ -42,11 +45,26 @@ export interface PartUpload {
   abort(): Promise<void>;
 }
 
+/** How an upload reports progress, and learns that it must stop at once. */
+export interface UploadWatch {
+  readonly signal: AbortSignal;
+  progressed(): void;
+}
+
 export interface PartStorage {
-  open(target: PartTarget): PartUpload;
+  open(target: PartTarget, watch: UploadWatch): PartUpload;
   /** Deletes the object if it exists; false when there was none. */
   removeIfPresent(target: PartTarget): Promise<boolean>;
+  /** Records on a partition's stored files that the partition is finished, and their figures. */
+  recordFinished(parts: { target: PartTarget; part: StoredPart }[]): Promise<void>;
+  /** The files of a partition an earlier attempt recorded as finished; null when none did. */
+  finishedParts(targetOf: (fileIndex: number) => PartTarget): Promise<StoredPart[] | null>;
 }
+
+const ROWS_TAG = 'snapex-rows';
+const BYTES_TAG = 'snapex-bytes';
+/** On the last file only, so a partition cut short by a crash is never taken for finished. */
+const FILES_TAG = 'snapex-partition-files';
 
 export interface UploadTuning {
   partBytes: number;
@@ -62,7 +80,10 @@ class S3PartUpload implements PartUpload {
     private readonly client: S3Client,
     private readonly target: PartTarget,
     tuning: UploadTuning,
+    private readonly watch: UploadWatch,
   ) {
+    const stopping = new AbortController();
+    watch.signal.addEventListener('abort', () => stopping.abort(), { once: true });
     const upload = new Upload({
       client,
       params: {
@@ -76,7 +97,10 @@ class S3PartUpload implements PartUpload {
       queueSize: tuning.queueSize,
       // Left to lib-storage, a denied AbortMultipartUpload would replace the error that stopped the upload.
       leavePartsOnError: true,
+      // Settles done() at once; the parts still on their way run into the client's idle timeout.
+      abortController: stopping,
     });
+    upload.on('httpUploadProgress', () => watch.progressed());
     // Only the upload reads the body: once it gives up, writers waiting for room must be released.
     this.body.on('error', () => undefined);
     this.outcome = upload.done().then(
@@ -113,8 +137,11 @@ class S3PartUpload implements PartUpload {
   private async dropParts(uploadId: string | undefined): Promise<void> {
     if (!uploadId) return;
     const { bucket, key } = this.target;
+    // Not after a stall: the endpoint that stopped answering would hold this call too.
     await this.client
-      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }), {
+        abortSignal: this.watch.signal,
+      })
       .catch(() => undefined);
   }
 }
@@ -139,11 +166,49 @@ export class S3PartStorage implements PartStorage {
     return true;
   }
 
-  open(target: PartTarget): PartUpload {
+  /** As object tags (`s3:PutObjectTagging` is in the seed's `s3:PutObject*`): no object but the part files. */
+  async recordFinished(parts: { target: PartTarget; part: StoredPart }[]): Promise<void> {
+    for (const [index, { target, part }] of parts.entries()) {
+      const tags: Record<string, number> = { [ROWS_TAG]: part.rows, [BYTES_TAG]: part.bytes };
+      if (index === parts.length - 1) tags[FILES_TAG] = parts.length;
+      await this.aws.forRole(target.iamRoleArn).s3.send(
+        new PutObjectTaggingCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Tagging: { TagSet: Object.entries(tags).map(([Key, value]) => ({ Key, Value: String(value) })) },
+        }),
+      );
+    }
+  }
+
+  async finishedParts(targetOf: (fileIndex: number) => PartTarget): Promise<StoredPart[] | null> {
+    const parts: StoredPart[] = [];
+    for (let fileIndex = 0; ; fileIndex++) {
+      const target = targetOf(fileIndex);
+      const tags = await this.tagsOf(target);
+      const rows = tags?.get(ROWS_TAG);
+      const bytes = tags?.get(BYTES_TAG);
+      if (rows === undefined || bytes === undefined) return null;
+      parts.push({ key: target.key, rows: Number(rows), bytes: Number(bytes) });
+      if (tags?.get(FILES_TAG) === String(fileIndex + 1)) return parts;
+    }
+  }
+
+  private async tagsOf(target: PartTarget): Promise<Map<string, string> | null> {
+    try {
+      const { TagSet } = await this.aws
+        .forRole(target.iamRoleArn)
+        .s3.send(new GetObjectTaggingCommand({ Bucket: target.bucket, Key: target.key }));
+      return new Map((TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  open(target: PartTarget, watch: UploadWatch): PartUpload {
     const { uploadPartBytes, uploadQueueSize } = this.config.extractor;
-    return new S3PartUpload(this.aws.forRole(target.iamRoleArn).s3, target, {
-      partBytes: uploadPartBytes,
-      queueSize: uploadQueueSize,
-    });
+    const tuning = { partBytes: uploadPartBytes, queueSize: uploadQueueSize };
+    return new S3PartUpload(this.aws.forRole(target.iamRoleArn).s3, target, tuning, watch);
   }
 }

@@ -32,6 +32,16 @@ function guardingKmsWrites(guard: KeyGuard): S3Middleware {
 }
 
 /**
+ * Timeouts of every AWS client's HTTP handler. The handler's `requestTimeout` bounds a whole request
+ * (sending the body included), which a multipart part on a slow link may outlast while its bytes
+ * still flow; `socketTimeout` fires only after that long without a byte either way.
+ */
+export function requestHandlerOf(config: SnapexConfig): { connectionTimeout: number; socketTimeout: number } {
+  const { connectionTimeoutMs, socketTimeoutMs } = config.aws;
+  return { connectionTimeout: connectionTimeoutMs, socketTimeout: socketTimeoutMs };
+}
+
+/**
  * snapex's own identity assumes the IAM role named by each export task and touches the bucket and
  * key only through that role. The role's credentials are renewed before they expire, so an export
  * may outlast one STS session.
@@ -54,7 +64,12 @@ export class AwsClients {
 
   private settingsFor(service: AwsService) {
     const endpoint = this.endpointOf(service);
-    return { region: this.config.region, ...(endpoint ? { endpoint } : {}), maxAttempts: 3 };
+    return {
+      region: this.config.region,
+      ...(endpoint ? { endpoint } : {}),
+      maxAttempts: 3,
+      requestHandler: requestHandlerOf(this.config),
+    };
   }
 
   /** STS as snapex's own identity, the one every role's trust policy names. */

@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import {
   EventContract,
   eventIdFor,
+  FailureMessages,
   Fault,
   RpcContract,
   TaskFailed,
@@ -11,6 +12,7 @@ import {
 import { Logger } from '@snapex/logging';
 import { Subscription } from 'nats';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
+import { RetryableError } from './errors';
 import { ConsumerLoop, EventHandler, parsePayload } from './consumer-loop';
 import { EVENT_HANDLER, RPC_HANDLER, SIGNAL_HANDLER } from './decorators';
 import { NatsConnectionHolder } from './nats-connection';
@@ -199,7 +201,10 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     this.subscriptions.push(subscription);
   }
 
-  /** A task whose event could not be handled fails with RDS's generic cause rather than hanging. */
+  /**
+   * A task whose event could not be handled fails rather than hanging: with the cause its last
+   * RetryableError named, else RDS's generic one.
+   */
   private async reportGiveUp(contract: EventContract, payload: unknown, error: unknown): Promise<void> {
     if (!this.failureStage || contract.name === TaskFailed.name) return;
     const task = payload as { taskId: string; accountId: string; exportTaskIdentifier: string };
@@ -208,7 +213,7 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       eventId: eventIdFor(TaskFailed, task.taskId, this.failureStage, contract.name),
       ...taskEventFields(task),
       stage: this.failureStage,
-      failureCause: 'An unknown internal error occurred.',
+      failureCause: (error instanceof RetryableError && error.failureCause) || FailureMessages.unknown(),
     });
   }
 }

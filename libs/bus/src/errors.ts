@@ -1,17 +1,22 @@
 /**
  * How a failed handler's message is settled. The bus decides by type, never by message text:
- * - RetryableError: nak with a delay; JetStream redelivers until maxDeliver.
+ * - RetryableError: nak with a delay; JetStream redelivers until maxDeliver, then the task fails
+ *   with its `failureCause` when it has one.
  * - PermanentError: terminate; redelivery cannot help (bad input, a rule the task broke).
  * Anything else is treated as retryable: an unknown failure deserves another attempt.
  */
 export class RetryableError extends Error {
+  /** What the user reads if no attempt succeeds; the generic cause when absent. */
+  readonly failureCause: string | undefined;
+
   constructor(
     message: string,
     readonly delayMs = 2000,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; failureCause?: string },
   ) {
     super(message, options);
     this.name = 'RetryableError';
+    this.failureCause = options?.failureCause;
   }
 }
 

@@ -13,6 +13,9 @@ export interface ConnectionOptions {
  * the AWS CLI's. Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the usual AWS
  * profile chain.
  */
+/** A gateway that accepts the connection and never answers fails the command instead of hanging it. */
+const GATEWAY_TIMEOUTS = { connectionTimeout: 5_000, socketTimeout: 60_000 };
+
 export function rdsClientFor(options: ConnectionOptions, env: NodeJS.ProcessEnv): RDSClient {
   const endpoint =
     options.endpointUrl ?? env.SNAPEX_ENDPOINT_URL ?? env.AWS_ENDPOINT_URL_RDS ?? env.AWS_ENDPOINT_URL;
@@ -23,6 +26,7 @@ export function rdsClientFor(options: ConnectionOptions, env: NodeJS.ProcessEnv)
   }
   return new RDSClient({
     endpoint,
+    requestHandler: GATEWAY_TIMEOUTS,
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     credentials:
       env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !options.profile

@@ -105,6 +105,15 @@ export const SnapexConfigSchema = z
          * the answer this long, so a key disabled mid-export stops the export on any object store.
          */
         keyRecheckSeconds: z.number().int().min(0).default(60),
+        /** A TCP connection to S3, KMS or STS not established within this long fails the request. */
+        connectionTimeoutMs: z.number().int().min(100).default(5_000),
+        /**
+         * A request whose socket neither sends nor receives a byte for this long fails (and is
+         * retried): an endpoint that accepts connections and never answers cannot hold a call
+         * for ever. An idle time, not a limit on the whole request, so a multipart part of several
+         * MiB on a slow link does not trip it while its bytes still flow.
+         */
+        socketTimeoutMs: z.number().int().min(100).default(120_000),
       })
       .default({}),
     gateway: z
@@ -187,6 +196,12 @@ export const SnapexConfigSchema = z
           .min(5 * 1024 * 1024)
           .default(8 * 1024 * 1024),
         uploadQueueSize: z.number().int().min(1).default(4),
+        /**
+         * A partition that reads no row and finishes no upload part for this long is abandoned and
+         * retried (the task fails once nats.maxDeliver attempts stalled). One upload part must fit in
+         * it on the slowest link: 8 MiB in 300 s is 28 KB/s.
+         */
+        stallTimeoutSeconds: z.number().int().min(1).default(300),
         /** A row this large or larger skips its table (the seed: close to or greater than 2 GB). */
         maxRowBytes: z
           .number()

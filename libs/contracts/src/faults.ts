@@ -88,6 +88,14 @@ export const ReadPointMessages = {
     'start the export again.',
 } as const;
 
+/** A partition that stopped moving, the seed's failure table has no message for it either. */
+export const StallMessages = {
+  partitionStalled: (target: string, seconds: number, stalledOn: 'database' | 'storage') =>
+    `The export of table ${target} made no progress for ${seconds} seconds waiting for ` +
+    `${stalledOn === 'storage' ? 'the S3 endpoint' : 'the database'}, on every attempt. ` +
+    'Check that it is reachable and answering, then retry the export.',
+} as const;
+
 /** Causes for the seed's size rules, which its failure table has no message for. */
 export const SizeLimitMessages = {
   valueTooLarge: (target: string, column: string, bytes: number) =>

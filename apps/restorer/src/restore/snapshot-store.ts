@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { AwsClients } from '@snapex/aws';
+import { AwsClients, requestHandlerOf } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
 import { CONFIG } from '@snapex/service';
 import { Readable } from 'node:stream';
@@ -24,6 +24,7 @@ export class S3SnapshotStore implements SnapshotStore, OnApplicationShutdown {
     this.s3 = new S3Client({
       region: config.region,
       forcePathStyle,
+      requestHandler: requestHandlerOf(config),
       ...(endpoint ? { endpoint } : {}),
       ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
     });
