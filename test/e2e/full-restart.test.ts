@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pgUrl, withPg } from '../../scripts/local-stack/databases';
 import { downloadPrefix, ParquetReader } from '../../scripts/local-stack/readback';
 import { adminClients, Stack } from '../../scripts/local-stack/stack';
-import { createEventsTable, exportedDigest, sourceDigest } from '../support/events-digest';
+import { createEventsTable, exportedDigest, sourceDigest } from '../support/table-digest';
 import { eventuallyValue } from '../support/eventually';
 import { printLogsIfFailed } from '../support/service-logs';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pgUrl } from '../../scripts/local-stack/databases';
 import { downloadPrefix, ParquetReader } from '../../scripts/local-stack/readback';
 import { adminClients, NATS_URL, Stack } from '../../scripts/local-stack/stack';
-import { createEventsTable, exportedDigest, sourceDigest } from '../support/events-digest';
+import { createEventsTable, exportedDigest, sourceDigest } from '../support/table-digest';
 import { eventually } from '../support/eventually';
 import { printLogsIfFailed } from '../support/service-logs';
 import { StallingProxy } from '../support/stalling-proxy';

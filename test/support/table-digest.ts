@@ -1,5 +1,5 @@
 import { escapeIdentifier } from 'pg';
-import { withPg } from '../../scripts/local-stack/databases';
+import { pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import { ParquetReader, parquetList } from '../../scripts/local-stack/readback';
 
 /** What says a table arrived whole and exact: rows, distinct keys, the keys' sum and an ordered md5 of every row. */
@@ -50,4 +50,24 @@ export async function exportedDigests(
   return Object.fromEntries(
     rows.map(({ table, ...digest }) => [String(table), digest as unknown as TableDigest]),
   );
+}
+
+/** A fresh database with one table `events (id, payload)` of `rows` rows of varying length. */
+export async function createEventsTable(database: string, rows: number, padding: number): Promise<void> {
+  await withPg(await recreateDatabase(database), (client) =>
+    client.query(`
+      CREATE TABLE events (id bigint PRIMARY KEY, payload text);
+      INSERT INTO events SELECT i, md5(i::text) || repeat('.', i % ${padding}) FROM generate_series(1, ${rows}) i;
+      ANALYZE events;`),
+  );
+}
+
+/** The digest of the `events` table of `database`. */
+export async function sourceDigest(database: string): Promise<TableDigest> {
+  return (await sourceDigests(pgUrl(database), 'public', ['events'])).events;
+}
+
+/** The digest of the `events` rows exported into these Parquet files. */
+export async function exportedDigest(reader: ParquetReader, files: string[]): Promise<TableDigest> {
+  return (await exportedDigests(reader, 'public', files)).events;
 }
