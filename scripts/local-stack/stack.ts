@@ -14,7 +14,7 @@ import { connect } from 'nats';
 import { stringify } from 'yaml';
 import { PG_ADMIN_URL, recreateDatabase } from './databases';
 import { MY_ADMIN_URL } from './mariadb';
-import { createExportTarget, createSnapshotStore, ExportTarget } from './export-target';
+import { createExportTarget, createSnapshotStore, ExportTarget, serviceCredentialsOf } from './export-target';
 export { adminClients } from './export-target';
 import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
 
@@ -244,7 +244,11 @@ function stackConfig(
     })),
     nats: { url: NATS_URL, ackWaitSeconds: 10, maxDeliver: 5 },
     registry: { databaseUrl: registryUrl },
-    aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: target.service },
+    aws: {
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      serviceCredentials: serviceCredentialsOf(target.service),
+    },
     gateway: { host: '127.0.0.1', port },
     snapshotStore: { bucket: snapshotStoreOf(options), prefix: 'snapshots/' },
     // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.
