@@ -85,6 +85,14 @@ export function exportPolicyDocument(bucket: string, actions = EXPORT_S3_ACTIONS
 const serviceIdentities = new Map<string, Promise<ExportTarget['service']>>();
 
 /** The IAM user snapex runs as; created once per moto server. */
+/**
+ * A key pair alone, as the configuration's aws.serviceCredentials takes it: an identity carries its
+ * ARN, and the SDK marks the credential objects it has used with fields of its own.
+ */
+export function serviceCredentialsOf(keys: { accessKeyId: string; secretAccessKey: string }) {
+  return { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey };
+}
+
 export function ensureServiceIdentity(moto: MotoServer): Promise<ExportTarget['service']> {
   const known = serviceIdentities.get(moto.endpoint);
   if (known) return known;

@@ -14,7 +14,7 @@ import { connect } from 'nats';
 import { stringify } from 'yaml';
 import { PG_ADMIN_URL, recreateDatabase } from './databases';
 import { MY_ADMIN_URL } from './mariadb';
-import { createExportTarget, createSnapshotStore, ExportTarget } from './export-target';
+import { createExportTarget, createSnapshotStore, ExportTarget, serviceCredentialsOf } from './export-target';
 export { adminClients } from './export-target';
 import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
 
@@ -254,7 +254,7 @@ function stackConfig(
       endpoint: moto.endpoint,
       endpoints: { s3: s3Endpoint },
       forcePathStyle: true,
-      serviceCredentials: target.service,
+      serviceCredentials: serviceCredentialsOf(target.service),
     },
     gateway: { host: '127.0.0.1', port },
     snapshotStore: { bucket: snapshotStoreOf(options), prefix: 'snapshots/' },

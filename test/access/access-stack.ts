@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { connect } from 'nats';
 import { pgUrl } from '../../scripts/local-stack/databases';
-import { adminClients, ensureServiceIdentity, ExportTarget } from '../../scripts/local-stack/export-target';
+import {
+  adminClients,
+  ensureServiceIdentity,
+  ExportTarget,
+  serviceCredentialsOf,
+} from '../../scripts/local-stack/export-target';
 import { MotoServer, startMoto } from '../../scripts/local-stack/moto';
 import { listObjects } from '../../scripts/local-stack/readback';
 import { NATS_URL, ServiceName, Stack, StackSource } from '../../scripts/local-stack/stack';
@@ -32,7 +37,12 @@ export async function startAccessStack(options: {
       name: options.name,
       sources: options.sources,
       config: {
-        aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: service, ...options.aws },
+        aws: {
+          endpoint: moto.endpoint,
+          forcePathStyle: true,
+          serviceCredentials: serviceCredentialsOf(service),
+          ...options.aws,
+        },
         registry: {
           databaseUrl: pgUrl(`snapex_registry_${options.name.replace(/-/g, '_')}`),
           maxActiveTasksPerAccount: 50,

@@ -506,6 +506,32 @@ describe('api-gateway: the RDS export actions over HTTP', () => {
       );
     });
 
+    it('answers NUL characters and markers out of range with 400 faults, and keeps serving', async () => {
+      expectFault(
+        await start(startRequest(stack, { S3Prefix: 'nightly\u0000' })),
+        400,
+        'InvalidParameterValue',
+        'Invalid value for parameter S3Prefix: must not contain control characters.',
+      );
+      expectFault(
+        await describeTasks({
+          Filters: [{ Name: 'source-arn', Values: [clusterArn(main.id, 'orders\u0000')] }],
+        }),
+        400,
+        'InvalidParameterValue',
+        /Filters\[0\]\.Values\[0\]/,
+      );
+      expectFault(
+        await call(stack, '/v1/export-tasks/daily%00', { method: 'GET', apiKey: main.apiKey }),
+        400,
+        'InvalidParameterValue',
+        /ExportTaskIdentifier/,
+      );
+      const pastBigint = Buffer.from('{"seq":"9223372036854775808"}').toString('base64url');
+      expectFault(await describeTasks({ Marker: pastBigint }), 400, 'InvalidParameterValue', /Marker/);
+      expect((await describeTasks({})).status).toBe(200);
+    });
+
     it('accepts an empty body for an action without required parameters', async () => {
       const response = await call(stack, '/v1/DescribeExportTasks', { rawBody: '' });
       expect(response.status).toBe(200);

@@ -1,5 +1,13 @@
 import { DescribeExportTasksCommand } from '@aws-sdk/client-rds';
 import {
+  CancelExportTaskRpc,
+  CreateSnapshotRpc,
+  DescribeExportTasksRpc,
+  DescribeSnapshotsRpc,
+  RpcContract,
+  StartExportTaskRpc,
+} from '@snapex/contracts';
+import {
   clusterArn,
   FORM,
   queryBody,
@@ -20,12 +28,67 @@ interface Malformed {
   send: () => Promise<RawResponse>;
 }
 
-/** A fault's code and message, whichever protocol answered. */
-function faultOf(response: RawResponse): { Code: string; Message: string } {
+type Body = Record<string, unknown>;
+
+/** A fault's type, code and message, whichever protocol answered. */
+function faultOf(response: RawResponse): { Type: string; Code: string; Message: string } {
   if (/^text\/xml/.test(String(response.headers['content-type']))) {
     return parseXml(response.text).ErrorResponse.Error;
   }
   return JSON.parse(response.text).Error;
+}
+
+/** Each string, number or boolean of a body in turn with a NUL in it: the parameter's name and the body. */
+function withNulEach(body: Body): [string, Body][] {
+  const variants: [string, Body][] = [];
+  const visit = (value: unknown, path: (string | number)[], replace: (poisoned: unknown) => Body) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) =>
+        visit(item, [...path, index], (poisoned) =>
+          replace(value.map((other, at) => (at === index ? poisoned : other))),
+        ),
+      );
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        visit(item, [...path, key], (poisoned) => replace({ ...value, [key]: poisoned }));
+      }
+    } else {
+      const text = String(value);
+      variants.push([path.join('.'), replace(`${text.slice(0, 1)}\u0000${text.slice(1)}`)]);
+    }
+  };
+  visit(body, [], (poisoned) => poisoned as Body);
+  return variants;
+}
+
+/** The member names RDS's Query protocol gives the items of each list parameter. */
+const LIST_MEMBERS: Record<string, string> = {
+  ExportOnly: 'member',
+  Filters: 'Filter',
+  Values: 'Value',
+  Dumps: 'member',
+  Tags: 'Tag',
+};
+
+/** A body flattened the way the SDKs send it: `Filters.Filter.1.Values.Value.1`. */
+function queryParameters(body: Body, prefix = ''): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (!Array.isArray(value)) {
+      parameters[`${prefix}${name}`] = String(value);
+      continue;
+    }
+    value.forEach((item, index) => {
+      const member = `${prefix}${name}.${LIST_MEMBERS[name]}.${index + 1}`;
+      if (typeof item === 'object') Object.assign(parameters, queryParameters(item, `${member}.`));
+      else parameters[member] = String(item);
+    });
+  }
+  return parameters;
+}
+
+function encodedMarker(json: string): string {
+  return Buffer.from(json).toString('base64url');
 }
 
 describe('malformed requests', () => {
@@ -60,10 +123,22 @@ describe('malformed requests', () => {
   }
 
   function startJson(body: string): Promise<RawResponse> {
+    return jsonCall('StartExportTask', body);
+  }
+
+  function jsonCall(action: string, body: string): Promise<RawResponse> {
     return rawRequest(stack, {
-      path: '/v1/StartExportTask',
+      path: `/v1/${action}`,
       headers: { 'content-type': 'application/json', 'x-api-key': victim.apiKey },
       body,
+    });
+  }
+
+  /** The same parameters in the URL of a GET, the other way the Query protocol is sent. */
+  function queryGet(action: string, parameters: Record<string, string>): Promise<RawResponse> {
+    return signedRequest(stack, victim, {
+      method: 'GET',
+      query: { Action: action, Version: '2014-10-31', ...parameters },
     });
   }
 
@@ -336,6 +411,215 @@ describe('malformed requests', () => {
       expect(response.text).not.toMatch(/\bat .+\.(ts|js):\d+|node_modules|Error: /);
     },
   );
+
+  /** Every action with every parameter it takes, each given a value that would pass on its own. */
+  function wellFormedCalls(accountId: string): [string, Body][] {
+    const marker = Buffer.from('{"seq":"1"}').toString('base64url');
+    const filters = [{ Name: 'status', Values: ['failed'] }];
+    const describeSnapshots = (identifier: string, source: string) => ({
+      [identifier]: 'nightly',
+      [source]: 'orders',
+      SnapshotType: 'manual',
+      Filters: [{ Name: 'engine', Values: ['postgres'] }],
+      Marker: marker,
+      MaxRecords: 20,
+      IncludeShared: false,
+      IncludePublic: false,
+    });
+    const register = (identifier: string, source: string) => ({
+      [identifier]: 'nightly',
+      [source]: 'orders',
+      Engine: 'postgres',
+      Dumps: [{ Database: 'shop', Format: 'pg-custom', S3Key: 'dumps/shop.dump' }],
+    });
+    const create = (identifier: string, source: string) => ({
+      [identifier]: 'nightly',
+      [source]: 'orders',
+      Tags: [{ Key: 'team', Value: 'data' }],
+    });
+    const calls: Record<string, Body>[] = [
+      {
+        StartExportTask: {
+          ExportTaskIdentifier: 'nightly',
+          SourceArn: clusterArn(accountId, 'orders'),
+          S3BucketName: 'snapex-test-exports',
+          IamRoleArn: `arn:aws:iam::${accountId}:role/export-role`,
+          KmsKeyId: `arn:aws:kms:${REGION}:${accountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+          S3Prefix: 'nightly',
+          ExportOnly: ['shop.public.orders'],
+        },
+      },
+      {
+        DescribeExportTasks: {
+          ExportTaskIdentifier: 'daily',
+          SourceArn: clusterArn(accountId, 'orders'),
+          SourceType: 'CLUSTER',
+          Filters: filters,
+          Marker: marker,
+          MaxRecords: 20,
+        },
+      },
+      { CancelExportTask: { ExportTaskIdentifier: 'daily' } },
+      { CreateDBSnapshot: create('DBSnapshotIdentifier', 'DBInstanceIdentifier') },
+      { CreateDBClusterSnapshot: create('DBClusterSnapshotIdentifier', 'DBClusterIdentifier') },
+      { RegisterDBSnapshot: register('DBSnapshotIdentifier', 'DBInstanceIdentifier') },
+      { RegisterDBClusterSnapshot: register('DBClusterSnapshotIdentifier', 'DBClusterIdentifier') },
+      { DescribeDBSnapshots: describeSnapshots('DBSnapshotIdentifier', 'DBInstanceIdentifier') },
+      {
+        DescribeDBClusterSnapshots: describeSnapshots('DBClusterSnapshotIdentifier', 'DBClusterIdentifier'),
+      },
+      { DeleteDBSnapshot: { DBSnapshotIdentifier: 'nightly' } },
+      { DeleteDBClusterSnapshot: { DBClusterSnapshotIdentifier: 'nightly' } },
+    ];
+    return calls.map((call) => Object.entries(call)[0]);
+  }
+
+  /**
+   * One request per parameter of every action, that parameter holding a NUL, in JSON and both Query
+   * forms. Names are known before the stack runs; bodies are built for the victim when sent.
+   */
+  function nulCorpus(): Malformed[] {
+    return wellFormedCalls('000000000000').flatMap(([action, skeleton], call) =>
+      withNulEach(skeleton).flatMap(([parameter], variant) => {
+        const poisoned = () => withNulEach(wellFormedCalls(victim.id)[call][1])[variant][1];
+        return [
+          {
+            name: `${action} ${parameter} as JSON`,
+            send: () => jsonCall(action, JSON.stringify(poisoned())),
+          },
+          {
+            name: `${action} ${parameter} in a Query body`,
+            send: () => queryCall(stack, victim, action, queryParameters(poisoned())),
+          },
+          {
+            name: `${action} ${parameter} in a Query string`,
+            send: () => queryGet(action, queryParameters(poisoned())),
+          },
+        ];
+      }),
+    );
+  }
+
+  it.each(nulCorpus().map((entry) => [entry.name, entry] as const))(
+    'answers a NUL in %s with a 400 InvalidParameterValue',
+    async (_name, entry) => {
+      const response = await entry.send();
+      expect(response.status).toBe(400);
+      expect(faultOf(response)).toEqual({
+        Type: 'Sender',
+        Code: 'InvalidParameterValue',
+        Message: expect.stringMatching(
+          /^Invalid value for parameter \S+: must not contain control characters\.$/,
+        ),
+      });
+    },
+  );
+
+  const nulElsewhere: Malformed[] = [
+    {
+      name: 'the JSON API’s path',
+      send: () =>
+        rawRequest(stack, {
+          method: 'GET',
+          path: '/v1/export-tasks/daily%00x',
+          headers: { 'x-api-key': victim.apiKey },
+        }),
+    },
+    { name: 'a JSON parameter name', send: () => jsonCall('DescribeExportTasks', '{"Marker\\u0000":"m"}') },
+    {
+      name: 'a Query parameter name',
+      send: () => queryCall(stack, victim, 'DescribeExportTasks', { 'Mar\u0000ker': 'm' }),
+    },
+    { name: 'the Query action', send: () => queryCall(stack, victim, 'DescribeExport\u0000Tasks') },
+    { name: 'the Query version', send: () => signedBody('Action=DescribeExportTasks&Version=2014-10-31%00') },
+    { name: 'the Query action in the URL', send: () => queryGet('Describe\u0000DBSnapshots', {}) },
+  ];
+
+  it.each(nulElsewhere.map((entry) => [entry.name, entry] as const))(
+    'answers a NUL in %s with a 400 fault',
+    async (_name, entry) => {
+      const response = await entry.send();
+      expect(response.status).toBe(400);
+      const fault = faultOf(response);
+      expect(fault.Code).toMatch(/^(InvalidParameterValue|InvalidAction)$/);
+      expect(fault.Message.length).toBeGreaterThan(10);
+    },
+  );
+
+  const outOfRangeMarkers = {
+    'a position past the largest bigint': encodedMarker('{"seq":"9223372036854775808"}'),
+    'a position of twenty digits': encodedMarker('{"seq":"99999999999999999999"}'),
+    'a negative position': encodedMarker('{"seq":"-1"}'),
+    'a NaN position': encodedMarker('{"seq":"NaN"}'),
+    'a position with a huge exponent': encodedMarker('{"seq":"1e999"}'),
+    'a numeric position with a huge exponent': encodedMarker('{"seq":1e999}'),
+    'a JSON null': encodedMarker('null'),
+    'base64 garbage': 'bm90IGpzb24gYXQgYWxs',
+    'characters outside base64': '%%%***',
+  };
+  const markerActions = ['DescribeExportTasks', 'DescribeDBSnapshots', 'DescribeDBClusterSnapshots'];
+  const markerCases = markerActions.flatMap((action) =>
+    Object.entries(outOfRangeMarkers).flatMap(([label, Marker]) => [
+      [`${action}, ${label}, as JSON`, () => jsonCall(action, JSON.stringify({ Marker }))] as const,
+      [`${action}, ${label}, over Query`, () => queryCall(stack, victim, action, { Marker })] as const,
+    ]),
+  );
+
+  it.each(markerCases)('answers a Marker to %s with a 400 InvalidParameterValue', async (_name, send) => {
+    const response = await send();
+    expect(response.status).toBe(400);
+    expect(faultOf(response)).toMatchObject({
+      Code: 'InvalidParameterValue',
+      Message: expect.stringMatching(/Marker/),
+    });
+  });
+
+  it('has the registry refuse a NUL on its own, whoever calls it', async () => {
+    const requests: [RpcContract, unknown][] = [
+      [
+        StartExportTaskRpc,
+        { accountId: victim.id, input: { ...startInput(stack, victim), S3Prefix: 'a\u0000' } },
+      ],
+      [
+        DescribeExportTasksRpc,
+        { accountId: victim.id, input: { Filters: [{ Name: 'status', Values: ['\u0000'] }] } },
+      ],
+      [CancelExportTaskRpc, { accountId: victim.id, input: { ExportTaskIdentifier: 'x\u0000' } }],
+      [
+        DescribeSnapshotsRpc,
+        { accountId: victim.id, kind: 'db-snapshot', input: { sourceIdentifier: 'orders\u0000' } },
+      ],
+      [
+        CreateSnapshotRpc,
+        {
+          accountId: victim.id,
+          kind: 'db-snapshot',
+          snapshotIdentifier: 'n\u0000',
+          sourceIdentifier: 'orders',
+        },
+      ],
+    ];
+    for (const [contract, request] of requests) {
+      const reply = await stack.nats.request(contract.subject, JSON.stringify(request), { timeout: 5000 });
+      expect(JSON.parse(reply.string())).toEqual({
+        ok: false,
+        fault: {
+          code: 'InvalidParameterValue',
+          message: expect.stringMatching(/must not contain control characters/),
+          httpStatus: 400,
+        },
+      });
+    }
+  });
+
+  it('keeps answering on both APIs after all of them', async () => {
+    const json = await jsonCall('DescribeExportTasks', '{}');
+    expect(json.status).toBe(200);
+    expect(JSON.parse(json.text)).toEqual({ ExportTasks: [] });
+    const query = await queryCall(stack, victim, 'DescribeDBSnapshots');
+    expect(query.status).toBe(200);
+    expect(parseXml(query.text).DescribeDBSnapshotsResponse).toBeDefined();
+  });
 
   it('created no task, queued no event and shows nothing to the account', async () => {
     const tasks = await stack.pool.query('SELECT count(*)::int AS count FROM export_tasks');

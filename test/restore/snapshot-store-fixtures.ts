@@ -4,7 +4,7 @@ import { parseConfig } from '@snapex/config';
 import { DatabaseDump, SnapshotSource, TaskSpec } from '@snapex/contracts';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { adminClients } from '../../scripts/local-stack/export-target';
+import { adminClients, serviceCredentialsOf } from '../../scripts/local-stack/export-target';
 export { createSnapshotStore } from '../../scripts/local-stack/export-target';
 import { MOTO_ACCOUNT, MOTO_REGION, startMoto } from '../../scripts/local-stack/moto';
 import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
@@ -96,7 +96,11 @@ export async function startLocalSnapshotStore(bucket: string) {
   const config = parseConfig({
     region: MOTO_REGION,
     accounts: [{ id: MOTO_ACCOUNT }],
-    aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: moto.admin },
+    aws: {
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      serviceCredentials: serviceCredentialsOf(moto.admin),
+    },
   });
   const store = new S3SnapshotStore(config, new AwsClients(config));
   return {

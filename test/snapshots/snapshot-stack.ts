@@ -11,6 +11,7 @@ import { createLogger } from '@snapex/logging';
 import { execFileSync } from 'node:child_process';
 import { createConnection } from 'mysql2/promise';
 import { RestorerModule } from '../../apps/restorer/src/restorer.module';
+import { serviceCredentialsOf } from '../../scripts/local-stack/export-target';
 import { MotoServer, startMoto } from '../../scripts/local-stack/moto';
 import { RdsAccount, RdsStack, startRdsStack } from '../rds-api/rds-stack';
 import { dropDatabase, pgUrl, recreateDatabase, withPg } from '../support/databases';
@@ -91,7 +92,11 @@ export async function startSnapshotStack(): Promise<SnapshotStack> {
       ],
       registry: { ...(config.registry as object), maxManualSnapshotsPerAccount: MANUAL_SNAPSHOT_QUOTA },
       snapshotStore: { bucket, prefix: 'snapshots/' },
-      aws: { endpoint: moto.endpoint, forcePathStyle: true, serviceCredentials: moto.admin },
+      aws: {
+        endpoint: moto.endpoint,
+        forcePathStyle: true,
+        serviceCredentials: serviceCredentialsOf(moto.admin),
+      },
     }),
   });
   const logger = createLogger('restorer-cat-test', process.env.SNAPEX_TEST_LOG_LEVEL ?? 'silent');

@@ -7,7 +7,7 @@ const Identifier = z
   .string()
   .regex(/^[a-zA-Z][a-zA-Z0-9-]{0,62}$/, 'must be a letter followed by letters, digits or hyphens');
 
-export const SourceConfigSchema = z.object({
+export const SourceConfigSchema = z.strictObject({
   name: Identifier,
   accountId: AccountId,
   /** `cluster` sources are exported live at one consistent point. */
@@ -22,12 +22,12 @@ export const SourceConfigSchema = z.object({
    * keeping the newest `retain`; none when absent.
    */
   automatedSnapshots: z
-    .object({ intervalMinutes: z.number().positive(), retain: z.number().int().min(1).default(7) })
+    .strictObject({ intervalMinutes: z.number().positive(), retain: z.number().int().min(1).default(7) })
     .optional(),
 });
 export type SourceConfig = z.infer<typeof SourceConfigSchema>;
 
-const AccessKeySchema = z.object({
+const AccessKeySchema = z.strictObject({
   accessKeyId: z.string().regex(/^\w{16,128}$/, 'must be 16 to 128 letters, digits or underscores'),
   secretAccessKey: z.string().min(16, 'must be at least 16 characters'),
 });
@@ -36,11 +36,11 @@ const AccessKeySchema = z.object({
 export const AWS_MINIMUM_ROLE_SESSION_SECONDS = 900;
 
 export const SnapexConfigSchema = z
-  .object({
+  .strictObject({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region name such as us-east-1'),
     accounts: z
       .array(
-        z.object({
+        z.strictObject({
           id: AccountId,
           /** API keys of the JSON API; each maps a caller to this account. */
           apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).default([]),
@@ -51,7 +51,7 @@ export const SnapexConfigSchema = z
       .min(1, 'must list at least one account'),
     sources: z.array(SourceConfigSchema).default([]),
     nats: z
-      .object({
+      .strictObject({
         url: z.string().min(1).default('nats://127.0.0.1:4222'),
         /** How long a message may stay unacknowledged before JetStream redelivers it. */
         ackWaitSeconds: z.number().int().min(5).default(60),
@@ -60,7 +60,7 @@ export const SnapexConfigSchema = z
       })
       .default({}),
     registry: z
-      .object({
+      .strictObject({
         databaseUrl: z.string().url('must be a PostgreSQL connection URL'),
         schema: z
           .string()
@@ -72,7 +72,7 @@ export const SnapexConfigSchema = z
       })
       .optional(),
     aws: z
-      .object({
+      .strictObject({
         /** S3/KMS/STS endpoint for S3-compatible stores and local testing; AWS itself when absent. */
         endpoint: z.string().url().optional(),
         /**
@@ -80,7 +80,7 @@ export const SnapexConfigSchema = z
          * Ceph RGW while KMS is served elsewhere.
          */
         endpoints: z
-          .object({
+          .strictObject({
             s3: z.string().url().optional(),
             sts: z.string().url().optional(),
             kms: z.string().url().optional(),
@@ -92,7 +92,7 @@ export const SnapexConfigSchema = z
          * policy names, where RDS's names export.rds.amazonaws.com. The SDK default chain when absent.
          */
         serviceCredentials: z
-          .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) })
+          .strictObject({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) })
           .optional(),
         /**
          * How long one assumed-role session lasts; credentials are renewed before it ends. AWS STS
@@ -117,7 +117,7 @@ export const SnapexConfigSchema = z
       })
       .default({}),
     gateway: z
-      .object({
+      .strictObject({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8080),
         maxBodyBytes: z.number().int().min(1024).default(1_048_576),
@@ -128,7 +128,7 @@ export const SnapexConfigSchema = z
      * role). Required to create, register or export snapshots.
      */
     snapshotStore: z
-      .object({
+      .strictObject({
         bucket: z.string().min(3),
         /** Key prefix under which each snapshot gets a folder of its own. */
         prefix: z.string().default('snapshots/'),
@@ -140,10 +140,10 @@ export const SnapexConfigSchema = z
      * hyphens>_<n>`; the live sources are never read during a snapshot export.
      */
     scratch: z
-      .object({
+      .strictObject({
         servers: z
           .array(
-            z.object({
+            z.strictObject({
               name: Identifier,
               engine: z.enum(['postgres', 'mysql']),
               /** Connection URL of a user that may create and drop databases; `env:NAME` or `file:/path`. */
@@ -162,7 +162,7 @@ export const SnapexConfigSchema = z
       })
       .default({}),
     restorer: z
-      .object({
+      .strictObject({
         /** A table is cut into partitions of about this many bytes. */
         partitionTargetBytes: z
           .number()
@@ -178,7 +178,7 @@ export const SnapexConfigSchema = z
       })
       .default({}),
     extractor: z
-      .object({
+      .strictObject({
         /** Partitions one extractor process works on at once. */
         concurrency: z.number().int().min(1).default(2),
         /** Rows fetched from the database per round trip; cancellation is checked between batches. */
@@ -240,7 +240,7 @@ export const SnapexConfigSchema = z
       })
       .default({}),
     logging: z
-      .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+      .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
       .default({}),
   })
   .superRefine((config, ctx) => {

@@ -44,6 +44,84 @@ describe('configuration', () => {
     ).toThrow('config: scratch.databasePrefix: must be at most 27 characters');
   });
 
+  it('refuses an unknown setting at any depth, naming it with its path', () => {
+    const env = { MAIN_URL: 'postgresql://h/db' };
+    expect(() => parseConfig({ ...minimal, regoin: 'us-east-1' }, env)).toThrow(
+      /^config: regoin: unknown setting$/,
+    );
+    expect(() => parseConfig({ ...minimal, gateway: { prot: 8080 } }, env)).toThrow(
+      /^config: gateway\.prot: unknown setting$/,
+    );
+    expect(() =>
+      parseConfig(
+        {
+          ...minimal,
+          accounts: [
+            {
+              ...minimal.accounts[0],
+              accessKeys: [
+                {
+                  accessKeyId: 'AKIA0000000000000000',
+                  secretAccessKey: 'a-secret-of-16-chars',
+                  sessionToken: 'x',
+                },
+              ],
+            },
+          ],
+        },
+        env,
+      ),
+    ).toThrow(/^config: accounts\.0\.accessKeys\.0\.sessionToken: unknown setting$/);
+    expect(() =>
+      parseConfig(
+        {
+          ...minimal,
+          sources: [{ ...minimal.sources[0], automatedSnapshots: { intervalMinutes: 60, retian: 3 } }],
+          snapshotStore: { bucket: 'snapshots' },
+        },
+        env,
+      ),
+    ).toThrow(/^config: sources\.0\.automatedSnapshots\.retian: unknown setting$/);
+    expect(() => parseConfig({ ...minimal, extractor: { concurency: 2, batchRow: 10 } }, env)).toThrow(
+      'config: extractor.concurency: unknown setting\nconfig: extractor.batchRow: unknown setting',
+    );
+  });
+
+  it('holds every section to the settings it knows', () => {
+    const env = { MAIN_URL: 'postgresql://h/db' };
+    const sections: Record<string, unknown> = {
+      nats: {},
+      registry: { databaseUrl: 'postgresql://h/registry' },
+      aws: {},
+      gateway: {},
+      snapshotStore: { bucket: 'snapshots' },
+      scratch: {},
+      restorer: {},
+      extractor: {},
+      logging: {},
+    };
+    for (const [section, value] of Object.entries(sections)) {
+      expect(() => parseConfig({ ...minimal, [section]: value }, env)).not.toThrow();
+      expect(() => parseConfig({ ...minimal, [section]: { ...(value as object), extra: 1 } }, env)).toThrow(
+        `config: ${section}.extra: unknown setting`,
+      );
+    }
+    const nested: [Record<string, unknown>, string][] = [
+      [{ aws: { endpoints: { s4: 'http://s3' } } }, 'aws.endpoints.s4'],
+      [
+        { aws: { serviceCredentials: { accessKeyId: 'a', secretAccessKey: 'b', token: 'c' } } },
+        'aws.serviceCredentials.token',
+      ],
+      [
+        { scratch: { servers: [{ name: 'pg', engine: 'postgres', url: 'postgresql://h/s', jobs: 2 }] } },
+        'scratch.servers.0.jobs',
+      ],
+    ];
+    for (const [settings, path] of nested) {
+      expect(() => parseConfig({ ...minimal, ...settings }, env)).toThrow(`config: ${path}: unknown setting`);
+    }
+  });
+
   it('keeps automated snapshots to deployments with a snapshot store', () => {
     const automated = {
       ...minimal,

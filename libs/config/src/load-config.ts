@@ -50,9 +50,15 @@ function resolveReference(value: string, path: string, env: NodeJS.ProcessEnv): 
 }
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `config: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('\n');
+  return error.issues.flatMap(describeIssue).join('\n');
+}
+
+/** A misspelt setting would otherwise be ignored silently: each unknown key gets a line of its own. */
+function describeIssue(issue: z.ZodIssue): string[] {
+  if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+    return issue.keys.map((key) => `config: ${[...issue.path, key].join('.')}: unknown setting`);
+  }
+  return [`config: ${issue.path.join('.') || '(root)'}: ${issue.message}`];
 }
 
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): SnapexConfig {

@@ -12,5 +12,6 @@ export * from './rpc/registry.v1';
 export * from './rpc/snapshots.v1';
 export * from './rpc/plans.v1';
 export * from './faults';
+export * from './input-text';
 export * from './notifications.v1';
 export * from './s3-layout';

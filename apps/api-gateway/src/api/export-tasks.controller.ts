@@ -4,7 +4,12 @@ import { accountOf, rawBodyOf } from '../http/authentication.middleware';
 import { parseJsonObject } from '../http/json-body';
 import { GatewayRequest } from '../http/request-context';
 import { Action } from './action';
-import { CancelExportTaskBody, DescribeExportTasksBody, StartExportTaskBody } from './input-schemas';
+import {
+  CancelExportTaskBody,
+  DescribeExportTasksBody,
+  ExportTaskPath,
+  StartExportTaskBody,
+} from './input-schemas';
 import { parseInput } from './parse-input';
 import { DescribeExportTasksResult, RegistryClient } from './registry.client';
 
@@ -44,9 +49,8 @@ export class ExportTasksController {
     @Req() request: GatewayRequest,
     @Param('id') identifier: string,
   ): Promise<ExportTask> {
-    const result = await this.registry.describeExportTasks(accountOf(request), {
-      ExportTaskIdentifier: identifier,
-    });
+    const input = parseInput(ExportTaskPath, { ExportTaskIdentifier: identifier });
+    const result = await this.registry.describeExportTasks(accountOf(request), input);
     return result.ExportTasks[0];
   }
 }

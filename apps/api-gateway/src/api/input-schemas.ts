@@ -1,6 +1,7 @@
 import {
   DescribeExportTasksInputSchema,
   DescribeFilterSchema,
+  InputText,
   StartExportTaskInputSchema,
 } from '@snapex/contracts';
 import { z } from 'zod';
@@ -12,4 +13,7 @@ export const DescribeExportTasksBody = DescribeExportTasksInputSchema.extend({
   Filters: z.array(DescribeFilterSchema.strict()).optional(),
 }).strict();
 
-export const CancelExportTaskBody = z.object({ ExportTaskIdentifier: z.string() }).strict();
+export const CancelExportTaskBody = z.object({ ExportTaskIdentifier: InputText }).strict();
+
+/** `GET /v1/export-tasks/{ExportTaskIdentifier}`: the path's one parameter. */
+export const ExportTaskPath = CancelExportTaskBody;

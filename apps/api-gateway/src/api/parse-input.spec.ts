@@ -58,3 +58,34 @@ describe('request body checks', () => {
     });
   });
 });
+
+describe('control characters', () => {
+  it('refuses a NUL or any other control character in any string, naming the parameter', () => {
+    expect(faultOf(StartExportTaskBody, { ...start, KmsKeyId: 'alias/x\u0000' })).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: 'Invalid value for parameter KmsKeyId: must not contain control characters.',
+    });
+    expect(faultOf(StartExportTaskBody, { ...start, ExportOnly: ['shop', 'a\u0000'] }).message).toBe(
+      'Invalid value for parameter ExportOnly[1]: must not contain control characters.',
+    );
+    expect(
+      faultOf(DescribeExportTasksBody, { Filters: [{ Name: 'status', Values: ['failed', '\u0085'] }] })
+        .message,
+    ).toBe('Invalid value for parameter Filters[0].Values[1]: must not contain control characters.');
+  });
+
+  it('refuses them even where no schema would look', () => {
+    expect(faultOf(StartExportTaskBody, { ...start, Unknown: { deep: ['\u0000'] } }).message).toBe(
+      'Invalid value for parameter Unknown.deep[0]: must not contain control characters.',
+    );
+  });
+
+  it('walks a deeply nested body without exhausting the stack', () => {
+    const nested = JSON.parse(`${'['.repeat(200_000)}"\\u0000"${']'.repeat(200_000)}`);
+    expect(faultOf(StartExportTaskBody, { ...start, ExportOnly: nested }).code).toBe('InvalidParameterValue');
+  });
+
+  it('leaves printable unicode alone', () => {
+    expect(parseInput(StartExportTaskBody, { ...start, S3Prefix: 'données/表' }).S3Prefix).toBe('données/表');
+  });
+});

@@ -2,6 +2,7 @@ import {
   DescribeFilterSchema,
   DumpObjectInputSchema,
   EngineSchema,
+  InputText,
   SnapshotKind,
   SnapshotView,
 } from '@snapex/contracts';
@@ -48,12 +49,12 @@ export interface SnapshotAction {
   xml(result: Record<string, unknown>): Record<string, unknown>;
 }
 
-const Tags = z.array(z.object({ Key: z.string(), Value: z.string().optional() }).strict());
+const Tags = z.array(z.object({ Key: InputText, Value: InputText.optional() }).strict());
 const Filters = z.array(DescribeFilterSchema.strict());
 
 function createAction(names: KindNames): SnapshotAction {
   const body = z
-    .object({ [names.identifier]: z.string(), [names.source]: z.string(), Tags: Tags.optional() })
+    .object({ [names.identifier]: InputText, [names.source]: InputText, Tags: Tags.optional() })
     .strict();
   return single(names, SnapshotShapes.create(names.identifier, names.source), (registry, accountId, raw) => {
     const input = parseInput(body, raw) as Record<string, string>;
@@ -69,8 +70,8 @@ function createAction(names: KindNames): SnapshotAction {
 function registerAction(names: KindNames): SnapshotAction {
   const body = z
     .object({
-      [names.identifier]: z.string(),
-      [names.source]: z.string(),
+      [names.identifier]: InputText,
+      [names.source]: InputText,
       Engine: EngineSchema.optional(),
       Dumps: z.array(DumpObjectInputSchema.strict()),
     })
@@ -93,7 +94,7 @@ function registerAction(names: KindNames): SnapshotAction {
 }
 
 function deleteAction(names: KindNames): SnapshotAction {
-  const body = z.object({ [names.identifier]: z.string() }).strict();
+  const body = z.object({ [names.identifier]: InputText }).strict();
   return single(names, SnapshotShapes.delete(names.identifier), (registry, accountId, raw) => {
     const input = parseInput(body, raw) as Record<string, string>;
     return registry.deleteSnapshot({
@@ -107,11 +108,11 @@ function deleteAction(names: KindNames): SnapshotAction {
 function describeAction(names: KindNames): SnapshotAction {
   const body = z
     .object({
-      [names.identifier]: z.string().optional(),
-      [names.source]: z.string().optional(),
-      SnapshotType: z.string().optional(),
+      [names.identifier]: InputText.optional(),
+      [names.source]: InputText.optional(),
+      SnapshotType: InputText.optional(),
       Filters: Filters.optional(),
-      Marker: z.string().optional(),
+      Marker: InputText.optional(),
       MaxRecords: z.number().int().optional(),
       IncludeShared: z.boolean().optional(),
       IncludePublic: z.boolean().optional(),

@@ -59,4 +59,21 @@ describe('DescribeExportTasks criteria', () => {
       'InvalidParameterValue',
     );
   });
+
+  it('accepts the largest bigint as a position and refuses anything out of its range', () => {
+    expect(decodeMarker(encodeMarker('9223372036854775807'))).toBe('9223372036854775807');
+    const outOfRange = [
+      encodeMarker('9223372036854775808'),
+      encodeMarker('9999999999999999999'),
+      encodeMarker('-1'),
+      encodeMarker('1e999'),
+      encodeMarker('NaN'),
+      Buffer.from('{"seq":1e999}').toString('base64url'),
+      Buffer.from('null').toString('base64url'),
+      '!!not base64!!',
+    ];
+    for (const marker of outOfRange) {
+      expect(faultOf(() => decodeMarker(marker))?.code).toBe('InvalidParameterValue');
+    }
+  });
 });

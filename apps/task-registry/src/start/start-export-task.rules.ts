@@ -1,4 +1,4 @@
-import { Fault, StartExportTaskInput } from '@snapex/contracts';
+import { CONTROL_CHARACTER, Fault, StartExportTaskInput } from '@snapex/contracts';
 import { parseSourceArn, SourceArn } from './source-arn';
 
 export interface ValidatedStart {
@@ -104,7 +104,6 @@ export function checkKmsKeyId(keyId: string): void {
 
 /** S3's own limit for a whole object key; the prefix is only its beginning. */
 export const MAX_S3_PREFIX_BYTES = 1024;
-const CONTROL_CHARACTER = /\p{Cc}/u;
 
 export function checkS3Prefix(prefix: string): void {
   if (prefix.includes(':')) {

@@ -6,18 +6,19 @@ import {
   TaskSpecSchema,
 } from '../model/export-task';
 import { ColumnPlanSchema, PartitioningInfoSchema, TableRefSchema } from '../model/table-plan';
+import { InputText } from '../input-text';
 import { defineRpc } from './rpc-contract';
 
 const AccountId = z.string().regex(/^\d{12}$/);
 
 export const StartExportTaskInputSchema = z.object({
-  ExportTaskIdentifier: z.string(),
-  SourceArn: z.string(),
-  S3BucketName: z.string(),
-  IamRoleArn: z.string(),
-  KmsKeyId: z.string(),
-  S3Prefix: z.string().optional(),
-  ExportOnly: z.array(z.string()).optional(),
+  ExportTaskIdentifier: InputText,
+  SourceArn: InputText,
+  S3BucketName: InputText,
+  IamRoleArn: InputText,
+  KmsKeyId: InputText,
+  S3Prefix: InputText.optional(),
+  ExportOnly: z.array(InputText).optional(),
 });
 export type StartExportTaskInput = z.infer<typeof StartExportTaskInputSchema>;
 
@@ -27,14 +28,14 @@ export const StartExportTaskRpc = defineRpc(
   ExportTaskSchema,
 );
 
-export const DescribeFilterSchema = z.object({ Name: z.string(), Values: z.array(z.string()) });
+export const DescribeFilterSchema = z.object({ Name: InputText, Values: z.array(InputText) });
 
 export const DescribeExportTasksInputSchema = z.object({
-  ExportTaskIdentifier: z.string().optional(),
-  SourceArn: z.string().optional(),
+  ExportTaskIdentifier: InputText.optional(),
+  SourceArn: InputText.optional(),
   SourceType: SourceTypeSchema.optional(),
   Filters: z.array(DescribeFilterSchema).optional(),
-  Marker: z.string().optional(),
+  Marker: InputText.optional(),
   MaxRecords: z.number().int().optional(),
 });
 export type DescribeExportTasksInput = z.infer<typeof DescribeExportTasksInputSchema>;
@@ -47,7 +48,7 @@ export const DescribeExportTasksRpc = defineRpc(
 
 export const CancelExportTaskRpc = defineRpc(
   'snapex.rpc.registry.cancel-export-task.v1',
-  z.object({ accountId: AccountId, input: z.object({ ExportTaskIdentifier: z.string() }) }),
+  z.object({ accountId: AccountId, input: z.object({ ExportTaskIdentifier: InputText }) }),
   ExportTaskSchema,
 );
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EngineSchema } from '../model/engine';
 import { DumpFormatSchema, SnapshotKindSchema, SnapshotStatusSchema } from '../model/snapshot';
 import { DescribeFilterSchema } from './registry.v1';
+import { InputText } from '../input-text';
 import { defineRpc } from './rpc-contract';
 
 const AccountId = z.string().regex(/^\d{12}$/);
@@ -38,14 +39,14 @@ const SnapshotRequest = z.object({ accountId: AccountId, kind: SnapshotKindSchem
 
 export const CreateSnapshotRpc = defineRpc(
   'snapex.rpc.registry.create-snapshot.v1',
-  SnapshotRequest.extend({ snapshotIdentifier: z.string(), sourceIdentifier: z.string() }),
+  SnapshotRequest.extend({ snapshotIdentifier: InputText, sourceIdentifier: InputText }),
   SnapshotViewSchema,
 );
 
 export const DumpObjectInputSchema = z.object({
-  Database: z.string(),
+  Database: InputText,
   Format: DumpFormatSchema,
-  S3Key: z.string(),
+  S3Key: InputText,
 });
 export type DumpObjectInput = z.infer<typeof DumpObjectInputSchema>;
 
@@ -53,8 +54,8 @@ export type DumpObjectInput = z.infer<typeof DumpObjectInputSchema>;
 export const RegisterSnapshotRpc = defineRpc(
   'snapex.rpc.registry.register-snapshot.v1',
   SnapshotRequest.extend({
-    snapshotIdentifier: z.string(),
-    sourceIdentifier: z.string(),
+    snapshotIdentifier: InputText,
+    sourceIdentifier: InputText,
     engine: EngineSchema.optional(),
     dumps: z.array(DumpObjectInputSchema),
   }),
@@ -62,11 +63,11 @@ export const RegisterSnapshotRpc = defineRpc(
 );
 
 export const DescribeSnapshotsInputSchema = z.object({
-  snapshotIdentifier: z.string().optional(),
-  sourceIdentifier: z.string().optional(),
-  snapshotType: z.string().optional(),
+  snapshotIdentifier: InputText.optional(),
+  sourceIdentifier: InputText.optional(),
+  snapshotType: InputText.optional(),
   filters: z.array(DescribeFilterSchema).optional(),
-  marker: z.string().optional(),
+  marker: InputText.optional(),
   maxRecords: z.number().int().optional(),
 });
 export type DescribeSnapshotsInput = z.infer<typeof DescribeSnapshotsInputSchema>;
@@ -80,7 +81,7 @@ export type DescribeSnapshotsResult = z.infer<(typeof DescribeSnapshotsRpc)['res
 
 export const DeleteSnapshotRpc = defineRpc(
   'snapex.rpc.registry.delete-snapshot.v1',
-  SnapshotRequest.extend({ snapshotIdentifier: z.string() }),
+  SnapshotRequest.extend({ snapshotIdentifier: InputText }),
   SnapshotViewSchema,
 );
 
