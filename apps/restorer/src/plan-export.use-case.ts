@@ -215,6 +215,7 @@ export class PlanExport {
           bucket: spec.s3Bucket,
           iamRoleArn: spec.iamRoleArn,
           kmsKeyId: spec.kmsKeyId,
+          sourceArn: spec.sourceArn,
           partitionKeyPrefix: partitionKeyPrefix(tablePrefix, partitionIndex),
         },
       };

@@ -7,14 +7,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Inject, Injectable } from '@nestjs/common';
-import { awsErrorCode, AwsClients, httpStatusOf } from '@snapex/aws';
+import { awsErrorCode, AwsClients, ExportRole, httpStatusOf } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
 import { CONFIG } from '@snapex/service';
 
 export interface PartTarget {
   bucket: string;
   key: string;
-  iamRoleArn: string;
+  role: ExportRole;
   kmsKeyId: string;
 }
 
@@ -128,7 +128,7 @@ export class S3PartStorage implements PartStorage {
   ) {}
 
   async removeIfPresent(target: PartTarget): Promise<boolean> {
-    const { s3 } = this.aws.forRole(target.iamRoleArn);
+    const { s3 } = this.aws.forRole(target.role);
     try {
       await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }));
     } catch (error) {
@@ -141,7 +141,7 @@ export class S3PartStorage implements PartStorage {
 
   open(target: PartTarget): PartUpload {
     const { uploadPartBytes, uploadQueueSize } = this.config.extractor;
-    return new S3PartUpload(this.aws.forRole(target.iamRoleArn).s3, target, {
+    return new S3PartUpload(this.aws.forRole(target.role).s3, target, {
       partBytes: uploadPartBytes,
       queueSize: uploadQueueSize,
     });
