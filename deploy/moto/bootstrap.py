@@ -55,13 +55,21 @@ def ensure_key(kms):
 
 
 def ensure_role(iam, key_arn):
+    # Only for exports that snapex starts for this account: see "Access and encryption" in README.md.
     trust = {
         "Version": "2012-10-17",
         "Statement": [
             {
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-                "Action": "sts:AssumeRole",
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {
+                    "StringEquals": {
+                        "sts:ExternalId": ACCOUNT,
+                        "aws:RequestTag/snapex:SourceAccount": ACCOUNT,
+                    },
+                    "ArnLike": {"aws:RequestTag/snapex:SourceArn": f"arn:aws:rds:*:{ACCOUNT}:*"},
+                },
             }
         ],
     }

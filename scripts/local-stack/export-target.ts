@@ -53,6 +53,8 @@ export interface ExportTargetOptions {
   kmsActions?: string[];
   /** The principal the role's trust policy names; snapex's own identity when absent. */
   trustedPrincipal?: string;
+  /** The snapex account the trust policy lets the role be used for; the stack's own account when absent. */
+  forAccount?: string;
   /** SYMMETRIC_DEFAULT when absent; an RSA spec makes an asymmetric key. */
   keySpec?: 'SYMMETRIC_DEFAULT' | 'RSA_2048';
 }
@@ -65,6 +67,28 @@ export function adminClients(moto: MotoServer) {
     forcePathStyle: true,
   };
   return { iam: new IAMClient(common), s3: new S3Client(common), kms: new KMSClient(common) };
+}
+
+/**
+ * The trust policy README.md tells users to give an export role: snapex's identity may assume it,
+ * and tag the session, only for exports started by `account` from a source of `account`, as
+ * aws:SourceAccount and aws:SourceArn hold export.rds.amazonaws.com to its caller on AWS.
+ */
+export function exportTrustPolicy(principal: string, account: string, region = MOTO_REGION): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: principal },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Condition: {
+          StringEquals: { 'sts:ExternalId': account, 'aws:RequestTag/snapex:SourceAccount': account },
+          ArnLike: { 'aws:RequestTag/snapex:SourceArn': `arn:aws:rds:${region}:${account}:*` },
+        },
+      },
+    ],
+  });
 }
 
 /** The seed's policy: the five S3 actions an export needs, on the bucket and its objects. */
@@ -106,7 +130,11 @@ export function ensureServiceIdentity(moto: MotoServer): Promise<ExportTarget['s
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
           Statement: [
-            { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${MOTO_ACCOUNT}:role/*` },
+            {
+              Effect: 'Allow',
+              Action: ['sts:AssumeRole', 'sts:TagSession'],
+              Resource: `arn:aws:iam::${MOTO_ACCOUNT}:role/*`,
+            },
           ],
         }),
       }),
@@ -143,17 +171,11 @@ export async function createExportTarget(
   const { Role } = await iam.send(
     new CreateRoleCommand({
       RoleName: `${name}-export-role`,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        // snapex's own identity stands where RDS's service principal export.rds.amazonaws.com would.
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: options.trustedPrincipal ?? service.arn },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
+      // snapex's own identity stands where RDS's service principal export.rds.amazonaws.com would.
+      AssumeRolePolicyDocument: exportTrustPolicy(
+        options.trustedPrincipal ?? service.arn,
+        options.forAccount ?? MOTO_ACCOUNT,
+      ),
     }),
   );
   const { Policy } = await iam.send(

@@ -51,6 +51,8 @@ export interface StackSource {
   url: string;
   databases?: string[];
   engine?: 'postgres' | 'mysql';
+  /** The snapex account the source is registered for; the stack's own (moto's) account when absent. */
+  accountId?: string;
 }
 
 export interface StackOptions {
@@ -212,11 +214,20 @@ export class Stack {
   }
 
   /** Polls DescribeExportTasks until the task reaches one of the given statuses. */
-  async waitForStatus(identifier: string, statuses: string[], timeoutMs = 180_000): Promise<any> {
+  async waitForStatus(
+    identifier: string,
+    statuses: string[],
+    timeoutMs = 180_000,
+    apiKey = API_KEY,
+  ): Promise<any> {
     const deadline = Date.now() + timeoutMs;
     let last: any;
     while (Date.now() < deadline) {
-      const { body } = await this.api('/v1/DescribeExportTasks', { ExportTaskIdentifier: identifier });
+      const { body } = await this.api(
+        '/v1/DescribeExportTasks',
+        { ExportTaskIdentifier: identifier },
+        apiKey,
+      );
       last = body?.ExportTasks?.[0];
       if (last && statuses.includes(last.Status)) return last;
       await new Promise((resolveWait) => setTimeout(resolveWait, 250));
@@ -243,7 +254,7 @@ function stackConfig(
     ],
     sources: options.sources.map((source) => ({
       name: source.name,
-      accountId: MOTO_ACCOUNT,
+      accountId: source.accountId ?? MOTO_ACCOUNT,
       engine: source.engine ?? 'postgres',
       url: source.url,
       ...(source.databases ? { databases: source.databases } : {}),

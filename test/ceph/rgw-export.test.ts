@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { FailureMessages } from '@snapex/contracts';
 import { recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import { encryptionOf, getText, listObjects } from '../../scripts/local-stack/readback';
-import { Stack } from '../../scripts/local-stack/stack';
+import { API_KEY, OTHER_ACCOUNT, OTHER_API_KEY, Stack } from '../../scripts/local-stack/stack';
 import {
   dumpLogs,
   objectKeysOf,
@@ -17,6 +17,9 @@ import { KmsEndpoint, startKmsEndpoint } from './kms-endpoint';
 import { createRgwExportTarget, missingCephTools, Rgw, RgwExportTarget } from './rgw';
 
 const SOURCE_DB = 'snapex_rgw_orders';
+/** An account the RGW tenant's account trusts by configuration; OTHER_ACCOUNT it does not. */
+const TRUSTED = '345678901234';
+const TRUSTED_API_KEY = 'rgw-api-key-account-three-0003';
 const PARQUET_MAGIC = Buffer.from('PAR1');
 
 async function getBytes(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
@@ -56,10 +59,16 @@ describeWithRgw('export to Ceph RGW: S3 and STS of a real object store, SSE-KMS 
         'CREATE TABLE public.customers AS SELECT i AS id, md5(i::text) AS name FROM generate_series(1, 500) i',
       );
     });
+    const source = { name: 'orders', url, databases: [SOURCE_DB] };
     stack = await Stack.start({
       name: 'rgw-export',
-      sources: [{ name: 'orders', url, databases: [SOURCE_DB] }],
+      sources: [source, { ...source, accountId: OTHER_ACCOUNT }, { ...source, accountId: TRUSTED }],
       config: {
+        accounts: [
+          { id: rgw.account, apiKeys: [API_KEY], trustedAccounts: [TRUSTED] },
+          { id: OTHER_ACCOUNT, apiKeys: [OTHER_API_KEY] },
+          { id: TRUSTED, apiKeys: [TRUSTED_API_KEY] },
+        ],
         aws: {
           endpoint: rgw.endpoint,
           endpoints: { kms: kms.endpoint },
@@ -87,7 +96,9 @@ describeWithRgw('export to Ceph RGW: S3 and STS of a real object store, SSE-KMS 
     if (stack && state.assertionCalls !== state.numPassingAsserts) dumpLogs(stack);
   });
 
-  function target(options: { trustedPrincipal?: string; kmsKeyArn?: string } = {}): Promise<RgwExportTarget> {
+  function target(
+    options: { trustedPrincipal?: string; kmsKeyArn?: string; requiredExternalId?: string } = {},
+  ): Promise<RgwExportTarget> {
     caseNumber += 1;
     return createRgwExportTarget(rgw, `rgw${caseNumber}`, options.kmsKeyArn ?? exportKey, options);
   }
@@ -207,5 +218,64 @@ describeWithRgw('export to Ceph RGW: S3 and STS of a real object store, SSE-KMS 
     const keys = await objectKeysOf(s3, destination.bucket, identifier);
     expect(parquetKeys(keys).length).toBeGreaterThan(0);
     expect(keys.filter((key) => key.includes('export_info_'))).toEqual([]);
+  });
+
+  describe("one account naming another's role, key and bucket", () => {
+    /** Starts an export of the account's own source to the destination, as that account. */
+    async function startAs(apiKey: string, account: string, destination: RgwExportTarget) {
+      caseNumber += 1;
+      const identifier = `rgw-tenant-${caseNumber}-${Date.now()}`;
+      const response = await stack.api(
+        '/v1/StartExportTask',
+        {
+          ExportTaskIdentifier: identifier,
+          SourceArn: stack.clusterArn('orders', account),
+          S3BucketName: destination.bucket,
+          IamRoleArn: destination.roleArn,
+          KmsKeyId: destination.kmsKeyArn,
+        },
+        apiKey,
+      );
+      return { identifier, response };
+    }
+
+    async function bucketKeys(destination: RgwExportTarget): Promise<string[]> {
+      return (await listObjects(rgw.clients().s3, destination.bucket)).map((object) => object.key);
+    }
+
+    async function expectFailedToAssume(apiKey: string, identifier: string, destination: RgwExportTarget) {
+      const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], 120_000, apiKey);
+      expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({
+        Status: 'FAILED',
+        FailureCause: FailureMessages.cannotAssumeRole(destination.roleArn),
+      });
+      expect(await bucketKeys(destination)).toEqual([]);
+    }
+
+    it('is refused at once (400) unless the owner trusts the caller, and nothing reaches the bucket', async () => {
+      const destination = await target();
+      const { identifier, response } = await startAs(OTHER_API_KEY, OTHER_ACCOUNT, destination);
+      expect(response.status).toBe(400);
+      expect(response.body.Error.Code).toBe('IamRoleMissingPermissions');
+      const described = await stack.api(
+        '/v1/DescribeExportTasks',
+        { ExportTaskIdentifier: identifier },
+        OTHER_API_KEY,
+      );
+      expect(described.body.Error.Code).toBe('ExportTaskNotFound');
+      expect(await bucketKeys(destination)).toEqual([]);
+    });
+
+    it("fails to assume a role whose trust policy demands the owner's ExternalId, writing nothing; RGW 16 refuses the owner too", async () => {
+      const demandsOwner = await target({ requiredExternalId: rgw.account });
+      const trusted = await startAs(TRUSTED_API_KEY, TRUSTED, demandsOwner);
+      expect(trusted.response.status).toBe(200);
+      await expectFailedToAssume(TRUSTED_API_KEY, trusted.identifier, demandsOwner);
+      // RGW does not evaluate sts:ExternalId (README): the condition refuses every AssumeRole, the
+      // owner's own included, so on RGW the start-time account check is what keeps tenants apart.
+      const own = await startAs(API_KEY, rgw.account, demandsOwner);
+      expect(own.response.status).toBe(200);
+      await expectFailedToAssume(API_KEY, own.identifier, demandsOwner);
+    });
   });
 });

@@ -195,12 +195,17 @@ export interface RgwExportTarget {
   kmsKeyArn: string;
 }
 
-/** A bucket and a role set up on RGW as the seed tells users to, for a key RGW encrypts with. */
+/**
+ * A bucket and a role set up on RGW as the seed tells users to, for a key RGW encrypts with. RGW 16
+ * (Pacific) evaluates a trust policy's principal but none of the AssumeRole request's own condition
+ * keys (sts:ExternalId, aws:RequestTag/…): any such condition refuses every AssumeRole, so the role
+ * carries none unless `requiredExternalId` asks for one. It accepts and ignores session tags.
+ */
 export async function createRgwExportTarget(
   rgw: Rgw,
   name: string,
   kmsKeyArn: string,
-  options: { trustedPrincipal?: string } = {},
+  options: { trustedPrincipal?: string; requiredExternalId?: string } = {},
 ): Promise<RgwExportTarget> {
   const { s3, iam } = rgw.clients();
   const bucket = `${name}-bucket`;
@@ -216,7 +221,10 @@ export async function createRgwExportTarget(
           {
             Effect: 'Allow',
             Principal: { AWS: [options.trustedPrincipal ?? rgw.service.arn] },
-            Action: ['sts:AssumeRole'],
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            ...(options.requiredExternalId
+              ? { Condition: { StringEquals: { 'sts:ExternalId': options.requiredExternalId } } }
+              : {}),
           },
         ],
       }),

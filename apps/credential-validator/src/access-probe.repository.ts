@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Inject, Injectable } from '@nestjs/common';
-import { AwsClients } from '@snapex/aws';
+import { AwsClients, ExportRole } from '@snapex/aws';
 
 /** What S3 reports about an object's server-side encryption. */
 export interface ObjectEncryption {
@@ -38,27 +38,25 @@ export class AccessProbeRepository {
   constructor(@Inject(AwsClients) private readonly aws: AwsClients) {}
 
   /** Assumes the role afresh, even when credentials of an earlier task are still valid. */
-  async assumeRole(roleArn: string): Promise<void> {
-    await this.aws.forRole(roleArn).session.renew();
+  async assumeRole(role: ExportRole): Promise<void> {
+    await this.aws.forRole(role).session.renew();
   }
 
-  async bucketRegion(roleArn: string, bucket: string): Promise<string> {
+  async bucketRegion(role: ExportRole, bucket: string): Promise<string> {
     const { LocationConstraint } = await this.aws
-      .forRole(roleArn)
+      .forRole(role)
       .s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
     return regionOfLocation(LocationConstraint);
   }
 
-  async describeKey(roleArn: string, keyId: string): Promise<KeyMetadata | undefined> {
-    const { KeyMetadata } = await this.aws
-      .forRole(roleArn)
-      .kms.send(new DescribeKeyCommand({ KeyId: keyId }));
+  async describeKey(role: ExportRole, keyId: string): Promise<KeyMetadata | undefined> {
+    const { KeyMetadata } = await this.aws.forRole(role).kms.send(new DescribeKeyCommand({ KeyId: keyId }));
     return KeyMetadata;
   }
 
   /** A data key made under the key decrypts back to itself: what SSE-KMS does for every object. */
-  async roundTripDataKey(roleArn: string, keyId: string): Promise<boolean> {
-    const { kms } = this.aws.forRole(roleArn);
+  async roundTripDataKey(role: ExportRole, keyId: string): Promise<boolean> {
+    const { kms } = this.aws.forRole(role);
     const generated = await kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
     const decrypted = await kms.send(
       new DecryptCommand({ CiphertextBlob: generated.CiphertextBlob, KeyId: keyId }),
@@ -67,8 +65,8 @@ export class AccessProbeRepository {
   }
 
   /** kms:Encrypt and kms:Decrypt, the two permissions the key policy must grant. */
-  async roundTripEncrypt(roleArn: string, keyId: string, plaintext: string): Promise<boolean> {
-    const { kms } = this.aws.forRole(roleArn);
+  async roundTripEncrypt(role: ExportRole, keyId: string, plaintext: string): Promise<boolean> {
+    const { kms } = this.aws.forRole(role);
     const bytes = Buffer.from(plaintext);
     const encrypted = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: bytes }));
     const decrypted = await kms.send(
@@ -78,13 +76,13 @@ export class AccessProbeRepository {
   }
 
   async putObject(
-    roleArn: string,
+    role: ExportRole,
     bucket: string,
     key: string,
     kmsKeyId: string,
     body: string,
   ): Promise<void> {
-    await this.aws.forRole(roleArn).s3.send(
+    await this.aws.forRole(role).s3.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
@@ -95,28 +93,26 @@ export class AccessProbeRepository {
     );
   }
 
-  async encryptionOf(roleArn: string, bucket: string, key: string): Promise<ObjectEncryption> {
-    const head = await this.aws.forRole(roleArn).s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  async encryptionOf(role: ExportRole, bucket: string, key: string): Promise<ObjectEncryption> {
+    const head = await this.aws.forRole(role).s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { algorithm: head.ServerSideEncryption, kmsKeyId: head.SSEKMSKeyId };
   }
 
-  async getObject(roleArn: string, bucket: string, key: string): Promise<string> {
-    const { Body } = await this.aws
-      .forRole(roleArn)
-      .s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  async getObject(role: ExportRole, bucket: string, key: string): Promise<string> {
+    const { Body } = await this.aws.forRole(role).s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await Body?.transformToString()) ?? '';
   }
 
   /** s3:ListBucket is granted on the bucket itself, so one key from its root proves it. */
-  async listOneObject(roleArn: string, bucket: string): Promise<void> {
-    await this.aws.forRole(roleArn).s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
+  async listOneObject(role: ExportRole, bucket: string): Promise<void> {
+    await this.aws.forRole(role).s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
   }
 
-  async deleteObject(roleArn: string, bucket: string, key: string): Promise<void> {
-    await this.aws.forRole(roleArn).s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  async deleteObject(role: ExportRole, bucket: string, key: string): Promise<void> {
+    await this.aws.forRole(role).s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 
-  forgetRole(roleArn: string): void {
-    this.aws.forget(roleArn);
+  forgetRole(role: ExportRole): void {
+    this.aws.forget(role);
   }
 }

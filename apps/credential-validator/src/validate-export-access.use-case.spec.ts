@@ -1,4 +1,5 @@
 import { KeyMetadata } from '@aws-sdk/client-kms';
+import { ExportRole } from '@snapex/aws';
 import { RetryableError } from '@snapex/bus';
 import { parseConfig } from '@snapex/config';
 import { FailureMessages, TaskSpec } from '@snapex/contracts';
@@ -34,6 +35,7 @@ function refusal(status: number, name: string, message = '') {
 /** The bucket, key and role as AWS would answer for them; each test breaks one thing. */
 class FakeAccount {
   calls: string[] = [];
+  assumed: ExportRole[] = [];
   failures: Partial<Record<string, Error>> = {};
   region = 'us-east-1';
   key: KeyMetadata = {
@@ -56,18 +58,18 @@ class FakeAccount {
 
   repository(): AccessProbeRepository {
     return {
-      assumeRole: () => this.call('assumeRole', () => undefined),
+      assumeRole: (role: ExportRole) => this.call('assumeRole', () => void this.assumed.push(role)),
       bucketRegion: () => this.call('bucketRegion', () => this.region),
       describeKey: () => this.call('describeKey', () => this.key),
       roundTripDataKey: () => this.call('roundTripDataKey', () => true),
       roundTripEncrypt: () => this.call('roundTripEncrypt', () => true),
-      putObject: (_role: string, _bucket: string, key: string, _kms: string, body: string) =>
+      putObject: (_role: ExportRole, _bucket: string, key: string, _kms: string, body: string) =>
         this.call('putObject', () => void this.stored.set(key, body)),
       encryptionOf: () => this.call('encryptionOf', () => this.encryption),
-      getObject: (_role: string, _bucket: string, key: string) =>
+      getObject: (_role: ExportRole, _bucket: string, key: string) =>
         this.call('getObject', () => this.stored.get(key) ?? ''),
       listOneObject: () => this.call('listOneObject', () => undefined),
-      deleteObject: (_role: string, _bucket: string, key: string) =>
+      deleteObject: (_role: ExportRole, _bucket: string, key: string) =>
         this.call('deleteObject', () => void this.stored.delete(key)),
       forgetRole: () => undefined,
     } as unknown as AccessProbeRepository;
@@ -101,6 +103,13 @@ describe("validating an export's access", () => {
     ]);
     expect(account.stored.size).toBe(0);
     expect(probeObjectKey(SPEC)).toBe(`exports/daily/.snapex-access-probe-${SPEC.taskId}`);
+  });
+
+  it('assumes the role for the account that started the export and for its source', async () => {
+    await validate();
+    expect(account.assumed).toEqual([
+      { roleArn: ROLE, callerAccountId: SPEC.accountId, sourceArn: SPEC.sourceArn },
+    ]);
   });
 
   it('cannot assume the role', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { awsErrorCode, isTransientAwsError, keyStateRefusal } from '@snapex/aws';
+import { awsErrorCode, exportRoleOf, isTransientAwsError, keyStateRefusal } from '@snapex/aws';
 import { RetryableError } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
 import { exportRootKey, FailureMessages, TaskSpec } from '@snapex/contracts';
@@ -41,7 +41,7 @@ export class ValidateExportAccess {
     try {
       log.info({ step: 1, roleArn: spec.iamRoleArn }, 'assuming the export role');
       await this.check(
-        () => this.probe.assumeRole(spec.iamRoleArn),
+        () => this.probe.assumeRole(exportRoleOf(spec)),
         () => FailureMessages.cannotAssumeRole(spec.iamRoleArn),
       );
       log.info({ step: 2, bucket: spec.s3Bucket }, 'checking the bucket and its region');
@@ -55,14 +55,14 @@ export class ValidateExportAccess {
     } catch (error) {
       if (!(error instanceof AccessRefused)) throw error;
       log.warn({ failureCause: error.failureCause }, 'access refused');
-      this.probe.forgetRole(spec.iamRoleArn);
+      this.probe.forgetRole(exportRoleOf(spec));
       return { ok: false, failureCause: error.failureCause };
     }
   }
 
   private async checkBucket(spec: TaskSpec): Promise<void> {
     const region = await this.check(
-      () => this.probe.bucketRegion(spec.iamRoleArn, spec.s3Bucket),
+      () => this.probe.bucketRegion(exportRoleOf(spec), spec.s3Bucket),
       (error) => bucketLocationRefusal(error, spec),
     );
     if (region !== this.config.region) {
@@ -72,7 +72,8 @@ export class ValidateExportAccess {
 
   /** The key's ARN, as S3 reports it on objects encrypted with it. */
   private async checkKey(spec: TaskSpec): Promise<string> {
-    const { iamRoleArn: role, kmsKeyId } = spec;
+    const { kmsKeyId } = spec;
+    const role = exportRoleOf(spec);
     const refused = () => FailureMessages.kmsCheckFailed();
     const key = await this.check(() => this.probe.describeKey(role, kmsKeyId), refused);
     if (!key || keyStateRefusal(key)) throw new AccessRefused(refused());
@@ -87,7 +88,8 @@ export class ValidateExportAccess {
 
   /** Put, then get, list and delete the probe object; a probe left by a refused step is removed. */
   private async checkObjectAccess(spec: TaskSpec, keyArn: string): Promise<void> {
-    const { iamRoleArn: role, s3Bucket: bucket, kmsKeyId } = spec;
+    const { s3Bucket: bucket, kmsKeyId } = spec;
+    const role = exportRoleOf(spec);
     const key = probeObjectKey(spec);
     await this.check(
       () => this.probe.putObject(role, bucket, key, kmsKeyId, spec.taskId),
@@ -117,7 +119,7 @@ export class ValidateExportAccess {
   /** The store really encrypted the probe with the task's key, as it must every object of the export. */
   private async checkProbeEncrypted(spec: TaskSpec, key: string, keyArn: string): Promise<void> {
     const encryption = await this.check(
-      () => this.probe.encryptionOf(spec.iamRoleArn, spec.s3Bucket, key),
+      () => this.probe.encryptionOf(exportRoleOf(spec), spec.s3Bucket, key),
       this.objectRefusal(spec, 's3:GetObject'),
     );
     const withTaskKey = [spec.kmsKeyId, keyArn].includes(encryption.kmsKeyId ?? '');

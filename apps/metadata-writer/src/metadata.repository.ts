@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Inject, Injectable } from '@nestjs/common';
-import { AwsClients } from '@snapex/aws';
+import { AwsClients, exportRoleOf } from '@snapex/aws';
 import { TaskSpec } from '@snapex/contracts';
 
 /** Writes metadata objects into the export's bucket as the task's role, encrypted with its key. */
@@ -9,7 +9,7 @@ export class MetadataRepository {
   constructor(@Inject(AwsClients) private readonly aws: AwsClients) {}
 
   async put(spec: TaskSpec, key: string, body: string, contentType = 'application/json'): Promise<void> {
-    await this.aws.forRole(spec.iamRoleArn).s3.send(
+    await this.aws.forRole(exportRoleOf(spec)).s3.send(
       new PutObjectCommand({
         Bucket: spec.s3Bucket,
         Key: key,
@@ -23,7 +23,7 @@ export class MetadataRepository {
 
   async remove(spec: TaskSpec, key: string): Promise<void> {
     await this.aws
-      .forRole(spec.iamRoleArn)
+      .forRole(exportRoleOf(spec))
       .s3.send(new DeleteObjectCommand({ Bucket: spec.s3Bucket, Key: key }));
   }
 }

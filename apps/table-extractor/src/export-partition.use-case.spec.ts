@@ -64,6 +64,7 @@ const REQUEST: PartitionRequest = {
     bucket: 'exports-bucket',
     iamRoleArn: ROLE,
     kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
+    sourceArn: 'arn:aws:rds:us-east-1:123456789012:cluster:main',
     partitionKeyPrefix: 'pre/daily/app/public.orders/2',
   },
 };
@@ -371,7 +372,11 @@ describe('ExportPartition', () => {
     const [upload] = storage.uploads;
     expect(upload.target).toMatchObject({
       bucket: 'exports-bucket',
-      iamRoleArn: ROLE,
+      role: {
+        roleArn: ROLE,
+        callerAccountId: REQUEST.accountId,
+        sourceArn: REQUEST.destination.sourceArn,
+      },
       kmsKeyId: REQUEST.destination.kmsKeyId,
     });
     expect(upload.target.key).toMatch(

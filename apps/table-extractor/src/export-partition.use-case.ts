@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { exportRoleOf } from '@snapex/aws';
 import { EventPublisher, PermanentError, RetryableError, RpcClient, sleep } from '@snapex/bus';
 import { extractorMemoryPlan, SnapexConfig, SourceConfig } from '@snapex/config';
 import {
@@ -260,7 +261,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
     return {
       bucket: destination.bucket,
       key,
-      iamRoleArn: destination.iamRoleArn,
+      role: exportRoleOf({ ...destination, accountId: request.accountId }),
       kmsKeyId: destination.kmsKeyId,
     };
   }

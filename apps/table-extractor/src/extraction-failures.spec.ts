@@ -13,11 +13,16 @@ const DESTINATION = {
   kmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
   partitionKeyPrefix: 'x/db/public.t/1',
 } as Destination;
+const ROLE = {
+  roleArn: DESTINATION.iamRoleArn,
+  callerAccountId: '123456789012',
+  sourceArn: 'arn:aws:rds:::',
+};
 
 const ENGINE = { classifyFailure: () => 'unknown' } as unknown as DatabaseEngine;
 
 function upload(cause: unknown): PartUploadError {
-  return new PartUploadError({ bucket: DESTINATION.bucket, key: 'k', iamRoleArn: '', kmsKeyId: '' }, cause);
+  return new PartUploadError({ bucket: DESTINATION.bucket, key: 'k', role: ROLE, kmsKeyId: '' }, cause);
 }
 
 function answer(status: number, name: string, message = '') {

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Inject, Injectable } from '@nestjs/common';
-import { awsErrorCode, AwsClients, httpStatusOf } from '@snapex/aws';
+import { awsErrorCode, AwsClients, ExportRole, httpStatusOf } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
 import { CONFIG } from '@snapex/service';
 import type { StoredPart } from './part-file';
@@ -17,7 +17,7 @@ import type { StoredPart } from './part-file';
 export interface PartTarget {
   bucket: string;
   key: string;
-  iamRoleArn: string;
+  role: ExportRole;
   kmsKeyId: string;
 }
 
@@ -155,7 +155,7 @@ export class S3PartStorage implements PartStorage {
   ) {}
 
   async removeIfPresent(target: PartTarget): Promise<boolean> {
-    const { s3 } = this.aws.forRole(target.iamRoleArn);
+    const { s3 } = this.aws.forRole(target.role);
     try {
       await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }));
     } catch (error) {
@@ -171,7 +171,7 @@ export class S3PartStorage implements PartStorage {
     for (const [index, { target, part }] of parts.entries()) {
       const tags: Record<string, number> = { [ROWS_TAG]: part.rows, [BYTES_TAG]: part.bytes };
       if (index === parts.length - 1) tags[FILES_TAG] = parts.length;
-      await this.aws.forRole(target.iamRoleArn).s3.send(
+      await this.aws.forRole(target.role).s3.send(
         new PutObjectTaggingCommand({
           Bucket: target.bucket,
           Key: target.key,
@@ -197,7 +197,7 @@ export class S3PartStorage implements PartStorage {
   private async tagsOf(target: PartTarget): Promise<Map<string, string> | null> {
     try {
       const { TagSet } = await this.aws
-        .forRole(target.iamRoleArn)
+        .forRole(target.role)
         .s3.send(new GetObjectTaggingCommand({ Bucket: target.bucket, Key: target.key }));
       return new Map((TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
     } catch (error) {
@@ -209,6 +209,6 @@ export class S3PartStorage implements PartStorage {
   open(target: PartTarget, watch: UploadWatch): PartUpload {
     const { uploadPartBytes, uploadQueueSize } = this.config.extractor;
     const tuning = { partBytes: uploadPartBytes, queueSize: uploadQueueSize };
-    return new S3PartUpload(this.aws.forRole(target.iamRoleArn).s3, target, tuning, watch);
+    return new S3PartUpload(this.aws.forRole(target.role).s3, target, tuning, watch);
   }
 }

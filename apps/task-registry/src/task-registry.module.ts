@@ -1,5 +1,5 @@
 import { DynamicModule } from '@nestjs/common';
-import { SnapexConfig, SourceCatalogue } from '@snapex/config';
+import { AccountTrust, SnapexConfig, SourceCatalogue } from '@snapex/config';
 import { Logger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
 import { CancelExportTaskUseCase } from './cancel/cancel-export-task.use-case';
@@ -52,6 +52,7 @@ export function taskRegistryModule(
     providers: [
       { provide: REGISTRY_SETTINGS, useValue: settings },
       { provide: SourceCatalogue, useValue: new SourceCatalogue(config) },
+      { provide: AccountTrust, useValue: new AccountTrust(config) },
       {
         provide: RegistryDatabase,
         useFactory: async () => {

@@ -4,12 +4,13 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsCredentialIdentity, AwsCredentialIdentityProvider, InitializeMiddleware } from '@aws-sdk/types';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
+import { assumeRoleInput, ExportRole, exportRoleKey } from './export-role';
 import { KeyGuard } from './key-guard';
 import { renewalMarginMs, RoleSession } from './role-session';
 
 /** A caller's role as snapex uses it: S3 and KMS clients signed with the role's temporary credentials. */
 export interface RoleClients {
-  roleArn: string;
+  role: ExportRole;
   session: RoleSession;
   credentials: AwsCredentialIdentityProvider;
   s3: S3Client;
@@ -93,11 +94,12 @@ export class AwsClients {
     return this.s3;
   }
 
-  forRole(roleArn: string): RoleClients {
-    const cached = this.roles.get(roleArn);
+  forRole(role: ExportRole): RoleClients {
+    const key = exportRoleKey(role);
+    const cached = this.roles.get(key);
     if (cached) return cached;
     const session = new RoleSession(
-      () => this.assumeRole(roleArn),
+      () => this.assumeRole(role),
       renewalMarginMs(this.config.aws.roleSessionSeconds),
     );
     const credentials = session.provider;
@@ -109,32 +111,32 @@ export class AwsClients {
     });
     const guard = new KeyGuard(kms, this.config.aws.keyRecheckSeconds * 1000);
     s3.middlewareStack.add(guardingKmsWrites(guard), { step: 'initialize', name: 'snapexKmsKeyGuard' });
-    const clients: RoleClients = { roleArn, session, credentials, s3, kms };
-    this.roles.set(roleArn, clients);
+    const clients: RoleClients = { role, session, credentials, s3, kms };
+    this.roles.set(key, clients);
     return clients;
   }
 
   /** Drops cached clients of a role, e.g. after its credentials were refused. */
-  forget(roleArn: string): void {
-    const cached = this.roles.get(roleArn);
+  forget(role: ExportRole): void {
+    const key = exportRoleKey(role);
+    const cached = this.roles.get(key);
     cached?.s3.destroy();
     cached?.kms.destroy();
-    this.roles.delete(roleArn);
+    this.roles.delete(key);
   }
 
-  private async assumeRole(roleArn: string): Promise<AwsCredentialIdentity> {
+  private async assumeRole(role: ExportRole): Promise<AwsCredentialIdentity> {
     const { roleSessionName, roleSessionSeconds } = this.config.aws;
     const { Credentials } = await this.serviceSts().send(
-      new AssumeRoleCommand({
-        RoleArn: roleArn,
-        RoleSessionName: roleSessionName,
-        DurationSeconds: roleSessionSeconds,
-      }),
+      new AssumeRoleCommand(assumeRoleInput(role, { name: roleSessionName, seconds: roleSessionSeconds })),
     );
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
-      throw new Error(`STS answered AssumeRole for ${roleArn} without credentials`);
+      throw new Error(`STS answered AssumeRole for ${role.roleArn} without credentials`);
     }
-    this.logger?.debug({ roleArn, expiration: Credentials.Expiration }, 'assumed the export role');
+    this.logger?.debug(
+      { roleArn: role.roleArn, externalId: role.callerAccountId, expiration: Credentials.Expiration },
+      'assumed the export role',
+    );
     return {
       accessKeyId: Credentials.AccessKeyId,
       secretAccessKey: Credentials.SecretAccessKey,

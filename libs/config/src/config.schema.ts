@@ -46,6 +46,11 @@ export const SnapexConfigSchema = z
           apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).default([]),
           /** Access key pairs that sign requests with AWS Signature Version 4, as the AWS CLI and SDKs do. */
           accessKeys: z.array(AccessKeySchema).default([]),
+          /**
+           * Other accounts that may name this account's IAM roles and KMS keys in their exports. None by
+           * default: an export may use only roles and key ARNs of the caller's own account.
+           */
+          trustedAccounts: z.array(AccountId).default([]),
         }),
       )
       .min(1, 'must list at least one account'),
@@ -274,6 +279,23 @@ export const SnapexConfigSchema = z
       }),
     );
     const accountIds = new Set(config.accounts.map((account) => account.id));
+    config.accounts.forEach((account, accountIndex) =>
+      account.trustedAccounts.forEach((trusted, trustedIndex) => {
+        const problem =
+          trusted === account.id
+            ? 'is the account itself, which needs no trust'
+            : !accountIds.has(trusted)
+              ? `names account ${trusted}, which is not in accounts`
+              : undefined;
+        if (problem) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['accounts', accountIndex, 'trustedAccounts', trustedIndex],
+            message: problem,
+          });
+        }
+      }),
+    );
     const sourceNames = new Set<string>();
     config.sources.forEach((source, index) => {
       if (!accountIds.has(source.accountId)) {

@@ -122,6 +122,30 @@ describe('configuration', () => {
     }
   });
 
+  it('lets an account trust only other configured accounts with its roles and keys', () => {
+    const env = { MAIN_URL: 'postgresql://h/db' };
+    const withTrust = (trustedAccounts: string[]) => ({
+      ...minimal,
+      accounts: [
+        { ...minimal.accounts[0], trustedAccounts },
+        { id: '210987654321', apiKeys: ['another-key-of-16-chars'] },
+      ],
+    });
+    expect(parseConfig(minimal, env).accounts[0].trustedAccounts).toEqual([]);
+    expect(parseConfig(withTrust(['210987654321']), env).accounts[0].trustedAccounts).toEqual([
+      '210987654321',
+    ]);
+    expect(() => parseConfig(withTrust(['999999999999']), env)).toThrow(
+      'config: accounts.0.trustedAccounts.0: names account 999999999999, which is not in accounts',
+    );
+    expect(() => parseConfig(withTrust(['123456789012']), env)).toThrow(
+      'config: accounts.0.trustedAccounts.0: is the account itself, which needs no trust',
+    );
+    expect(() => parseConfig(withTrust(['12345']), env)).toThrow(
+      'config: accounts.0.trustedAccounts.0: must be a 12-digit account id',
+    );
+  });
+
   it('keeps automated snapshots to deployments with a snapshot store', () => {
     const automated = {
       ...minimal,

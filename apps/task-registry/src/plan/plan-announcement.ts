@@ -89,6 +89,7 @@ function partitionRequests(spec: TaskSpec, entry: PlannedTable): EventPayload<ty
         bucket: spec.s3Bucket,
         iamRoleArn: spec.iamRoleArn,
         kmsKeyId: spec.kmsKeyId,
+        sourceArn: spec.sourceArn,
         partitionKeyPrefix: partitionKeyPrefix(entry.tableKeyPrefix, partitionIndex),
       },
     };

@@ -8,7 +8,7 @@ import {
   TaskStarted,
   taskEventFields,
 } from '@snapex/contracts';
-import { SourceCatalogue } from '@snapex/config';
+import { AccountTrust, SourceCatalogue } from '@snapex/config';
 import { Connection, isUniqueViolation, RegistryDatabase } from '../database/registry-database';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
@@ -17,6 +17,7 @@ import { toExportTask } from '../tasks/export-task-view';
 import { specOf, TaskRecord } from '../tasks/task-record';
 import { NewTask, TaskRepository } from '../tasks/task.repository';
 import { SnapshotExportSource } from '../snapshots/snapshot-export-source';
+import { checkResourceAccounts } from './resource-accounts';
 import { ResolvedSource, resolveSource } from './source-arn';
 import { ValidatedStart, validateStartInput } from './start-export-task.rules';
 
@@ -29,12 +30,14 @@ export class StartExportTaskUseCase {
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(SourceCatalogue) private readonly catalogue: SourceCatalogue,
+    @Inject(AccountTrust) private readonly trust: AccountTrust,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     @Inject(SnapshotExportSource) private readonly snapshots: SnapshotExportSource,
   ) {}
 
   async execute(accountId: string, input: StartExportTaskInput): Promise<ExportTask> {
     const valid = validateStartInput(input);
+    checkResourceAccounts(accountId, valid, this.trust);
     const source = resolveSource(
       valid.sourceArn,
       { accountId, region: this.settings.region },

@@ -23,6 +23,8 @@ export const DestinationSchema = z.object({
   bucket: z.string(),
   iamRoleArn: z.string(),
   kmsKeyId: z.string(),
+  /** The export's SourceArn, which the role's session is tagged with. */
+  sourceArn: z.string(),
   /** `<prefix>/<id>/<db>/<schema>.<table>/<partition_index>`, characters already replaced. */
   partitionKeyPrefix: z.string(),
 });
