@@ -1,7 +1,13 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { KeyUnusableError } from '@snapex/aws';
-import { Destination, FailureMessages, SizeLimitMessages } from '@snapex/contracts';
-import { DatabaseEngine, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
+import { Destination, FailureMessages, SizeLimitMessages, SourceFailureMessages } from '@snapex/contracts';
+import {
+  DatabaseEngine,
+  engineFor,
+  RowTooLargeError,
+  SourceRefusedError,
+  ValueTooLargeError,
+} from '@snapex/engines';
 import { EncoderThreadError } from '@snapex/parquet';
 import { extractionVerdict } from './extraction-failures';
 import { PartEncodingError } from './part-file';
@@ -14,7 +20,7 @@ const DESTINATION = {
   partitionKeyPrefix: 'x/db/public.t/1',
 } as Destination;
 
-const ENGINE = { classifyFailure: () => 'unknown' } as unknown as DatabaseEngine;
+const ENGINE = { classifyFailure: () => 'unknown', refusalOf: () => null } as unknown as DatabaseEngine;
 
 function upload(cause: unknown): PartUploadError {
   return new PartUploadError({ bucket: DESTINATION.bucket, key: 'k', iamRoleArn: '', kmsKeyId: '' }, cause);
@@ -101,5 +107,46 @@ describe('what a failed encoder means', () => {
     expect(verdictOf(new PartEncodingError(new TypeError('not an int32')))).toEqual(
       failsWith(FailureMessages.unknown()),
     );
+  });
+});
+
+describe('what a source that refused the read means', () => {
+  const postgres = engineFor('postgres');
+  const mysql = engineFor('mysql');
+  const sourceVerdictOf = (engine: DatabaseEngine, error: unknown) =>
+    extractionVerdict(error, engine, { destination: DESTINATION, target: TARGET });
+  const pgError = (code: string) => Object.assign(new Error('no'), { code });
+  const myError = (errno: number) => Object.assign(new Error('no'), { errno, code: 'ER_X' });
+
+  it('a privilege the export user lacks names the table, on either engine', () => {
+    const denied = failsWith(SourceFailureMessages.tableDenied(TARGET));
+    expect(sourceVerdictOf(postgres, pgError('42501'))).toEqual(denied);
+    expect(sourceVerdictOf(mysql, myError(1142))).toEqual(denied);
+  });
+
+  it('a table dropped mid-export names the table', () => {
+    const missing = failsWith(SourceFailureMessages.tableMissing(TARGET));
+    expect(sourceVerdictOf(postgres, pgError('42P01'))).toEqual(missing);
+    expect(sourceVerdictOf(mysql, myError(1146))).toEqual(missing);
+  });
+
+  it('a refused connection says which login or database to fix', () => {
+    const refused = new SourceRefusedError(
+      'login',
+      { server: 'db:5432', user: 'reader', database: 'db' },
+      {
+        cause: pgError('28P01'),
+      },
+    );
+    expect(sourceVerdictOf(postgres, refused)).toEqual(
+      failsWith(SourceFailureMessages.loginRefused('db:5432', 'reader')),
+    );
+  });
+
+  it('any other refusal no retry changes names the table and the error code, never the generic cause', () => {
+    expect(sourceVerdictOf(postgres, pgError('22P02'))).toEqual(
+      failsWith(SourceFailureMessages.tableUnreadable(TARGET, '22P02')),
+    );
+    expect(sourceVerdictOf(postgres, pgError('57P01'))).toEqual({ kind: 'retry' });
   });
 });

@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import {
   EventContract,
   eventIdFor,
+  FailureMessages,
   Fault,
   RpcContract,
   TaskFailed,
@@ -14,6 +15,7 @@ import { BUS_OPTIONS, BusOptions } from './bus.options';
 import { ConsumerLoop, EventHandler, parsePayload } from './consumer-loop';
 import { EVENT_HANDLER, RPC_HANDLER, SIGNAL_HANDLER } from './decorators';
 import { NatsConnectionHolder } from './nats-connection';
+import { TaskFailureError } from './errors';
 import { EventPublisher } from './publisher';
 import { provisionStreams } from './streams';
 import { BUS_LOGGER, FAILURE_STAGE, FailureStage } from './tokens';
@@ -199,7 +201,10 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     this.subscriptions.push(subscription);
   }
 
-  /** A task whose event could not be handled fails with RDS's generic cause rather than hanging. */
+  /**
+   * A task whose event could not be handled fails rather than hanging: with the cause the error gives,
+   * or RDS's generic one.
+   */
   private async reportGiveUp(contract: EventContract, payload: unknown, error: unknown): Promise<void> {
     if (!this.failureStage || contract.name === TaskFailed.name) return;
     const task = payload as { taskId: string; accountId: string; exportTaskIdentifier: string };
@@ -208,7 +213,7 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       eventId: eventIdFor(TaskFailed, task.taskId, this.failureStage, contract.name),
       ...taskEventFields(task),
       stage: this.failureStage,
-      failureCause: 'An unknown internal error occurred.',
+      failureCause: error instanceof TaskFailureError ? error.failureCause : FailureMessages.unknown(),
     });
   }
 }

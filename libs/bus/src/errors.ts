@@ -22,6 +22,20 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * A permanent failure that already says, in words for the user, why the task fails: when the bus gives
+ * up on the message it fails the task with this cause instead of the generic one.
+ */
+export class TaskFailureError extends PermanentError {
+  constructor(
+    readonly failureCause: string,
+    options?: { cause?: unknown },
+  ) {
+    super(failureCause, options);
+    this.name = 'TaskFailureError';
+  }
+}
+
 /** A consumed message failed its contract's validation: terminate, never retry. */
 export class InvalidMessageError extends PermanentError {
   constructor(subject: string, detail: string) {

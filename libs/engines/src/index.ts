@@ -8,3 +8,4 @@ export { InvalidSnapshotIdError } from './postgres/sql';
 export { UnknownDecoderError } from './postgres/binary-values';
 export { UnaddressableDatabaseError } from './postgres/pg-session';
 export { errorCodeOf, isNetworkFailure } from './network-failures';
+export * from './source-refusals';
