@@ -1,5 +1,5 @@
 import { DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { FailureMessages, SourceFailureMessages } from '@snapex/contracts';
+import { CredentialFailureMessages, FailureMessages, SourceFailureMessages } from '@snapex/contracts';
 import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import { MY_ADMIN_URL, myUrl, recreateMySqlDatabase, withMySql } from '../../scripts/local-stack/mariadb';
 import {
@@ -340,5 +340,43 @@ describe('every failure message of the seed, from the condition that causes it (
         SourceFailureMessages.databaseDenied(myServer, MY_SOURCE_DB, MY_USER),
       );
     });
+  });
+});
+
+describe('a request AWS refuses for its signature, not for a policy (moto with IAM enforcement)', () => {
+  let access: AccessStack;
+
+  beforeAll(async () => {
+    const url = await createSourceDatabase();
+    access = await startAccessStack({
+      name: 'access-signature',
+      sources: [{ name: 'orders', url, databases: [SOURCE_DB] }],
+      serviceCredentials: (issued) => ({ ...issued, secretAccessKey: `${issued.secretAccessKey}-wrong` }),
+    });
+  });
+
+  afterAll(async () => {
+    await access?.stop();
+  });
+
+  it('a wrong secret key: "AWS STS refused the request signature (SignatureDoesNotMatch) …", not an IAM refusal', async () => {
+    const destination = await createExportTarget(access.moto, 'fmsig');
+    const identifier = `signature-${Date.now()}`;
+    await startExport(access.stack, {
+      identifier,
+      sourceArn: access.stack.clusterArn('orders'),
+      target: destination,
+    });
+    const task = await access.stack.waitForStatus(identifier, ['FAILED', 'COMPLETE'], 90_000);
+    expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({
+      Status: 'FAILED',
+      FailureCause: CredentialFailureMessages.refused({
+        kind: 'signature',
+        service: 'AWS STS',
+        errorCode: 'SignatureDoesNotMatch',
+      }),
+    });
+    expect(task.FailureCause).toContain('secret access key');
+    expect(parquetKeys(await objectKeysOf(access.s3, destination.bucket, identifier))).toEqual([]);
   });
 });

@@ -1,6 +1,12 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { KeyUnusableError } from '@snapex/aws';
-import { Destination, FailureMessages, SizeLimitMessages, SourceFailureMessages } from '@snapex/contracts';
+import {
+  CredentialFailureMessages,
+  Destination,
+  FailureMessages,
+  SizeLimitMessages,
+  SourceFailureMessages,
+} from '@snapex/contracts';
 import {
   DatabaseEngine,
   engineFor,
@@ -61,6 +67,32 @@ describe('what a failed part upload means for the task', () => {
     });
     expect(verdictOf(upload(refused))).toEqual(
       failsWith(FailureMessages.cannotAssumeRole(DESTINATION.iamRoleArn)),
+    );
+  });
+
+  it('a refused signature says so, not that the role lacks s3:PutObject', () => {
+    expect(verdictOf(upload(answer(403, 'SignatureDoesNotMatch')))).toEqual(
+      failsWith(
+        CredentialFailureMessages.refused({
+          kind: 'signature',
+          service: 'Amazon S3',
+          errorCode: 'SignatureDoesNotMatch',
+        }),
+      ),
+    );
+    const sts = new STSServiceException({
+      name: 'ExpiredToken',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(verdictOf(upload(sts))).toEqual(
+      failsWith(
+        CredentialFailureMessages.refused({
+          kind: 'expired-token',
+          service: 'AWS STS',
+          errorCode: 'ExpiredToken',
+        }),
+      ),
     );
   });
 

@@ -1,4 +1,5 @@
 import {
+  credentialRefusalOf,
   isAccessDenied,
   isAssumeRoleFailure,
   isKmsFailure,
@@ -7,7 +8,13 @@ import {
   isWrongRegion,
   httpStatusOf,
 } from '@snapex/aws';
-import { Destination, FailureMessages, SizeLimitMessages, SourceFailureMessages } from '@snapex/contracts';
+import {
+  CredentialFailureMessages,
+  Destination,
+  FailureMessages,
+  SizeLimitMessages,
+  SourceFailureMessages,
+} from '@snapex/contracts';
 import {
   DatabaseEngine,
   errorCodeOf,
@@ -54,6 +61,8 @@ function isLastingRefusal(error: unknown): boolean {
 function storageVerdict(cause: unknown, destination: Destination, writing: boolean): ExtractionVerdict {
   const { bucket, iamRoleArn: role } = destination;
   if (isTransientAwsError(cause)) return RETRY;
+  const credentials = credentialRefusalOf(cause);
+  if (credentials) return failTask(CredentialFailureMessages.refused(credentials));
   if (isAssumeRoleFailure(cause)) return failTask(FailureMessages.cannotAssumeRole(role));
   if (isKmsFailure(cause)) return failTask(FailureMessages.kmsCheckFailed());
   if (isMissingBucket(cause)) return failTask(FailureMessages.bucketInvalid(bucket));

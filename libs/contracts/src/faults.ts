@@ -113,3 +113,43 @@ export const SourceFailureMessages = {
     `The export failed because table ${target} could not be read (error ${errorCode}). ` +
     'Exclude the table with ExportOnly and retry the export.',
 } as const;
+
+/** Why AWS refused the credentials a request was signed with, rather than a policy refusing the call. */
+export interface CredentialRefusal {
+  kind: 'signature' | 'unknown-key' | 'expired-token' | 'clock-skew';
+  /** The service that refused, as the user knows it: AWS STS, AWS KMS, Amazon S3. */
+  service: string;
+  errorCode: string;
+}
+
+/**
+ * Causes for a request AWS refused before any policy was read, which the seed's table would report as
+ * a permission failure: reviewing IAM policies cannot fix them.
+ */
+export const CredentialFailureMessages = {
+  refused: ({ kind, service, errorCode }: CredentialRefusal): string => {
+    switch (kind) {
+      case 'signature':
+        return (
+          `${service} refused the request signature (${errorCode}): the secret access key snapex signs with is wrong, ` +
+          "the clock of snapex's host is off, or an endpoint or proxy in between rewrote the request. " +
+          'Check the secret key in aws.serviceCredentials, the clock and the endpoint, and retry the export.'
+        );
+      case 'unknown-key':
+        return (
+          `${service} doesn't know the access key snapex signs with (${errorCode}). ` +
+          'Check the access key ID in aws.serviceCredentials and retry the export.'
+        );
+      case 'expired-token':
+        return (
+          `${service} refused the session token snapex signs with as expired or invalid (${errorCode}). ` +
+          'Check the credentials in aws.serviceCredentials and retry the export.'
+        );
+      case 'clock-skew':
+        return (
+          `${service} refused the request because the clock of snapex's host is too far from the service's (${errorCode}). ` +
+          "Synchronise the host's clock and retry the export."
+        );
+    }
+  },
+} as const;
