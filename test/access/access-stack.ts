@@ -28,11 +28,14 @@ export async function startAccessStack(options: {
   sources: StackSource[];
   aws?: Record<string, unknown>;
   config?: Record<string, unknown>;
+  /** What the services are given of the access key moto issued them (all of it by default). */
+  serviceCredentials?: (issued: ExportTarget['service']) => ExportTarget['service'];
 }): Promise<AccessStack> {
   const moto = await startMoto();
   let stack: Stack | undefined;
   try {
-    const service = await ensureServiceIdentity(moto);
+    const issued = await ensureServiceIdentity(moto);
+    const service = options.serviceCredentials ? options.serviceCredentials(issued) : issued;
     stack = await Stack.start({
       name: options.name,
       sources: options.sources,

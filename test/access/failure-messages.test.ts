@@ -1,6 +1,7 @@
 import { DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { FailureMessages } from '@snapex/contracts';
+import { CredentialFailureMessages, FailureMessages, SourceFailureMessages } from '@snapex/contracts';
 import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
+import { MY_ADMIN_URL, myUrl, recreateMySqlDatabase, withMySql } from '../../scripts/local-stack/mariadb';
 import {
   adminClients,
   createExportTarget,
@@ -43,6 +44,31 @@ async function createSourceDatabase(): Promise<string> {
   return url;
 }
 
+/** Roles and databases a source can be refused with: a role that may not connect, a MariaDB user with a password. */
+const NO_CONNECT_DB = 'snapex_access_noconnect';
+const NO_CONNECT_ROLE = 'snapex_access_noconnect_reader';
+const MISSING_DB = 'snapex_access_missing';
+const MY_SOURCE_DB = 'snapex_access_my_orders';
+const MY_USER = 'snapex_access_my_reader';
+const MY_PASSWORD = 'right-password';
+
+async function createRefusingSources(): Promise<void> {
+  await recreateDatabase(NO_CONNECT_DB);
+  await withPg(PG_ADMIN_URL, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${MISSING_DB} WITH (FORCE)`);
+    await client.query(`DROP ROLE IF EXISTS ${NO_CONNECT_ROLE}`);
+    await client.query(`CREATE ROLE ${NO_CONNECT_ROLE} LOGIN`);
+    await client.query(`REVOKE CONNECT ON DATABASE ${NO_CONNECT_DB} FROM PUBLIC`);
+  });
+  await recreateMySqlDatabase(MY_SOURCE_DB);
+  await withMySql(async (connection) => {
+    await connection.query(`DROP DATABASE IF EXISTS ${MISSING_DB}`);
+    await connection.query(`DROP USER IF EXISTS '${MY_USER}'@'%'`);
+    await connection.query(`CREATE USER '${MY_USER}'@'%' IDENTIFIED BY '${MY_PASSWORD}'`);
+    await connection.query(`CREATE TABLE ${MY_SOURCE_DB}.orders (id INT PRIMARY KEY)`);
+  });
+}
+
 function readerUrl(url: string): string {
   const reader = new URL(url);
   reader.username = READER;
@@ -71,11 +97,27 @@ describe('every failure message of the seed, from the condition that causes it (
 
   beforeAll(async () => {
     const url = await createSourceDatabase();
+    await createRefusingSources();
     access = await startAccessStack({
       name: 'access-failures',
       sources: [
         { name: 'orders', url, databases: [SOURCE_DB] },
         { name: 'orders-restricted', url: readerUrl(url), databases: [SOURCE_DB] },
+        { name: 'pg-unknown-role', url: pgUrl(SOURCE_DB, 'snapex_access_nobody'), databases: [SOURCE_DB] },
+        { name: 'pg-missing-database', url: pgUrl(MISSING_DB) },
+        { name: 'pg-no-connect', url: pgUrl('postgres', NO_CONNECT_ROLE), databases: [NO_CONNECT_DB] },
+        {
+          name: 'my-wrong-password',
+          engine: 'mysql',
+          url: myUrl({ user: MY_USER, password: 'wrong-password' }),
+          databases: [MY_SOURCE_DB],
+        },
+        { name: 'my-missing-database', engine: 'mysql', url: myUrl({ database: MISSING_DB }) },
+        {
+          name: 'my-no-access',
+          engine: 'mysql',
+          url: myUrl({ user: MY_USER, password: MY_PASSWORD, database: MY_SOURCE_DB }),
+        },
       ],
     });
     sourceArn = access.stack.clusterArn('orders');
@@ -84,6 +126,7 @@ describe('every failure message of the seed, from the condition that causes it (
 
   afterAll(async () => {
     await access?.stop();
+    await withMySql((connection) => connection.query(`DROP USER IF EXISTS '${MY_USER}'@'%'`));
   });
 
   afterEach(() => {
@@ -226,9 +269,9 @@ describe('every failure message of the seed, from the condition that causes it (
       expect(keys.filter((key) => key.includes('export_info_'))).toEqual([]);
     });
 
-    it('anything unexpected: "An unknown internal error occurred." (the source refuses a planned table)', async () => {
+    it('a table the export user may no longer read: the cause names the table and the grant it needs', async () => {
       const destination = await target();
-      const identifier = `unknown-${Date.now()}`;
+      const identifier = `table-denied-${Date.now()}`;
       await pauseService(access.stack, 'table-extractor');
       try {
         await startExport(access.stack, { identifier, sourceArn: restrictedSourceArn, target: destination });
@@ -242,9 +285,98 @@ describe('every failure message of the seed, from the condition that causes it (
       const task = await access.stack.waitForStatus(identifier, ['FAILED', 'COMPLETE'], 60_000);
       expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({
         Status: 'FAILED',
-        FailureCause: 'An unknown internal error occurred.',
+        FailureCause: SourceFailureMessages.tableDenied(`${SOURCE_DB}.public.orders`),
       });
+      expect(task.FailureCause).toContain('SELECT on the table');
       expect(parquetKeys(await objectKeysOf(access.s3, destination.bucket, identifier))).toEqual([]);
     });
+  });
+
+  describe('a source that refuses snapex', () => {
+    const pgServer = new URL(PG_ADMIN_URL).host;
+    const myServer = new URL(MY_ADMIN_URL).host;
+
+    async function expectRefusal(source: string, failureCause: string): Promise<void> {
+      const destination = await target();
+      const task = await exportTo(destination, access.stack.clusterArn(source));
+      expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({
+        Status: 'FAILED',
+        FailureCause: failureCause,
+      });
+      expect(
+        parquetKeys(await objectKeysOf(access.s3, destination.bucket, task.ExportTaskIdentifier)),
+      ).toEqual([]);
+    }
+
+    it('PostgreSQL, a role that does not exist: the login is refused', async () => {
+      await expectRefusal(
+        'pg-unknown-role',
+        SourceFailureMessages.loginRefused(pgServer, 'snapex_access_nobody'),
+      );
+    });
+
+    it('PostgreSQL, a connection URL naming a database that does not exist', async () => {
+      await expectRefusal('pg-missing-database', SourceFailureMessages.databaseMissing(pgServer, MISSING_DB));
+    });
+
+    it('PostgreSQL, a role without CONNECT on the exported database', async () => {
+      await expectRefusal(
+        'pg-no-connect',
+        SourceFailureMessages.databaseDenied(pgServer, NO_CONNECT_DB, NO_CONNECT_ROLE),
+      );
+    });
+
+    it('MariaDB, a wrong password: the login is refused', async () => {
+      await expectRefusal('my-wrong-password', SourceFailureMessages.loginRefused(myServer, MY_USER));
+    });
+
+    it('MariaDB, a connection URL naming a database that does not exist', async () => {
+      await expectRefusal('my-missing-database', SourceFailureMessages.databaseMissing(myServer, MISSING_DB));
+    });
+
+    it('MariaDB, a user without any privilege on the database its URL names', async () => {
+      await expectRefusal(
+        'my-no-access',
+        SourceFailureMessages.databaseDenied(myServer, MY_SOURCE_DB, MY_USER),
+      );
+    });
+  });
+});
+
+describe('a request AWS refuses for its signature, not for a policy (moto with IAM enforcement)', () => {
+  let access: AccessStack;
+
+  beforeAll(async () => {
+    const url = await createSourceDatabase();
+    access = await startAccessStack({
+      name: 'access-signature',
+      sources: [{ name: 'orders', url, databases: [SOURCE_DB] }],
+      serviceCredentials: (issued) => ({ ...issued, secretAccessKey: `${issued.secretAccessKey}-wrong` }),
+    });
+  });
+
+  afterAll(async () => {
+    await access?.stop();
+  });
+
+  it('a wrong secret key: "AWS STS refused the request signature (SignatureDoesNotMatch) …", not an IAM refusal', async () => {
+    const destination = await createExportTarget(access.moto, 'fmsig');
+    const identifier = `signature-${Date.now()}`;
+    await startExport(access.stack, {
+      identifier,
+      sourceArn: access.stack.clusterArn('orders'),
+      target: destination,
+    });
+    const task = await access.stack.waitForStatus(identifier, ['FAILED', 'COMPLETE'], 90_000);
+    expect({ Status: task.Status, FailureCause: task.FailureCause }).toEqual({
+      Status: 'FAILED',
+      FailureCause: CredentialFailureMessages.refused({
+        kind: 'signature',
+        service: 'AWS STS',
+        errorCode: 'SignatureDoesNotMatch',
+      }),
+    });
+    expect(task.FailureCause).toContain('secret access key');
+    expect(parquetKeys(await objectKeysOf(access.s3, destination.bucket, identifier))).toEqual([]);
   });
 });

@@ -1,8 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { awsErrorCode, exportRoleOf, isTransientAwsError, keyStateRefusal } from '@snapex/aws';
+import {
+  awsErrorCode,
+  credentialRefusalOf,
+  exportRoleOf,
+  isTransientAwsError,
+  keyStateRefusal,
+} from '@snapex/aws';
 import { RetryableError } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
-import { exportRootKey, FailureMessages, TaskSpec } from '@snapex/contracts';
+import { CredentialFailureMessages, exportRootKey, FailureMessages, TaskSpec } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER } from '@snapex/service';
 import { AccessProbeRepository } from './access-probe.repository';
@@ -132,7 +138,10 @@ export class ValidateExportAccess {
     return (error) => objectProbeRefusal(error, action, spec);
   }
 
-  /** Runs one probe: transient failures are retried later, refusals become the seed's message. */
+  /**
+   * Runs one probe: transient failures are retried later, refusals become the seed's message, and a
+   * request refused for its signature or credentials says so rather than blaming a policy.
+   */
   private async check<T>(probe: () => Promise<T>, refusal: (error: unknown) => string): Promise<T> {
     try {
       return await probe();
@@ -143,7 +152,8 @@ export class ValidateExportAccess {
         });
       }
       this.logger.debug({ err: error, code: awsErrorCode(error) }, 'probe refused');
-      throw new AccessRefused(refusal(error));
+      const credentials = credentialRefusalOf(error);
+      throw new AccessRefused(credentials ? CredentialFailureMessages.refused(credentials) : refusal(error));
     }
   }
 }

@@ -1,21 +1,25 @@
 import {
   awsErrorCode,
+  credentialRefusalOf,
   isAccessDenied,
   isAssumeRoleFailure,
   isKmsFailure,
   isMissingBucket,
   isWrongRegion,
 } from '@snapex/aws';
-import { FailureMessages, TaskSpec } from '@snapex/contracts';
+import { CredentialFailureMessages, FailureMessages, TaskSpec } from '@snapex/contracts';
 
 type Destination = Pick<TaskSpec, 's3Bucket' | 'iamRoleArn' | 'kmsKeyId'>;
 
 /**
  * Why the task's metadata could not be written, by the seed's table: the role could not be assumed;
- * the role, bucket or key refused the write (S3's error code named); or something else.
+ * the role, bucket or key refused the write (S3's error code named); or something else. A request
+ * refused for its signature or credentials says so, as no policy is to blame.
  */
 export function metadataFailureCause(error: unknown, destination: Destination): string {
   const { s3Bucket: bucket, iamRoleArn: role, kmsKeyId } = destination;
+  const credentials = credentialRefusalOf(error);
+  if (credentials) return CredentialFailureMessages.refused(credentials);
   if (isAssumeRoleFailure(error)) return FailureMessages.cannotAssumeRole(role);
   const refused = [isKmsFailure, isAccessDenied, isMissingBucket, isWrongRegion].some((test) => test(error));
   return refused

@@ -10,6 +10,8 @@ import {
   FailureMessages,
   SizeLimitMessages,
   StallMessages,
+  SourceFailureMessages,
+  tableTarget,
 } from '@snapex/contracts';
 import {
   DatabaseEngine,
@@ -215,6 +217,7 @@ class FakeSource {
         return this.rows();
       },
       classifyFailure: (error) => real.classifyFailure(error),
+      refusalOf: (error) => real.refusalOf(error),
     };
   }
 
@@ -463,7 +466,7 @@ describe('ExportPartition', () => {
     expect(storage.uploads[0].aborted).toBe(true);
   });
 
-  it('fails the task when the source refuses the read', async () => {
+  it('fails the task naming the table when the source refuses the read', async () => {
     const { useCase, publisher, source } = setUp([[[1n]]]);
     source.failAfterBatches = {
       count: 0,
@@ -472,7 +475,7 @@ describe('ExportPartition', () => {
     await useCase.execute(REQUEST);
     expect(publisher.payloadOf('TaskFailed')).toMatchObject({
       eventId: `TaskFailed:${TASK_ID}:EXTRACTION:3:2`,
-      failureCause: 'An unknown internal error occurred.',
+      failureCause: SourceFailureMessages.tableDenied(tableTarget(REQUEST.table)),
     });
   });
 

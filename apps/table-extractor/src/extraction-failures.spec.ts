@@ -1,7 +1,19 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { KeyUnusableError } from '@snapex/aws';
-import { Destination, FailureMessages, SizeLimitMessages } from '@snapex/contracts';
-import { DatabaseEngine, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
+import {
+  CredentialFailureMessages,
+  Destination,
+  FailureMessages,
+  SizeLimitMessages,
+  SourceFailureMessages,
+} from '@snapex/contracts';
+import {
+  DatabaseEngine,
+  engineFor,
+  RowTooLargeError,
+  SourceRefusedError,
+  ValueTooLargeError,
+} from '@snapex/engines';
 import { EncoderThreadError } from '@snapex/parquet';
 import { extractionVerdict } from './extraction-failures';
 import { PartEncodingError } from './part-file';
@@ -19,7 +31,7 @@ const ROLE = {
   sourceArn: 'arn:aws:rds:::',
 };
 
-const ENGINE = { classifyFailure: () => 'unknown' } as unknown as DatabaseEngine;
+const ENGINE = { classifyFailure: () => 'unknown', refusalOf: () => null } as unknown as DatabaseEngine;
 
 function upload(cause: unknown): PartUploadError {
   return new PartUploadError({ bucket: DESTINATION.bucket, key: 'k', role: ROLE, kmsKeyId: '' }, cause);
@@ -60,6 +72,32 @@ describe('what a failed part upload means for the task', () => {
     });
     expect(verdictOf(upload(refused))).toEqual(
       failsWith(FailureMessages.cannotAssumeRole(DESTINATION.iamRoleArn)),
+    );
+  });
+
+  it('a refused signature says so, not that the role lacks s3:PutObject', () => {
+    expect(verdictOf(upload(answer(403, 'SignatureDoesNotMatch')))).toEqual(
+      failsWith(
+        CredentialFailureMessages.refused({
+          kind: 'signature',
+          service: 'Amazon S3',
+          errorCode: 'SignatureDoesNotMatch',
+        }),
+      ),
+    );
+    const sts = new STSServiceException({
+      name: 'ExpiredToken',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(verdictOf(upload(sts))).toEqual(
+      failsWith(
+        CredentialFailureMessages.refused({
+          kind: 'expired-token',
+          service: 'AWS STS',
+          errorCode: 'ExpiredToken',
+        }),
+      ),
     );
   });
 
@@ -106,5 +144,46 @@ describe('what a failed encoder means', () => {
     expect(verdictOf(new PartEncodingError(new TypeError('not an int32')))).toEqual(
       failsWith(FailureMessages.unknown()),
     );
+  });
+});
+
+describe('what a source that refused the read means', () => {
+  const postgres = engineFor('postgres');
+  const mysql = engineFor('mysql');
+  const sourceVerdictOf = (engine: DatabaseEngine, error: unknown) =>
+    extractionVerdict(error, engine, { destination: DESTINATION, target: TARGET });
+  const pgError = (code: string) => Object.assign(new Error('no'), { code });
+  const myError = (errno: number) => Object.assign(new Error('no'), { errno, code: 'ER_X' });
+
+  it('a privilege the export user lacks names the table, on either engine', () => {
+    const denied = failsWith(SourceFailureMessages.tableDenied(TARGET));
+    expect(sourceVerdictOf(postgres, pgError('42501'))).toEqual(denied);
+    expect(sourceVerdictOf(mysql, myError(1142))).toEqual(denied);
+  });
+
+  it('a table dropped mid-export names the table', () => {
+    const missing = failsWith(SourceFailureMessages.tableMissing(TARGET));
+    expect(sourceVerdictOf(postgres, pgError('42P01'))).toEqual(missing);
+    expect(sourceVerdictOf(mysql, myError(1146))).toEqual(missing);
+  });
+
+  it('a refused connection says which login or database to fix', () => {
+    const refused = new SourceRefusedError(
+      'login',
+      { server: 'db:5432', user: 'reader', database: 'db' },
+      {
+        cause: pgError('28P01'),
+      },
+    );
+    expect(sourceVerdictOf(postgres, refused)).toEqual(
+      failsWith(SourceFailureMessages.loginRefused('db:5432', 'reader')),
+    );
+  });
+
+  it('any other refusal no retry changes names the table and the error code, never the generic cause', () => {
+    expect(sourceVerdictOf(postgres, pgError('22P02'))).toEqual(
+      failsWith(SourceFailureMessages.tableUnreadable(TARGET, '22P02')),
+    );
+    expect(sourceVerdictOf(postgres, pgError('57P01'))).toEqual({ kind: 'retry' });
   });
 });

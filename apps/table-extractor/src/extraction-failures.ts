@@ -1,4 +1,5 @@
 import {
+  credentialRefusalOf,
   isAccessDenied,
   isAssumeRoleFailure,
   isKmsFailure,
@@ -8,13 +9,22 @@ import {
   httpStatusOf,
 } from '@snapex/aws';
 import {
+  CredentialFailureMessages,
   Destination,
   FailureMessages,
   ReadPointMessages,
   SizeLimitMessages,
+  SourceFailureMessages,
   StallMessages,
 } from '@snapex/contracts';
-import { DatabaseEngine, ReadPointLostError, RowTooLargeError, ValueTooLargeError } from '@snapex/engines';
+import {
+  DatabaseEngine,
+  errorCodeOf,
+  ReadPointLostError,
+  RowTooLargeError,
+  SourceRefusedError,
+  ValueTooLargeError,
+} from '@snapex/engines';
 import { EncoderThreadError } from '@snapex/parquet';
 import { PartEncodingError } from './part-file';
 import { PartUploadError } from './part-upload';
@@ -56,6 +66,8 @@ function isLastingRefusal(error: unknown): boolean {
 function storageVerdict(cause: unknown, destination: Destination, writing: boolean): ExtractionVerdict {
   const { bucket, iamRoleArn: role } = destination;
   if (isTransientAwsError(cause)) return RETRY;
+  const credentials = credentialRefusalOf(cause);
+  if (credentials) return failTask(CredentialFailureMessages.refused(credentials));
   if (isAssumeRoleFailure(cause)) return failTask(FailureMessages.cannotAssumeRole(role));
   if (isKmsFailure(cause)) return failTask(FailureMessages.kmsCheckFailed());
   if (isMissingBucket(cause)) return failTask(FailureMessages.bucketInvalid(bucket));
@@ -76,12 +88,35 @@ function isServiceAnswer(error: unknown): boolean {
   return httpStatusOf(error) !== undefined || isAssumeRoleFailure(error);
 }
 
-function sourceVerdict(error: unknown, engine: DatabaseEngine): ExtractionVerdict {
+/** What the source refused while the table was read, in words that name the table. */
+function tableRefusal(error: unknown, engine: DatabaseEngine, target: string): string | null {
+  switch (engine.refusalOf(error)) {
+    case 'access-denied':
+      return SourceFailureMessages.tableDenied(target);
+    case 'missing-table':
+      return SourceFailureMessages.tableMissing(target);
+    case 'login':
+    case 'missing-database':
+    case null:
+      return null;
+  }
+}
+
+/**
+ * A refused connection says which login or database to fix; a read the source refuses for good names
+ * the table, so the user can fix or exclude it.
+ */
+function sourceVerdict(error: unknown, engine: DatabaseEngine, target: string): ExtractionVerdict {
+  if (error instanceof SourceRefusedError) return failTask(error.failureCause);
+  const refused = tableRefusal(error, engine, target);
+  if (refused !== null) return failTask(refused);
   switch (engine.classifyFailure(error)) {
     case 'transient':
       return RETRY;
     case 'permanent':
-      return failTask(FailureMessages.unknown());
+      return failTask(
+        SourceFailureMessages.tableUnreadable(target, errorCodeOf(error) ?? (error as Error).name),
+      );
     case 'unknown':
       return UNKNOWN;
   }
@@ -119,5 +154,5 @@ export function extractionVerdict(
   if (error instanceof PartEncodingError && error.cause instanceof EncoderThreadError) return RETRY;
   if (error instanceof PartEncodingError) return failTask(FailureMessages.unknown());
   if (isServiceAnswer(error)) return storageVerdict(error, destination, false);
-  return sourceVerdict(error, engine);
+  return sourceVerdict(error, engine, target);
 }

@@ -1,6 +1,8 @@
+import { KMSServiceException } from '@aws-sdk/client-kms';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import {
   awsErrorCode,
+  credentialRefusalOf,
   isAccessDenied,
   isAssumeRoleFailure,
   isKmsFailure,
@@ -32,6 +34,48 @@ describe('AWS error classification', () => {
     expect(isAccessDenied(answer(403, 'Unknown', 'UnknownError'))).toBe(true);
     expect(isAccessDenied(answer(403, 'QuotaExceeded'))).toBe(false);
     expect(isAccessDenied(answer(404, 'NoSuchBucket'))).toBe(false);
+  });
+
+  it('tells a request refused for its signature or credentials from a policy refusal', () => {
+    expect(credentialRefusalOf(answer(403, 'SignatureDoesNotMatch'))).toEqual({
+      kind: 'signature',
+      service: 'Amazon S3',
+      errorCode: 'SignatureDoesNotMatch',
+    });
+    expect(credentialRefusalOf(answer(403, 'InvalidAccessKeyId'))?.kind).toBe('unknown-key');
+    expect(credentialRefusalOf(answer(400, 'ExpiredToken'))?.kind).toBe('expired-token');
+    expect(credentialRefusalOf(answer(403, 'RequestTimeTooSkewed'))?.kind).toBe('clock-skew');
+    for (const code of [
+      'SignatureDoesNotMatch',
+      'InvalidAccessKeyId',
+      'ExpiredToken',
+      'RequestTimeTooSkewed',
+    ])
+      expect(isAccessDenied(answer(403, code))).toBe(false);
+    expect(credentialRefusalOf(answer(403, 'AccessDenied'))).toBeNull();
+  });
+
+  it('names STS and KMS when they refused the signature', () => {
+    const sts = new STSServiceException({
+      name: 'SignatureDoesNotMatch',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const kms = new KMSServiceException({
+      name: 'InvalidSignatureException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(credentialRefusalOf(sts)).toMatchObject({ kind: 'signature', service: 'AWS STS' });
+    expect(credentialRefusalOf(kms)).toMatchObject({ kind: 'signature', service: 'AWS KMS' });
+  });
+
+  it('leaves a refusal about the KMS key to the key, whatever its code', () => {
+    expect(
+      credentialRefusalOf(
+        answer(403, 'InvalidAccessKeyId', 'Failed to retrieve the actual key, kms-keyid: k'),
+      ),
+    ).toBeNull();
   });
 
   it('sees the key behind a refused write: KMS codes, or a refusal about the key', () => {

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from 'node:http';
+import { KMSServiceException } from '@aws-sdk/client-kms';
 import { STSServiceException } from '@aws-sdk/client-sts';
+import type { CredentialRefusal } from '@snapex/contracts';
 
 interface SdkErrorShape {
   name?: string;
@@ -38,22 +40,53 @@ const DENIED = new Set([
   'AccessDenied',
   'AccessDeniedException',
   'AllAccessDisabled',
-  'InvalidAccessKeyId',
-  'InvalidClientTokenId',
-  'InvalidToken',
-  'ExpiredToken',
-  'SignatureDoesNotMatch',
   // HEAD answers carry no body: the SDK names them by their status.
   'Forbidden',
   '403 Forbidden',
 ]);
+
+/**
+ * Codes of a request refused for how it was signed, before any policy was read: S3's, STS's and
+ * KMS's names for a wrong signature, an unknown access key, an expired session token, a skewed clock.
+ */
+const CREDENTIAL_REFUSALS: Readonly<Record<string, CredentialRefusal['kind']>> = {
+  SignatureDoesNotMatch: 'signature',
+  IncompleteSignature: 'signature',
+  InvalidSignatureException: 'signature',
+  InvalidAccessKeyId: 'unknown-key',
+  InvalidClientTokenId: 'unknown-key',
+  UnrecognizedClientException: 'unknown-key',
+  ExpiredToken: 'expired-token',
+  ExpiredTokenException: 'expired-token',
+  InvalidToken: 'expired-token',
+  RequestTimeTooSkewed: 'clock-skew',
+  RequestExpired: 'clock-skew',
+};
+
+/**
+ * AWS refused the credentials or the signature of the request, not the caller's permissions. A
+ * refusal about the KMS key stays the key's whatever its code (RGW answers InvalidAccessKeyId).
+ */
+export function credentialRefusalOf(error: unknown): CredentialRefusal | null {
+  const errorCode = awsErrorCode(error);
+  const kind = CREDENTIAL_REFUSALS[errorCode];
+  if (kind === undefined || isKmsFailure(error)) return null;
+  // S3's answers carry no exception type of their own.
+  const service =
+    error instanceof STSServiceException
+      ? 'AWS STS'
+      : error instanceof KMSServiceException
+        ? 'AWS KMS'
+        : 'Amazon S3';
+  return { kind, service, errorCode };
+}
 
 /** STS refused snapex's identity the role, when credentials were (re)assumed for a call. */
 export function isAssumeRoleFailure(error: unknown): boolean {
   return error instanceof STSServiceException && !isTransientAwsError(error);
 }
 
-/** The caller's identity or policies refused the call. */
+/** The caller's policies refused the call. */
 export function isAccessDenied(error: unknown): boolean {
   return DENIED.has(awsErrorCode(error));
 }

@@ -12,7 +12,7 @@ import {
 import { Logger } from '@snapex/logging';
 import { Subscription } from 'nats';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
-import { RetryableError } from './errors';
+import { failureCauseOf } from './errors';
 import { ConsumerLoop, EventHandler, parsePayload } from './consumer-loop';
 import { EVENT_HANDLER, RPC_HANDLER, SIGNAL_HANDLER } from './decorators';
 import { NatsConnectionHolder } from './nats-connection';
@@ -202,8 +202,8 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /**
-   * A task whose event could not be handled fails rather than hanging: with the cause its last
-   * RetryableError named, else RDS's generic one.
+   * A task whose event could not be handled fails rather than hanging: with the cause the error gives
+   * (a TaskFailureError, or a RetryableError that names one), else RDS's generic one.
    */
   private async reportGiveUp(contract: EventContract, payload: unknown, error: unknown): Promise<void> {
     if (!this.failureStage || contract.name === TaskFailed.name) return;
@@ -213,7 +213,7 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       eventId: eventIdFor(TaskFailed, task.taskId, this.failureStage, contract.name),
       ...taskEventFields(task),
       stage: this.failureStage,
-      failureCause: (error instanceof RetryableError && error.failureCause) || FailureMessages.unknown(),
+      failureCause: failureCauseOf(error) ?? FailureMessages.unknown(),
     });
   }
 }

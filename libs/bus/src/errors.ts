@@ -27,6 +27,20 @@ export class PermanentError extends Error {
   }
 }
 
+/**
+ * A permanent failure that already says, in words for the user, why the task fails: when the bus gives
+ * up on the message it fails the task with this cause instead of the generic one.
+ */
+export class TaskFailureError extends PermanentError {
+  constructor(
+    readonly failureCause: string,
+    options?: { cause?: unknown },
+  ) {
+    super(failureCause, options);
+    this.name = 'TaskFailureError';
+  }
+}
+
 /** A consumed message failed its contract's validation: terminate, never retry. */
 export class InvalidMessageError extends PermanentError {
   constructor(subject: string, detail: string) {
@@ -42,4 +56,11 @@ export function settlementFor(error: unknown, attempt: number, maxDeliver: numbe
   if (attempt >= maxDeliver) return { kind: 'term' };
   const base = error instanceof RetryableError ? error.delayMs : 2000;
   return { kind: 'nak', delayMs: Math.min(base * 2 ** Math.max(0, attempt - 1), 60_000) };
+}
+
+/** What the user reads when the bus gives up on a message that failed with this error. */
+export function failureCauseOf(error: unknown): string | undefined {
+  if (error instanceof TaskFailureError) return error.failureCause;
+  if (error instanceof RetryableError) return error.failureCause;
+  return undefined;
 }

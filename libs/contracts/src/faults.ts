@@ -105,3 +105,67 @@ export const SizeLimitMessages = {
   rowTooLargeDetail: (bytes: number) =>
     `A row of ${bytes} bytes is too large to export: tables with rows close to or greater than 2 GB are skipped.`,
 } as const;
+
+/**
+ * Causes for a source that refused snapex, which the seed's table (written for RDS, whose exports never
+ * log in to a database) has no message for. Connection refusals also explain a failed snapshot.
+ */
+export const SourceFailureMessages = {
+  loginRefused: (server: string, user: string) =>
+    `The database server ${server} refused the login of user ${user}: the password is wrong, the user doesn't exist ` +
+    "or isn't allowed to log in from snapex's host. Correct the user name and password in the source's connection URL and retry.",
+  databaseMissing: (server: string, database: string) =>
+    `The database ${database} doesn't exist on the database server ${server}. ` +
+    "Correct the source's connection URL or its list of databases and retry.",
+  databaseDenied: (server: string, database: string, user: string) =>
+    `User ${user} isn't allowed to connect to the database ${database} on the database server ${server}. ` +
+    'Grant the user access to the database and retry.',
+  tableDenied: (target: string) =>
+    `The export failed because the export user isn't allowed to read table ${target}. ` +
+    'Grant the user SELECT on the table and USAGE on its schema, or exclude the table with ExportOnly, and retry the export.',
+  tableMissing: (target: string) =>
+    `The export failed because table ${target} was dropped or renamed while it was exported. Retry the export.`,
+  tableUnreadable: (target: string, errorCode: string) =>
+    `The export failed because table ${target} could not be read (error ${errorCode}). ` +
+    'Exclude the table with ExportOnly and retry the export.',
+} as const;
+
+/** Why AWS refused the credentials a request was signed with, rather than a policy refusing the call. */
+export interface CredentialRefusal {
+  kind: 'signature' | 'unknown-key' | 'expired-token' | 'clock-skew';
+  /** The service that refused, as the user knows it: AWS STS, AWS KMS, Amazon S3. */
+  service: string;
+  errorCode: string;
+}
+
+/**
+ * Causes for a request AWS refused before any policy was read, which the seed's table would report as
+ * a permission failure: reviewing IAM policies cannot fix them.
+ */
+export const CredentialFailureMessages = {
+  refused: ({ kind, service, errorCode }: CredentialRefusal): string => {
+    switch (kind) {
+      case 'signature':
+        return (
+          `${service} refused the request signature (${errorCode}): the secret access key snapex signs with is wrong, ` +
+          "the clock of snapex's host is off, or an endpoint or proxy in between rewrote the request. " +
+          'Check the secret key in aws.serviceCredentials, the clock and the endpoint, and retry the export.'
+        );
+      case 'unknown-key':
+        return (
+          `${service} doesn't know the access key snapex signs with (${errorCode}). ` +
+          'Check the access key ID in aws.serviceCredentials and retry the export.'
+        );
+      case 'expired-token':
+        return (
+          `${service} refused the session token snapex signs with as expired or invalid (${errorCode}). ` +
+          'Check the credentials in aws.serviceCredentials and retry the export.'
+        );
+      case 'clock-skew':
+        return (
+          `${service} refused the request because the clock of snapex's host is too far from the service's (${errorCode}). ` +
+          "Synchronise the host's clock and retry the export."
+        );
+    }
+  },
+} as const;

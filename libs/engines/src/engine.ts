@@ -1,6 +1,7 @@
 import { ColumnPlan, Engine, PartitionRange, PartitioningInfo, SingleWorkerReason } from '@snapex/contracts';
 import { SourceConfig } from '@snapex/config';
 import { ColumnarBatch, rowsOfBatch } from '@snapex/parquet';
+import { SourceRefusal } from './source-refusals';
 
 /** A consistent read point held open in one database until release(). */
 export interface PinnedReadPoint {
@@ -132,6 +133,8 @@ export interface DatabaseEngine {
   readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ExportBatch>;
   /** Reads this engine's errors (driver codes, SQLSTATEs) so callers need not know them. */
   classifyFailure(error: unknown): ReadFailureKind;
+  /** What the source refused, when the error's code says (a refused connection is a SourceRefusedError). */
+  refusalOf(error: unknown): SourceRefusal | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ScratchServerConfig, SourceConfig } from '@snapex/config';
 import { DatabaseDump } from '@snapex/contracts';
-import { Connection, createConnection, escapeId } from 'mysql2/promise';
+import { quoteMySqlIdentifier as quoteIdentifier } from '@snapex/engines';
+import { Connection, createConnection } from 'mysql2/promise';
 import { Command, runCommand, runPiped } from './command';
 import { DumpFiles } from './dump-files';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
@@ -38,7 +39,7 @@ async function dropWithSessions(client: Connection, database: string): Promise<v
     // Gone already when it finished meanwhile.
     await client.query('KILL CONNECTION ?', [id]).catch(() => undefined);
   }
-  await client.query(`DROP DATABASE IF EXISTS ${escapeId(database)}`);
+  await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)}`);
 }
 
 /**
@@ -52,7 +53,7 @@ async function refreshStatistics(target: ScratchTarget): Promise<void> {
       [target.database],
     );
     for (const { name } of rows as { name: string }[]) {
-      await client.query(`ANALYZE TABLE ${escapeId(target.database)}.${escapeId(name)}`);
+      await client.query(`ANALYZE TABLE ${quoteIdentifier(target.database)}.${quoteIdentifier(name)}`);
     }
   });
 }
@@ -74,7 +75,7 @@ export class MysqlScratchEngine implements ScratchEngine {
   recreateDatabase(target: ScratchTarget): Promise<void> {
     return withAdmin(target.server, async (client) => {
       await dropWithSessions(client, target.database);
-      await client.query(`CREATE DATABASE ${escapeId(target.database)} CHARACTER SET utf8mb4`);
+      await client.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4`);
     });
   }
 

@@ -1,6 +1,7 @@
 import { ScratchServerConfig, SourceConfig } from '@snapex/config';
 import { DatabaseDump } from '@snapex/contracts';
-import { Client, escapeIdentifier } from 'pg';
+import { quotePostgresIdentifier as quoteIdentifier } from '@snapex/engines';
+import { Client } from 'pg';
 import { Command, runCommand, runPiped } from './command';
 import { DumpFiles, withWorkspace } from './dump-files';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
@@ -43,14 +44,14 @@ export class PostgresScratchEngine implements ScratchEngine {
 
   recreateDatabase(target: ScratchTarget): Promise<void> {
     return withAdmin(target.server, async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(target.database)} WITH (FORCE)`);
-      await client.query(`CREATE DATABASE ${escapeIdentifier(target.database)}`);
+      await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(target.database)} WITH (FORCE)`);
+      await client.query(`CREATE DATABASE ${quoteIdentifier(target.database)}`);
     });
   }
 
   async dropDatabase(target: ScratchTarget): Promise<void> {
     await withAdmin(target.server, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(target.database)} WITH (FORCE)`),
+      client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(target.database)} WITH (FORCE)`),
     );
   }
 

@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError } from '@snapex/bus';
+import { RetryableError, TaskFailureError } from '@snapex/bus';
 import { awsErrorCode, httpStatusOf, isTransientAwsError } from '@snapex/aws';
 import { isConnectionError } from '../connection-errors';
 import { CommandFailedError } from './command';
@@ -6,11 +6,8 @@ import { EmptyDumpError } from './dump-files';
 import { UnrestorableDumpError } from './scratch-engine';
 
 /** A snapshot or live database that cannot be copied into a scratch database: the task fails with failureCause. */
-export class RestoreFailedError extends PermanentError {
-  constructor(
-    readonly failureCause: string,
-    options?: { cause?: unknown },
-  ) {
+export class RestoreFailedError extends TaskFailureError {
+  constructor(failureCause: string, options?: { cause?: unknown }) {
     super(failureCause, options);
     this.name = 'RestoreFailedError';
   }

@@ -1,6 +1,7 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { DiscoveredTable } from '../engine';
-import { errnoOf, isNewerThanSnapshot, MySqlSession } from './my-session';
+import { errnoOf } from './my-refusals';
+import { isNewerThanSnapshot, MySqlSession } from './my-session';
 import { mySqlColumnPlan } from './my-types';
 import { qualifiedTableName } from './my-sql';
 

@@ -1,6 +1,7 @@
 import { ReadFailureKind } from '../engine';
+import { SourceRefusedError } from '../source-refusals';
+import { errnoOf, mySqlRefusal } from './my-refusals';
 import { errorCodeOf, isNetworkFailure } from '../network-failures';
-import { errnoOf } from './my-session';
 import { InvalidKeyBoundError } from './my-sql';
 import { UnexpectedMySqlValueError, UnknownMySqlDecoderError } from './my-values';
 
@@ -31,7 +32,12 @@ const PERMANENT_ERRNOS: ReadonlySet<number> = new Set([
   1044, 1045, 1049, 1051, 1054, 1064, 1142, 1143, 1146, 1149, 1194, 1227, 1370, 1932,
 ]);
 
-const OWN_PERMANENT_ERRORS = [InvalidKeyBoundError, UnknownMySqlDecoderError, UnexpectedMySqlValueError];
+const OWN_PERMANENT_ERRORS = [
+  InvalidKeyBoundError,
+  UnknownMySqlDecoderError,
+  UnexpectedMySqlValueError,
+  SourceRefusedError,
+];
 
 export function classifyMySqlFailure(error: unknown): ReadFailureKind {
   if (OWN_PERMANENT_ERRORS.some((type) => error instanceof type)) return 'permanent';
@@ -40,6 +46,7 @@ export function classifyMySqlFailure(error: unknown): ReadFailureKind {
   if (code !== undefined && LOST_CONNECTION_CODES.has(code)) return 'transient';
   const errno = errnoOf(error);
   if (errno === undefined || code === undefined) return 'unknown';
+  if (mySqlRefusal(error) !== null) return 'permanent';
   if (TRANSIENT_ERRNOS.has(errno)) return 'transient';
   if (PERMANENT_ERRNOS.has(errno)) return 'permanent';
   return 'unknown';

@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import { Connection, createConnection, FieldPacket, QueryOptions } from 'mysql2';
+import { connectOrExplain, loginOf } from '../source-refusals';
+import { errnoOf, mySqlRefusal } from './my-refusals';
 
 /** A value as the session returns it (see the connection options in MySqlSession.open). */
 export type MySqlValue = number | string | Buffer | null;
@@ -10,13 +12,14 @@ const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
 /** A consistent-snapshot transaction touched a table created or rebuilt after its snapshot was taken. */
 const ER_TABLE_DEF_CHANGED = 1412;
 
-export function errnoOf(error: unknown): number | undefined {
-  const errno = (error as { errno?: unknown } | null)?.errno;
-  return typeof errno === 'number' ? errno : undefined;
-}
-
 export function isNewerThanSnapshot(error: unknown): boolean {
   return errnoOf(error) === ER_TABLE_DEF_CHANGED;
+}
+
+function connectOnce(connection: Connection): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    connection.connect((error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /**
@@ -35,7 +38,10 @@ export class MySqlSession {
     });
   }
 
-  /** Connects as the source URL says, to `database` (or the URL's own when null). */
+  /**
+   * Connects as the source URL says, to `database` (or the URL's own when null); a refused login or
+   * database is a SourceRefusedError.
+   */
   static async open(sourceUrl: string, database: string | null): Promise<MySqlSession> {
     const connection = createConnection({
       uri: sourceUrl,
@@ -50,9 +56,7 @@ export class MySqlSession {
     });
     const session = new MySqlSession(connection);
     try {
-      await new Promise<void>((resolve, reject) =>
-        connection.connect((error) => (error ? reject(error) : resolve())),
-      );
+      await connectOrExplain(loginOf(sourceUrl, database), mySqlRefusal, () => connectOnce(connection));
       await session.query("SET time_zone = '+00:00'");
       // A slow consumer (an S3 upload under backpressure) must not get its read aborted by the server.
       await session.query('SET SESSION net_write_timeout = 86400');

@@ -1,4 +1,6 @@
 import { SourceConfig } from '@snapex/config';
+import { SourceRefusal } from '../source-refusals';
+import { mySqlRefusal } from './my-refusals';
 import { DatabaseEngine, ExportRow, PartitionReadRequest, PinnedReadPoint, ReadFailureKind } from '../engine';
 import { classifyMySqlFailure } from './my-failures';
 import { MySqlPartitionReader } from './my-partition-reader';
@@ -39,5 +41,9 @@ export class MySqlEngine implements DatabaseEngine {
 
   classifyFailure(error: unknown): ReadFailureKind {
     return classifyMySqlFailure(error);
+  }
+
+  refusalOf(error: unknown): SourceRefusal | null {
+    return mySqlRefusal(error);
   }
 }

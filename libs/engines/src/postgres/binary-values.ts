@@ -1,9 +1,8 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { ColumnarBatch, ColumnVector } from '@snapex/parquet';
-import { escapeIdentifier } from 'pg';
 import { BinaryCopyFormatError, CopyRowSink } from './binary-copy-parser';
 import { PgDecoder } from './pg-types';
-import { textOutputExpression } from './sql';
+import { quoteIdentifier, textOutputExpression } from './sql';
 
 export class UnknownDecoderError extends Error {
   constructor(decoder: string) {
@@ -272,7 +271,7 @@ export class CopyBatchBuilder implements CopyRowSink {
 
 /** What to select for a column so that its binary COPY field is what its builder expects. */
 export function selectExpressionFor(column: ColumnPlan): string {
-  const name = escapeIdentifier(column.name);
+  const name = quoteIdentifier(column.name);
   if (column.decoder === 'text_cast') return `${name}::pg_catalog.text`;
   if (column.decoder === 'text_output') return textOutputExpression(name);
   return name;

@@ -1,4 +1,5 @@
 import { ReadFailureKind } from '../engine';
+import { SourceRefusedError } from '../source-refusals';
 import { errorCodeOf, isNetworkFailure } from '../network-failures';
 import { UnaddressableDatabaseError } from './pg-session';
 import { InvalidSnapshotIdError } from './sql';
@@ -24,7 +25,12 @@ const TRANSIENT_STATES: readonly string[] = [
  */
 const PERMANENT_STATES: readonly string[] = ['42', '28', '3D', '3F', '22', '0A'];
 
-const OWN_PERMANENT_ERRORS = [InvalidSnapshotIdError, UnknownDecoderError, UnaddressableDatabaseError];
+const OWN_PERMANENT_ERRORS = [
+  InvalidSnapshotIdError,
+  UnknownDecoderError,
+  UnaddressableDatabaseError,
+  SourceRefusedError,
+];
 
 function matchesState(sqlState: string, states: readonly string[]): boolean {
   return states.some((state) => sqlState.startsWith(state));

@@ -1,8 +1,7 @@
-import { escapeIdentifier } from 'pg';
 import { DiscoveredTable, PartitionPlan } from '../engine';
 import { keyRangePlan, partitioningInfo, rangesBetween, wholeTable } from '../partition-ranges';
 import { PgSession } from './pg-session';
-import { qualifiedTableName } from './sql';
+import { qualifiedTableName, quoteIdentifier } from './sql';
 
 /** Rows read to place partition boundaries; enough for even partitions, cheap on any table. */
 const SAMPLE_ROWS = 100_000;
@@ -72,7 +71,7 @@ export class PostgresPartitionPlanner {
     count: number,
     shape: TableShape,
   ): Promise<PartitionPlan> {
-    const column = escapeIdentifier(key.name);
+    const column = quoteIdentifier(key.name);
     const [bounds] = await this.session.query<{ min: string | null; max: string | null }>(
       `SELECT min(${column})::text AS min, max(${column})::text AS max FROM ${name}`,
     );

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { Client, QueryResultRow } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { connectOrExplain, loginOf } from '../source-refusals';
+import { postgresRefusal } from './refusals';
 
 export class UnaddressableDatabaseError extends Error {
   constructor(database: string) {
@@ -34,11 +36,11 @@ export class PgSession {
     });
   }
 
-  /** Connects to the database the URL names. */
+  /** Connects to the database the URL names; a refused login or database is a SourceRefusedError. */
   static async connect(connectionString: string, applicationName: string): Promise<PgSession> {
     const client = new Client({ connectionString, application_name: applicationName });
     const session = new PgSession(client);
-    await client.connect();
+    await connectOrExplain(loginOf(connectionString, null), postgresRefusal, () => client.connect());
     return session;
   }
 

@@ -1,4 +1,6 @@
 import { SourceConfig } from '@snapex/config';
+import { SourceRefusal } from '../source-refusals';
+import { postgresRefusal } from './refusals';
 import { ColumnarBatch } from '@snapex/parquet';
 import { DatabaseEngine, PartitionReadRequest, PinnedReadPoint, ReadFailureKind } from '../engine';
 import { classifyPostgresFailure } from './failures';
@@ -37,5 +39,9 @@ export class PostgresEngine implements DatabaseEngine {
 
   classifyFailure(error: unknown): ReadFailureKind {
     return classifyPostgresFailure(error);
+  }
+
+  refusalOf(error: unknown): SourceRefusal | null {
+    return postgresRefusal(error);
   }
 }

@@ -8,8 +8,16 @@ export class InvalidSnapshotIdError extends Error {
   }
 }
 
+/**
+ * A PostgreSQL identifier in double quotes, a quote inside doubled: any name (spaces, quotes, dots,
+ * any letters) is safe to splice. Every identifier snapex writes into a statement goes through here.
+ */
+export function quoteIdentifier(name: string): string {
+  return escapeIdentifier(name);
+}
+
 export function qualifiedTableName(schema: string, table: string): string {
-  return `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
+  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
 }
 
 /** SET TRANSACTION SNAPSHOT takes no bind parameter, so the id is checked before it is spliced in. */
@@ -57,7 +65,7 @@ function literal(value: string): string {
 export function rangeConditions(range: PartitionRange | null): string {
   if (range === null || range.constraintType === 'NONE') return '';
   const isCtid = range.constraintType === 'CTID';
-  const column = isCtid ? 'ctid' : escapeIdentifier(range.column);
+  const column = isCtid ? 'ctid' : quoteIdentifier(range.column);
   const bound = (value: string) => (isCtid ? `${literal(ctidBound(value))}::tid` : literal(value));
   const conditions: string[] = [];
   if (range.lower !== null) conditions.push(`${column} >= ${bound(range.lower)}`);
