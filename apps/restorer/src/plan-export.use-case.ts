@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EventPublisher, RpcClient } from '@snapex/bus';
+import { EventPublisher, RpcClient, TaskFailureError } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
 import {
   eventIdFor,
@@ -17,7 +17,7 @@ import {
   TaskSpec,
   TERMINAL_STATUSES,
 } from '@snapex/contracts';
-import { DatabaseEngine, DiscoveredTable, PinnedReadPoint } from '@snapex/engines';
+import { DatabaseEngine, DiscoveredTable, PinnedReadPoint, tableFailureCause } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { connecting } from './connection-errors';
@@ -188,7 +188,7 @@ export class PlanExport {
         detail: verdict.detail,
       };
     }
-    const plan = await planning.point.planPartitions(table, this.config.restorer.partitionTargetBytes);
+    const plan = await this.partitionsOf(planning, table, tableTarget(ref));
     const planned: PlannedTable = {
       kind: 'planned',
       table: ref,
@@ -219,6 +219,17 @@ export class PlanExport {
       return await this.recording.record(spec, draft, log);
     } catch (error) {
       this.holdReadPoints(spec, draft);
+      throw error;
+    }
+  }
+
+  /** A table the source refuses to let us plan fails the task naming it, as reading it would. */
+  private async partitionsOf(planning: PlanningDatabase, table: DiscoveredTable, target: string) {
+    try {
+      return await planning.point.planPartitions(table, this.config.restorer.partitionTargetBytes);
+    } catch (error) {
+      const cause = tableFailureCause(error, planning.engine, target);
+      if (cause !== null) throw new TaskFailureError(cause, { cause: error });
       throw error;
     }
   }

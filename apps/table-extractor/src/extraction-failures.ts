@@ -14,15 +14,13 @@ import {
   FailureMessages,
   ReadPointMessages,
   SizeLimitMessages,
-  SourceFailureMessages,
   StallMessages,
 } from '@snapex/contracts';
 import {
   DatabaseEngine,
-  errorCodeOf,
   ReadPointLostError,
   RowTooLargeError,
-  SourceRefusedError,
+  tableFailureCause,
   ValueTooLargeError,
 } from '@snapex/engines';
 import { EncoderThreadError } from '@snapex/parquet';
@@ -88,38 +86,11 @@ function isServiceAnswer(error: unknown): boolean {
   return httpStatusOf(error) !== undefined || isAssumeRoleFailure(error);
 }
 
-/** What the source refused while the table was read, in words that name the table. */
-function tableRefusal(error: unknown, engine: DatabaseEngine, target: string): string | null {
-  switch (engine.refusalOf(error)) {
-    case 'access-denied':
-      return SourceFailureMessages.tableDenied(target);
-    case 'missing-table':
-      return SourceFailureMessages.tableMissing(target);
-    case 'login':
-    case 'missing-database':
-    case null:
-      return null;
-  }
-}
-
-/**
- * A refused connection says which login or database to fix; a read the source refuses for good names
- * the table, so the user can fix or exclude it.
- */
+/** A read the source refuses for good names the table, so the user can fix or exclude it. */
 function sourceVerdict(error: unknown, engine: DatabaseEngine, target: string): ExtractionVerdict {
-  if (error instanceof SourceRefusedError) return failTask(error.failureCause);
-  const refused = tableRefusal(error, engine, target);
-  if (refused !== null) return failTask(refused);
-  switch (engine.classifyFailure(error)) {
-    case 'transient':
-      return RETRY;
-    case 'permanent':
-      return failTask(
-        SourceFailureMessages.tableUnreadable(target, errorCodeOf(error) ?? (error as Error).name),
-      );
-    case 'unknown':
-      return UNKNOWN;
-  }
+  const cause = tableFailureCause(error, engine, target);
+  if (cause !== null) return failTask(cause);
+  return engine.classifyFailure(error) === 'transient' ? RETRY : UNKNOWN;
 }
 
 /** Where the failure happened: the partition's destination and its table's `db.schema.table`. */

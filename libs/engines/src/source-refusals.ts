@@ -1,4 +1,6 @@
 import { SourceFailureMessages } from '@snapex/contracts';
+import type { DatabaseEngine } from './engine';
+import { errorCodeOf } from './network-failures';
 
 /**
  * What a source refused, as its error code tells: the login (user or password), a database that is
@@ -72,4 +74,25 @@ export async function connectOrExplain<T>(
     if (refusal !== null) throw new SourceRefusedError(refusal, login, { cause: error });
     throw error;
   }
+}
+
+/**
+ * What the user reads when reading or planning table `target` failed for good: the privilege to grant,
+ * a table gone, or the error code of another lasting refusal. Null for a failure another attempt may
+ * get past, which is for the caller's retry to decide.
+ */
+export function tableFailureCause(error: unknown, engine: DatabaseEngine, target: string): string | null {
+  if (error instanceof SourceRefusedError) return error.failureCause;
+  switch (engine.refusalOf(error)) {
+    case 'access-denied':
+      return SourceFailureMessages.tableDenied(target);
+    case 'missing-table':
+      return SourceFailureMessages.tableMissing(target);
+    case 'login':
+    case 'missing-database':
+    case null:
+      break;
+  }
+  if (engine.classifyFailure(error) !== 'permanent') return null;
+  return SourceFailureMessages.tableUnreadable(target, errorCodeOf(error) ?? (error as Error).name);
 }
