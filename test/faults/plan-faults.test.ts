@@ -137,50 +137,51 @@ describe('faults while an export is planned', () => {
     expect(attempts).toHaveLength(1);
   }
 
-  it('completes exactly when the restorer is killed while it plans a snapshot export', async () => {
-    const arn = await snapshotArn('faults-planning-kill');
-    const identifier = `kill-planning-${Date.now()}`;
-    await stack.startExport(identifier, arn);
+  type Moment = (taskId: string) => Promise<void>;
+  type Fault = () => Promise<void>;
+
+  /** Starts an export of `sourceArn`, injects `fault` at `moment`, and answers the export's ids. */
+  async function exportThrough(label: string, sourceArn: string, moment: Moment, fault: Fault) {
+    const identifier = `${label}-${Date.now()}`;
+    await stack.startExport(identifier, sourceArn);
     const taskId = await taskIdOf(identifier);
-    await whilePlanning(taskId);
-    await killAndRestart('restorer');
+    await moment(taskId);
+    await fault();
+    return { identifier, taskId };
+  }
+
+  const killRestorer: Fault = () => killAndRestart('restorer');
+  const natsDown: Fault = () => takeDownNats(3000);
+
+  it.each([
+    ['the restorer is killed while it plans', 'kill-planning', whilePlanning, killRestorer],
+    [
+      'the restorer is killed right after it recorded the plan',
+      'kill-recorded',
+      oncePlanRecorded,
+      killRestorer,
+    ],
+  ])('completes a snapshot export exactly when %s', async (_case, label, moment, fault) => {
+    const arn = await snapshotArn(`faults-${label}`);
+    const { identifier, taskId } = await exportThrough(label, arn, moment, fault);
     await expectExact(identifier, taskId);
   });
 
-  it('completes exactly when the restorer is killed right after it recorded a snapshot export plan', async () => {
-    const arn = await snapshotArn('faults-recorded-kill');
-    const identifier = `kill-recorded-${Date.now()}`;
-    await stack.startExport(identifier, arn);
-    const taskId = await taskIdOf(identifier);
-    await oncePlanRecorded(taskId);
-    await killAndRestart('restorer');
-    await expectExact(identifier, taskId);
-  });
-
-  it('completes exactly when NATS goes down while a live export is planned', async () => {
-    const identifier = `nats-planning-${Date.now()}`;
-    await stack.startExport(identifier, stack.clusterArn(CLUSTER));
-    const taskId = await taskIdOf(identifier);
-    await whilePlanning(taskId);
-    await takeDownNats(3000);
-    await expectExact(identifier, taskId);
-  });
-
-  it('completes exactly when NATS goes down while the recorded plan is announced', async () => {
-    const identifier = `nats-announcing-${Date.now()}`;
-    await stack.startExport(identifier, stack.clusterArn(CLUSTER));
-    const taskId = await taskIdOf(identifier);
-    await oncePlanRecorded(taskId);
-    await takeDownNats(3000);
+  it.each([
+    ['while the export is planned', 'nats-planning', whilePlanning],
+    ['while the recorded plan is announced', 'nats-announcing', oncePlanRecorded],
+  ])('completes a live export exactly when NATS goes down %s', async (_case, label, moment) => {
+    const { identifier, taskId } = await exportThrough(label, stack.clusterArn(CLUSTER), moment, natsDown);
     await expectExact(identifier, taskId);
   });
 
   it('fails a live PostgreSQL export whose restorer died after planning, naming the lost read point', async () => {
-    const identifier = `lost-point-${Date.now()}`;
-    await stack.startExport(identifier, stack.clusterArn(CLUSTER));
-    const taskId = await taskIdOf(identifier);
-    await oncePlanRecorded(taskId);
-    await killAndRestart('restorer');
+    const { identifier } = await exportThrough(
+      'lost-point',
+      stack.clusterArn(CLUSTER),
+      oncePlanRecorded,
+      killRestorer,
+    );
     const task = await stack.waitForStatus(identifier, ['COMPLETE', 'FAILED', 'CANCELED'], 300_000);
     expect(task.Status).toBe('FAILED');
     const table = /while table (\S+) was still to be read/.exec(task.FailureCause)?.[1];
