@@ -7,6 +7,7 @@ import {
   ExportRow,
   rowsOf,
   PinnedReadPoint,
+  ReadPointLostError,
 } from '@snapex/engines';
 import { Client, escapeIdentifier } from 'pg';
 import { dropDatabase, PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../support/databases';
@@ -448,7 +449,7 @@ describe('PostgresEngine against a live server', () => {
         () => null,
         (failure: unknown) => failure,
       );
-      expect(error).toBeInstanceOf(Error);
+      expect(error).toBeInstanceOf(ReadPointLostError);
       expect(engine.classifyFailure(error)).toBe('permanent');
     });
 

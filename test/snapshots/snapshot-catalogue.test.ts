@@ -270,6 +270,30 @@ describe('the snapshot catalogue', () => {
     await eventually(() => goneFromDescribe(identifier));
   });
 
+  it('says why a snapshot failed, in DescribeDBSnapshots and when it is exported', async () => {
+    const identifier = name('locked');
+    await rds.send(
+      new CreateDBSnapshotCommand({ DBSnapshotIdentifier: identifier, DBInstanceIdentifier: 'lockedsrc' }),
+    );
+    const failed = await eventually(async () => {
+      const { body } = await call(stack.rdsStack, '/v1/DescribeDBSnapshots', {
+        body: { DBSnapshotIdentifier: identifier },
+      });
+      const [snapshot] = body.DBSnapshots;
+      return snapshot.Status === 'failed' ? snapshot : undefined;
+    }, 60_000);
+    expect(failed.FailureReason).toMatch(
+      /^The database server 127\.0\.0\.1:5432 refused the login of user snapex_no_such_user: /,
+    );
+    const refused = await rejection(
+      rds,
+      new StartExportTaskCommand(startInput(stack.rdsStack, stack.main, { SourceArn: failed.DBSnapshotArn })),
+    );
+    expect(refused).toBeInstanceOf(InvalidExportSourceStateFault);
+    expect(refused.message).toContain(failed.FailureReason);
+    await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: identifier }));
+  });
+
   it('answers every fault with the RDS code the SDK knows', async () => {
     const taken = pgSnapshot.DBSnapshotIdentifier!;
     expect(

@@ -82,6 +82,14 @@ export async function startSnapshotStack(): Promise<SnapshotStack> {
           databases: [`${sourceDatabase}_missing`],
         },
         {
+          // A login the server does not know: every snapshot of it fails, saying so.
+          name: 'lockedsrc',
+          accountId: accounts[0].id,
+          engine: 'postgres',
+          url: pgUrl(sourceDatabase, 'snapex_no_such_user'),
+          databases: [sourceDatabase],
+        },
+        {
           name: 'autosrc',
           accountId: accounts[0].id,
           engine: 'postgres',

@@ -130,6 +130,22 @@ export const SourceFailureMessages = {
     'Exclude the table with ExportOnly and retry the export.',
 } as const;
 
+/** Why a snapshot could not be taken; DescribeDBSnapshots and StartExportTask report it. */
+export const SnapshotFailureMessages = {
+  dumpFailed: (database: string, detail: string) =>
+    `The dump of database ${database} failed (${detail}). Check the dump tool's message, fix the source, ` +
+    'and create the snapshot again.',
+  sourceUnreachable: (source: string, errorCode: string) =>
+    `The database server of source ${source} could not be reached while the snapshot was taken (${errorCode}). ` +
+    'Check that it is running and reachable from snapex, and create the snapshot again.',
+  storeRefused: (bucket: string, errorCode: string) =>
+    `The snapshot could not be written to the snapshot store bucket ${bucket} (${errorCode}). ` +
+    "Check the bucket and snapex's access to it, and create the snapshot again.",
+  unexpected: (source: string, detail: string) =>
+    `The snapshot of source ${source} could not be taken: ${detail}. Create the snapshot again; ` +
+    'if this repeats, report it with the snapshot ARN.',
+} as const;
+
 /** Why AWS refused the credentials a request was signed with, rather than a policy refusing the call. */
 export interface CredentialRefusal {
   kind: 'signature' | 'unknown-key' | 'expired-token' | 'clock-skew';

@@ -13,6 +13,8 @@ function commonFields(view: SnapshotView) {
     SnapshotType: view.snapshotType,
     PercentProgress: view.percentProgress,
     OriginalSnapshotCreateTime: createTime,
+    // Not an RDS field: why a failed snapshot could not be taken (RDS says it only in an event).
+    ...(view.failureReason ? { FailureReason: view.failureReason } : {}),
   };
 }
 

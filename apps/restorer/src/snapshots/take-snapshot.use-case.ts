@@ -12,10 +12,12 @@ import {
   SnapshotFailed,
   SnapshotRequested,
 } from '@snapex/contracts';
+import { SourceRefusedError } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER } from '@snapex/service';
 import { dumpToolFor } from './dump-tools';
 import { DumpTool } from './dump-tool';
+import { SnapshotProgress, snapshotFailureReason } from './snapshot-failures';
 
 type Request = EventPayload<typeof SnapshotRequested>;
 
@@ -47,20 +49,25 @@ export class TakeSnapshotUseCase {
     const log = this.logger.child({ snapshotArn: request.snapshotArn });
     const { status } = await this.rpc.call(GetSnapshotStatusRpc, { snapshotId: request.snapshotId });
     if (status !== 'creating') return log.info({ status }, 'snapshot needs no dump');
+    const progress: SnapshotProgress = {
+      source: request.sourceName,
+      bucket: this.store?.bucket ?? null,
+      database: null,
+    };
     try {
-      await this.take(request, log);
+      await this.take(request, progress, log);
     } catch (error) {
-      if (!(error instanceof PermanentError) && attempt < this.config.nats.maxDeliver) throw error;
-      log.error({ err: error, attempt }, 'snapshot failed');
+      if (!isLasting(error) && attempt < this.config.nats.maxDeliver) throw error;
+      log.error({ err: error, attempt, database: progress.database }, 'snapshot failed');
       await this.publisher.publish(SnapshotFailed, {
         ...snapshotEventFields(request),
         eventId: eventIdFor(SnapshotFailed, request.snapshotId),
-        reason: (error as Error).message,
+        reason: snapshotFailureReason(error, progress),
       });
     }
   }
 
-  private async take(request: Request, log: Logger): Promise<void> {
+  private async take(request: Request, progress: SnapshotProgress, log: Logger): Promise<void> {
     const store = this.requireStore();
     const source = this.sourceOf(request);
     const tool = dumpToolFor(request.engine);
@@ -69,6 +76,7 @@ export class TakeSnapshotUseCase {
       throw new PermanentError(`the source ${source.name} has no database to snapshot`);
     const stored: StoredDump[] = [];
     for (const database of databases) {
+      progress.database = database;
       stored.push(
         await this.dumpOne(
           store,
@@ -126,4 +134,9 @@ export class TakeSnapshotUseCase {
       throw new PermanentError('this deployment has no snapshot store (snapshotStore) configured');
     return this.store;
   }
+}
+
+/** Another attempt cannot help: a rule broken, or a source that refuses the login or database. */
+function isLasting(error: unknown): boolean {
+  return error instanceof PermanentError || error instanceof SourceRefusedError;
 }

@@ -28,9 +28,10 @@ export class SnapshotExportSource {
     const snapshot = await this.snapshots.lock(tx, accountId, kind, storedIdentifier(identifier), 'share');
     if (!snapshot) throw SnapshotFaults.notFound(kind, identifier);
     if (snapshot.status !== 'available' || !snapshot.archive || !snapshot.snapshotTime) {
+      const why = snapshot.failureReason ? ` (${snapshot.failureReason})` : '';
       throw new Fault(
         'InvalidExportSourceState',
-        `The snapshot ${snapshot.arn} can't be exported because its status is ${snapshot.status}; ` +
+        `The snapshot ${snapshot.arn} can't be exported because its status is ${snapshot.status}${why}; ` +
           'only available snapshots can be exported.',
       );
     }

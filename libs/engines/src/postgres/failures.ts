@@ -1,4 +1,4 @@
-import { ReadFailureKind } from '../engine';
+import { ReadFailureKind, ReadPointLostError } from '../engine';
 import { SourceRefusedError } from '../source-refusals';
 import { errorCodeOf, isNetworkFailure } from '../network-failures';
 import { UnaddressableDatabaseError } from './pg-session';
@@ -30,6 +30,7 @@ const OWN_PERMANENT_ERRORS = [
   UnknownDecoderError,
   UnaddressableDatabaseError,
   SourceRefusedError,
+  ReadPointLostError,
 ];
 
 function matchesState(sqlState: string, states: readonly string[]): boolean {
