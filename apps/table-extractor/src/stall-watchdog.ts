@@ -19,16 +19,11 @@ export class PartitionStalledError extends Error {
  */
 export class StallWatchdog {
   private readonly controller = new AbortController();
-  private readonly stalled: Promise<never>;
   private lastProgressAt = Date.now();
   private waitingOn: StalledOn = 'database';
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly timeoutMs: number) {
-    this.stalled = new Promise<never>((_resolve, reject) =>
-      this.controller.signal.addEventListener('abort', () => reject(this.controller.signal.reason as Error)),
-    );
-    this.stalled.catch(() => undefined);
     this.timer = setInterval(() => this.check(), Math.min(1000, timeoutMs / 4));
   }
 
@@ -43,7 +38,24 @@ export class StallWatchdog {
   /** The work's result, or PartitionStalledError naming what was awaited once the partition stalls. */
   guard<T>(on: StalledOn, work: Promise<T>): Promise<T> {
     this.waitingOn = on;
-    return Promise.race([work, this.stalled]);
+    const { signal } = this.controller;
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    // Not Promise.race against one long-lived promise: every race would stay attached to it, and
+    // with it every batch read, until the partition ends.
+    return new Promise<T>((resolve, reject) => {
+      const onStall = () => reject(signal.reason as Error);
+      signal.addEventListener('abort', onStall, { once: true });
+      work.then(
+        (value) => {
+          signal.removeEventListener('abort', onStall);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onStall);
+          reject(error as Error);
+        },
+      );
+    });
   }
 
   stop(): void {
