@@ -227,9 +227,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
   }
 
   /**
-   * An earlier attempt may have completed more files than this one, or the finished attempt being
-   * reported, wrote (its last file cut at a different row); those objects would hold rows twice, so
-   * they go.
+   * An earlier attempt may have completed more files than the attempt whose files are kept (this one,
+   * or a finished one being reported again), its last file cut at a different row; those objects
+   * would hold rows twice, so they go.
    */
   private async removeStaleTail(request: PartitionRequest, fileCount: number, log: Logger): Promise<void> {
     for (
