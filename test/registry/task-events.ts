@@ -11,6 +11,7 @@ import {
   TaskFailed,
 } from '@snapex/contracts';
 import { TaskEventsHandler } from '../../apps/task-registry/src/events/task-events.handler';
+import { BIGINT_ID_COLUMN } from '../support/fixtures';
 import { RegistryStack } from './registry-stack';
 
 /** The ids every event of one task carries. */
@@ -53,18 +54,7 @@ export function tablePlanned(
     table,
     target: `shop.public.${table.table}`,
     tableKeyPrefix: `${task.exportTaskIdentifier}/shop/public.${table.table}`,
-    columns: [
-      {
-        name: 'id',
-        originalType: 'bigint',
-        decoder: 'int8',
-        parquetType: 'INT64',
-        expectedExportedType: 'int64',
-        originalCharMaxLength: 0,
-        originalNumPrecision: 64,
-        originalDateTimePrecision: 0,
-      },
-    ],
+    columns: [BIGINT_ID_COLUMN],
     partitioning: { numberOfPartitions, constraintType: 'PRIMARY_KEY', partitionColumns: [] },
     estimatedBytes,
   };

@@ -1,14 +1,14 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AwsClients } from '@snapex/aws';
-import { parseConfig } from '@snapex/config';
 import { DatabaseDump, SnapshotSource, TaskSpec } from '@snapex/contracts';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { adminClients, serviceCredentialsOf } from '../../scripts/local-stack/export-target';
+import { adminClients } from '../../scripts/local-stack/export-target';
 export { createSnapshotStore } from '../../scripts/local-stack/export-target';
 import { MOTO_ACCOUNT, MOTO_REGION, startMoto } from '../../scripts/local-stack/moto';
 import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
 import { S3SnapshotStore } from '../../apps/restorer/src/restore/snapshot-store';
+import { motoConfig } from '../support/fixtures';
 
 /** Runs a dump program and returns its output; the password, if any, stays in the URL's user info. */
 export function runDump(program: string, args: string[], env: Record<string, string> = {}): Buffer {
@@ -93,15 +93,7 @@ export async function startLocalSnapshotStore(bucket: string) {
   const moto = await startMoto();
   const { s3 } = adminClients(moto);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const config = parseConfig({
-    region: MOTO_REGION,
-    accounts: [{ id: MOTO_ACCOUNT }],
-    aws: {
-      endpoint: moto.endpoint,
-      forcePathStyle: true,
-      serviceCredentials: serviceCredentialsOf(moto.admin),
-    },
-  });
+  const config = motoConfig(moto, moto.admin);
   const store = new S3SnapshotStore(config, new AwsClients(config));
   return {
     s3,

@@ -21,12 +21,12 @@ import {
   RowTooLargeError,
   ValueTooLargeError,
 } from '@snapex/engines';
-import type { OpenPartEncoder, PartEncoder, PartRow, PartStats } from '@snapex/parquet';
+import type { FooterEntries, OpenPartEncoder, PartEncoder, PartRow, PartStats } from '@snapex/parquet';
 import { StoppedTasks } from '@snapex/service';
 import pino from 'pino';
 import { ExportPartition, PartitionRequest } from './export-partition.use-case';
-import { StoredPart } from './part-file';
 import { PartStorage, PartTarget, PartUpload, PartUploadError } from './part-upload';
+import { PARTITION_RECORD_KEYS, partitionRecordOf, StoredFooter } from './partition-record';
 
 const TASK_ID = '7f9d4a52-0c1e-4f3a-9b1d-2a6c8e0f4b11';
 const ACCOUNT = '123456789012';
@@ -138,16 +138,11 @@ class FakeStorage implements PartStorage {
   readonly leftOver = new Set<string>();
   readonly removed: string[] = [];
   failFirstWriteWith: unknown = null;
-  /** What finishedParts answers: the files an earlier attempt recorded as finished. */
-  finishedEarlier: StoredPart[] | null = null;
-  readonly recorded: StoredPart[][] = [];
+  /** Footers of the objects an earlier attempt left, by key. */
+  readonly footers = new Map<string, StoredFooter>();
 
-  async recordFinished(parts: { target: PartTarget; part: StoredPart }[]): Promise<void> {
-    this.recorded.push(parts.map(({ part }) => part));
-  }
-
-  async finishedParts(): Promise<StoredPart[] | null> {
-    return this.finishedEarlier;
+  async footerOf(target: PartTarget): Promise<StoredFooter | null> {
+    return this.footers.get(target.key) ?? null;
   }
 
   async removeIfPresent(target: PartTarget): Promise<boolean> {
@@ -168,6 +163,8 @@ class FakeStorage implements PartStorage {
 class LineEncoder implements PartEncoder {
   private rows = 0;
   private bytes = 0;
+  /** The footer entries the file was closed with. */
+  closedWith: FooterEntries | null = null;
 
   constructor(private readonly output: Writable) {}
 
@@ -186,7 +183,8 @@ class LineEncoder implements PartEncoder {
     return { rows: this.rows, bytes: this.bytes };
   }
 
-  async close(): Promise<PartStats> {
+  async close(entries: FooterEntries = {}): Promise<PartStats> {
+    this.closedWith = entries;
     await new Promise<void>((resolve, reject) =>
       this.output.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );
@@ -194,7 +192,14 @@ class LineEncoder implements PartEncoder {
   }
 }
 
-const openLineEncoder: OpenPartEncoder = async (_columns, output) => new LineEncoder(output);
+function keyOf(fileIndex: number): string {
+  return partObjectKey(REQUEST.destination.partitionKeyPrefix, {
+    taskId: TASK_ID,
+    tableIndex: REQUEST.table.tableIndex,
+    partitionIndex: REQUEST.partitionIndex,
+    fileIndex,
+  });
+}
 
 class FakeSource {
   returned = false;
@@ -244,26 +249,50 @@ describe('ExportPartition after a crash between upload and acknowledgement', () 
 
   it('reports the files an earlier attempt finished but never reported, without reading again', async () => {
     const { useCase, publisher, storage, source } = setUp([[[1n]]], 'IN_PROGRESS', 'STARTED');
-    const earlier = [{ key: 'pre/daily/app/public.orders/2/part-00000', rows: 7, bytes: 70 }];
-    storage.finishedEarlier = earlier;
+    const earlier = [0, 1].map((fileIndex) => ({ key: keyOf(fileIndex), rows: 7 + fileIndex, bytes: 70 }));
+    for (const [fileIndex, part] of earlier.entries()) {
+      const entries = partitionRecordOf('earlier', fileIndex, fileIndex === 1 ? 2 : null);
+      storage.footers.set(part.key, {
+        key: part.key,
+        bytes: part.bytes,
+        footer: { rows: part.rows, entries: new Map(Object.entries(entries)) },
+      });
+    }
+    // Left by an attempt before that one, which cut its files elsewhere.
+    storage.leftOver.add(keyOf(2));
     await useCase.execute(REQUEST);
 
     expect(publisher.names()).toEqual(['PartitionExported']);
     expect(publisher.payloadOf('PartitionExported')).toMatchObject({
-      rowCount: 7,
-      bytes: 70,
+      rowCount: 15,
+      bytes: 140,
       objects: earlier,
     });
     expect(source.readRequest).toBeNull();
     expect(storage.uploads).toEqual([]);
+    expect(storage.removed).toEqual([keyOf(2)]);
   });
 
-  it('records the partition finished on its files before reporting it', async () => {
-    const { useCase, publisher, storage } = setUp([[[1n], [2n]]]);
+  it('records in the footer of every file its index and attempt, and in the last the file count', async () => {
+    const config = { ...CONFIG, extractor: { ...CONFIG.extractor, fileTargetBytes: 1024 } };
+    // Each batch fills a file: the last one too, which must still be closed as the last.
+    const rows = (from: number) => Array.from({ length: 250 }, (_, index) => [BigInt(from + index)]);
+    const { useCase, encoders } = setUp(
+      [rows(1000), rows(2000), rows(3000)],
+      'IN_PROGRESS',
+      'NOT_STARTED',
+      config,
+    );
     await useCase.execute(REQUEST);
 
-    const { objects } = publisher.payloadOf('PartitionExported') as { objects: StoredPart[] };
-    expect(storage.recorded).toEqual([objects]);
+    const records = encoders.map((encoder) => encoder.closedWith!);
+    const attempt = records[0][PARTITION_RECORD_KEYS.attempt];
+    expect(attempt).toMatch(/^[0-9a-f-]{36}$/);
+    expect(records).toEqual([
+      partitionRecordOf(attempt, 0, null),
+      partitionRecordOf(attempt, 1, null),
+      partitionRecordOf(attempt, 2, 3),
+    ]);
   });
 });
 
@@ -286,6 +315,11 @@ function setUp(
         ? { taskStatus: nextStatus(), partitionStatus, tableSkipped: table.skipped }
         : { status: nextStatus() },
   };
+  const encoders: LineEncoder[] = [];
+  const openLineEncoder: OpenPartEncoder = async (_columns, output) => {
+    encoders.push(new LineEncoder(output));
+    return encoders.at(-1)!;
+  };
   const useCase = new ExportPartition(
     config,
     pino({ level: 'silent' }),
@@ -296,7 +330,7 @@ function setUp(
     storage,
     openLineEncoder,
   );
-  return { useCase, publisher, storage, stopped, source, statuses, table };
+  return { useCase, publisher, storage, stopped, source, statuses, table, encoders };
 }
 
 function awsError(name: string, httpStatusCode: number): Error {
@@ -352,18 +386,11 @@ describe('ExportPartition', () => {
 
   it('on a retry, removes files an earlier attempt wrote beyond this attempt’s last one', async () => {
     const { useCase, storage } = setUp([[[1n], [2n]]], 'IN_PROGRESS', 'STARTED');
-    const earlier = (fileIndex: number) =>
-      partObjectKey(REQUEST.destination.partitionKeyPrefix, {
-        taskId: TASK_ID,
-        tableIndex: REQUEST.table.tableIndex,
-        partitionIndex: REQUEST.partitionIndex,
-        fileIndex,
-      });
-    [0, 1, 2].forEach((fileIndex) => storage.leftOver.add(earlier(fileIndex)));
+    [0, 1, 2].forEach((fileIndex) => storage.leftOver.add(keyOf(fileIndex)));
     await useCase.execute(REQUEST);
 
-    expect(storage.uploads.map((upload) => upload.target.key)).toEqual([earlier(0)]);
-    expect(storage.removed).toEqual([earlier(1), earlier(2)]);
+    expect(storage.uploads.map((upload) => upload.target.key)).toEqual([keyOf(0)]);
+    expect(storage.removed).toEqual([keyOf(1), keyOf(2)]);
   });
 
   it('streams every batch into one part object and reports it', async () => {
@@ -495,20 +522,19 @@ describe('ExportPartition', () => {
   it('removes the files the partition completed before the row that skips the table', async () => {
     const config = { ...CONFIG, extractor: { ...CONFIG.extractor, fileTargetBytes: 1024 } };
     const rows = Array.from({ length: 250 }, (_, index) => [BigInt(1000 + index)]);
-    const { useCase, publisher, storage, source } = setUp([rows, rows], 'IN_PROGRESS', 'NOT_STARTED', config);
-    source.failAfterBatches = { count: 1, error: new RowTooLargeError(3000, 2048) };
-    const fileKey = (fileIndex: number) =>
-      partObjectKey(REQUEST.destination.partitionKeyPrefix, {
-        taskId: TASK_ID,
-        tableIndex: REQUEST.table.tableIndex,
-        partitionIndex: REQUEST.partitionIndex,
-        fileIndex,
-      });
-    // The first batch filled part-00000, which is in the bucket when the row comes.
-    storage.leftOver.add(fileKey(0));
+    const { useCase, publisher, storage, source } = setUp(
+      [rows, rows, rows],
+      'IN_PROGRESS',
+      'NOT_STARTED',
+      config,
+    );
+    source.failAfterBatches = { count: 2, error: new RowTooLargeError(3000, 2048) };
+    // The first batch filled part-00000, completed when the second came; it is in the bucket when the row comes.
+    storage.leftOver.add(keyOf(0));
     await useCase.execute(REQUEST);
-    expect(storage.uploads.map((upload) => upload.target.key)).toEqual([fileKey(0)]);
-    expect(storage.removed).toEqual([fileKey(0)]);
+    expect(storage.uploads.map((upload) => upload.target.key)).toEqual([keyOf(0), keyOf(1)]);
+    expect(storage.uploads.map((upload) => upload.aborted)).toEqual([false, true]);
+    expect(storage.removed).toEqual([keyOf(0)]);
     expect(publisher.names()).toEqual(['PartitionStarted', 'TableSkipped']);
   });
 

@@ -27,6 +27,7 @@ import { MemoryGuard, peakResidentBytes } from './memory-guard';
 import { PartFile, StoredPart } from './part-file';
 import { PartSeries } from './part-series';
 import { partObjectKey } from './part-object-key';
+import { finishedFiles } from './partition-record';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
 import { ReadPointSources } from './read-point-sources';
@@ -120,6 +121,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
     const finishedEarlier = await this.finishedEarlier(request, log);
     if (finishedEarlier) {
       log.info('an earlier attempt wrote the partition but could not report it; reporting it now');
+      await this.removeStaleTail(request, finishedEarlier.length, log);
       return this.publishExported(request, finishedEarlier, new Date(), log);
     }
     await this.publishStarted(request);
@@ -149,8 +151,6 @@ export class ExportPartition implements BeforeApplicationShutdown {
       case 'exported':
         if (state.partitionStatus !== 'NOT_STARTED')
           await this.removeStaleTail(request, extraction.parts.length, log);
-        // After the stale tail is gone: a partition recorded finished is never looked at again.
-        await this.recordFinished(request, extraction.parts, log);
         return this.publishExported(request, extraction.parts, startedAt, running);
     }
   }
@@ -213,32 +213,23 @@ export class ExportPartition implements BeforeApplicationShutdown {
   }
 
   /**
-   * Files of this partition an earlier attempt finished and recorded, e.g. before a crash or while
-   * NATS was out: reported again rather than rewritten. A lookup that fails only costs a rewrite.
+   * Files of this partition an earlier attempt finished, as their footers record, e.g. before a crash
+   * or while NATS was out: reported again rather than rewritten. A lookup that fails only costs a
+   * rewrite.
    */
   private async finishedEarlier(request: PartitionRequest, log: Logger): Promise<StoredPart[] | null> {
     try {
-      return await this.storage.finishedParts((fileIndex) => this.targetOf(request, fileIndex));
+      return await finishedFiles((fileIndex) => this.storage.footerOf(this.targetOf(request, fileIndex)));
     } catch (error) {
       log.warn({ err: error }, 'could not tell whether an earlier attempt finished the partition');
       return null;
     }
   }
 
-  /** Best effort: without the record a later attempt rewrites the same files, no worse than before. */
-  private async recordFinished(request: PartitionRequest, parts: StoredPart[], log: Logger): Promise<void> {
-    try {
-      await this.storage.recordFinished(
-        parts.map((part, fileIndex) => ({ target: this.targetOf(request, fileIndex), part })),
-      );
-    } catch (error) {
-      log.warn({ err: error }, 'could not record the partition as finished on its files');
-    }
-  }
-
   /**
-   * An earlier attempt may have completed more files than this one wrote (its last file cut at a
-   * different row); those objects would hold rows twice, so they go.
+   * An earlier attempt may have completed more files than the attempt whose files are kept (this one,
+   * or a finished one being reported again), its last file cut at a different row; those objects
+   * would hold rows twice, so they go.
    */
   private async removeStaleTail(request: PartitionRequest, fileCount: number, log: Logger): Promise<void> {
     for (

@@ -1,6 +1,6 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { ExportBatch } from '@snapex/engines';
-import type { OpenPartEncoder, PartEncoder, PartStats } from '@snapex/parquet';
+import type { FooterEntries, OpenPartEncoder, PartEncoder, PartStats } from '@snapex/parquet';
 import { PartStorage, PartTarget, PartUpload, UploadWatch } from './part-upload';
 
 /** The encoder refused the rows; the same rows would be refused again. */
@@ -48,11 +48,11 @@ export class PartFile {
     return this.open?.encoder.stats() ?? { rows: 0, bytes: 0 };
   }
 
-  /** Completes the object; null when no row arrived. */
-  async finish(): Promise<StoredPart | null> {
+  /** Completes the object, its footer holding `entries`; null when no row arrived. */
+  async finish(entries: FooterEntries): Promise<StoredPart | null> {
     if (!this.open) return null;
     const { encoder, upload } = this.open;
-    const stats = await this.explaining(upload, () => encoder.close());
+    const stats = await this.explaining(upload, () => encoder.close(entries));
     await upload.completed();
     return { key: this.target.key, bytes: stats.bytes, rows: stats.rows };
   }

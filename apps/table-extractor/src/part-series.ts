@@ -1,25 +1,32 @@
 import type { PartStats } from '@snapex/parquet';
 import { ExportBatch } from '@snapex/engines';
 import { PartFile, StoredPart } from './part-file';
+import { newAttempt, partitionRecordOf } from './partition-record';
 
 /**
  * The files of one partition, `part-00000`, `part-00001`, …: a new file starts once the current one
- * has reached the target size, so no object grows without bound however large the partition.
+ * has reached the target size, so no object grows without bound however large the partition. Each
+ * file's footer records this attempt and the file's index; the last file's also the file count.
  */
 export class PartSeries {
   private current: PartFile | null = null;
   private readonly stored: StoredPart[] = [];
+  private readonly attempt = newAttempt();
 
   constructor(
     private readonly openFile: (fileIndex: number) => PartFile,
     private readonly fileTargetBytes: number,
   ) {}
 
+  /**
+   * A full file is closed only once more rows come: the file the partition ends in is then always
+   * closed by finish(), with the file count, even when it ended just as the file was full.
+   */
   async append(rows: ExportBatch): Promise<void> {
     if (rows.length === 0) return;
+    if (this.current && this.current.progress().bytes >= this.fileTargetBytes) await this.closeCurrent(false);
     this.current ??= this.openFile(this.stored.length);
     await this.current.append(rows);
-    if (this.current.progress().bytes >= this.fileTargetBytes) await this.closeCurrent();
   }
 
   progress(): PartStats {
@@ -36,7 +43,7 @@ export class PartSeries {
 
   /** Completes the last file; the stored files in order, none for an empty partition. */
   async finish(): Promise<StoredPart[]> {
-    await this.closeCurrent();
+    await this.closeCurrent(true);
     return [...this.stored];
   }
 
@@ -45,8 +52,11 @@ export class PartSeries {
     this.current = null;
   }
 
-  private async closeCurrent(): Promise<void> {
-    const part = await this.current?.finish();
+  private async closeCurrent(last: boolean): Promise<void> {
+    const fileIndex = this.stored.length;
+    const part = await this.current?.finish(
+      partitionRecordOf(this.attempt, fileIndex, last ? fileIndex + 1 : null),
+    );
     this.current = null;
     if (part) this.stored.push(part);
   }

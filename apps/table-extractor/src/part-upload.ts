@@ -2,17 +2,17 @@ import { PassThrough, Writable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
-  GetObjectTaggingCommand,
+  GetObjectCommand,
   HeadObjectCommand,
-  PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { awsErrorCode, AwsClients, ExportRole, httpStatusOf } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
+import { readFooter } from '@snapex/parquet';
 import { CONFIG } from '@snapex/service';
-import type { StoredPart } from './part-file';
+import type { StoredFooter } from './partition-record';
 
 export interface PartTarget {
   bucket: string;
@@ -55,16 +55,9 @@ export interface PartStorage {
   open(target: PartTarget, watch: UploadWatch): PartUpload;
   /** Deletes the object if it exists; false when there was none. */
   removeIfPresent(target: PartTarget): Promise<boolean>;
-  /** Records on a partition's stored files that the partition is finished, and their figures. */
-  recordFinished(parts: { target: PartTarget; part: StoredPart }[]): Promise<void>;
-  /** The files of a partition an earlier attempt recorded as finished; null when none did. */
-  finishedParts(targetOf: (fileIndex: number) => PartTarget): Promise<StoredPart[] | null>;
+  /** The stored object's Parquet footer and size; null when there is no object. */
+  footerOf(target: PartTarget): Promise<StoredFooter | null>;
 }
-
-const ROWS_TAG = 'snapex-rows';
-const BYTES_TAG = 'snapex-bytes';
-/** On the last file only, so a partition cut short by a crash is never taken for finished. */
-const FILES_TAG = 'snapex-partition-files';
 
 export interface UploadTuning {
   partBytes: number;
@@ -146,6 +139,12 @@ class S3PartUpload implements PartUpload {
   }
 }
 
+/** The whole object's size: after the slash of `bytes 100-199/200`, or all of it when the range was ignored. */
+function objectSizeOf(contentRange: string | undefined, contentLength: number | undefined): number {
+  const total = contentRange && /\/(\d+)$/.exec(contentRange);
+  return total ? Number(total[1]) : (contentLength ?? 0);
+}
+
 /** Part objects in the caller's bucket, written through the caller's role and encrypted with their key. */
 @Injectable()
 export class S3PartStorage implements PartStorage {
@@ -166,40 +165,19 @@ export class S3PartStorage implements PartStorage {
     return true;
   }
 
-  /** As object tags (`s3:PutObjectTagging` is in the seed's `s3:PutObject*`): no object but the part files. */
-  async recordFinished(parts: { target: PartTarget; part: StoredPart }[]): Promise<void> {
-    for (const [index, { target, part }] of parts.entries()) {
-      const tags: Record<string, number> = { [ROWS_TAG]: part.rows, [BYTES_TAG]: part.bytes };
-      if (index === parts.length - 1) tags[FILES_TAG] = parts.length;
-      await this.aws.forRole(target.role).s3.send(
-        new PutObjectTaggingCommand({
-          Bucket: target.bucket,
-          Key: target.key,
-          Tagging: { TagSet: Object.entries(tags).map(([Key, value]) => ({ Key, Value: String(value) })) },
-        }),
-      );
-    }
-  }
-
-  async finishedParts(targetOf: (fileIndex: number) => PartTarget): Promise<StoredPart[] | null> {
-    const parts: StoredPart[] = [];
-    for (let fileIndex = 0; ; fileIndex++) {
-      const target = targetOf(fileIndex);
-      const tags = await this.tagsOf(target);
-      const rows = tags?.get(ROWS_TAG);
-      const bytes = tags?.get(BYTES_TAG);
-      if (rows === undefined || bytes === undefined) return null;
-      parts.push({ key: target.key, rows: Number(rows), bytes: Number(bytes) });
-      if (tags?.get(FILES_TAG) === String(fileIndex + 1)) return parts;
-    }
-  }
-
-  private async tagsOf(target: PartTarget): Promise<Map<string, string> | null> {
+  /** Ranged GETs of the object's last bytes (`s3:GetObject` is in the seed's `s3:GetObject*`). */
+  async footerOf(target: PartTarget): Promise<StoredFooter | null> {
+    const { s3 } = this.aws.forRole(target.role);
+    let bytes = 0;
     try {
-      const { TagSet } = await this.aws
-        .forRole(target.role)
-        .s3.send(new GetObjectTaggingCommand({ Bucket: target.bucket, Key: target.key }));
-      return new Map((TagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+      const footer = await readFooter(async (last) => {
+        const object = await s3.send(
+          new GetObjectCommand({ Bucket: target.bucket, Key: target.key, Range: `bytes=-${last}` }),
+        );
+        bytes = objectSizeOf(object.ContentRange, object.ContentLength);
+        return object.Body!.transformToByteArray();
+      });
+      return { key: target.key, bytes, footer };
     } catch (error) {
       if (httpStatusOf(error) === 404) return null;
       throw error;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FromEncoderThread, ToEncoderThread, WasmFileSettings } from './parquet-wasm-protocol';
+import { FooterEntries } from './part-encoder';
 
 /** What a file hears from the thread that encodes it. */
 export interface FileListener {
@@ -130,7 +131,8 @@ export interface FileChannel {
   /** Transfers the Arrow IPC bytes: `ipc` is unusable here afterwards. */
   batch(ipc: Uint8Array, endsRowGroup: boolean): void;
   chunkWritten(): void;
-  close(): void;
+  /** No more batches: the thread writes the footer, holding `entries`. */
+  close(entries: FooterEntries): void;
   /** Drops the file in its thread and stops listening to it. */
   abort(): void;
 }
@@ -158,7 +160,7 @@ export class EncoderThreads {
       batch: (ipc, endsRowGroup) =>
         thread.send({ kind: 'batch', fileId, ipc, endsRowGroup }, [ipc.buffer as ArrayBuffer]),
       chunkWritten: () => thread.send({ kind: 'chunk-written', fileId }),
-      close: () => thread.send({ kind: 'close', fileId }),
+      close: (entries) => thread.send({ kind: 'close', fileId, entries }),
       abort: () => {
         thread.send({ kind: 'abort', fileId });
         thread.detach(fileId);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -8,7 +8,8 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ParquetColumnType } from '@snapex/contracts';
 import { UnexpectedValueError } from './arrow-batch';
 import { PART_ENCODER_NAMES, partEncoderNamed } from './encoders';
-import { OpenPartEncoder, PartColumn, PartRow } from './part-encoder';
+import { footerOf } from './parquet-footer';
+import { FooterEntries, OpenPartEncoder, PartColumn, PartRow } from './part-encoder';
 import { EncoderThreads } from './encoder-threads';
 import {
   DEFAULT_PARQUET_WASM_TUNING,
@@ -115,7 +116,7 @@ async function writeParquet(
   open: OpenPartEncoder,
   path: string,
   rows: readonly PartRow[],
-  options: { rowGroupRows: number; batchRows: number; columns?: PartColumn[] },
+  options: { rowGroupRows: number; batchRows: number; columns?: PartColumn[]; entries?: FooterEntries },
 ): Promise<ParquetFile> {
   const encoder = await open(options.columns ?? COLUMNS, createWriteStream(path), {
     rowGroupRows: options.rowGroupRows,
@@ -123,7 +124,7 @@ async function writeParquet(
   for (let start = 0; start < rows.length; start += options.batchRows) {
     await encoder.write(rows.slice(start, start + options.batchRows));
   }
-  const stats = await encoder.close();
+  const stats = await encoder.close(options.entries);
   return { path, ...stats };
 }
 
@@ -224,6 +225,25 @@ describe.each(PART_ENCODER_NAMES)('the %s encoder', (name) => {
       `SELECT count(*)::INTEGER AS groups FROM parquet_metadata('${empty.path}')`,
     );
     expect(groups).toBe(0);
+  });
+
+  it('writes the entries it is closed with into the footer, where any Parquet reader finds them', async () => {
+    const entries = { 'snapex.test.file': '3', 'snapex.test.note': 'ünï ✓' };
+    for (const [label, rows] of [
+      ['rows', ROWS],
+      ['empty', []],
+    ] as const) {
+      const path = join(dir, `${name}-entries-${label}.gz.parquet`);
+      await writeParquet(open, path, rows, { rowGroupRows: 2, batchRows: 3, entries });
+      const footer = footerOf(await readFile(path));
+      expect(footer.rows).toBe(rows.length);
+      expect(Object.fromEntries(footer.entries)).toMatchObject(entries);
+      const read = await readback.query(
+        `SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${path}')
+          WHERE decode(key) LIKE 'snapex.%' ORDER BY key`,
+      );
+      expect(read).toEqual(Object.entries(entries).map(([key, value]) => ({ key, value })));
+    }
   });
 
   it('cuts full row groups across many batches and keeps their order', async () => {

@@ -38,7 +38,7 @@ function uncompressed(table: Table, codec = Compression.UNCOMPRESSED): Buffer {
 }
 
 /** Each appended file is freed once appended, as the encoder thread frees it: nothing may still point into it. */
-function assembled(pieces: Table[]): Buffer {
+function assembled(pieces: Table[], entries: Record<string, string> = {}): Buffer {
   const assembler = new GzipParquetAssembler(1);
   const bytes = pieces.flatMap((piece) => {
     // A buffer of its own, not a slice of Node's shared pool, so that freeing it frees nothing else.
@@ -47,13 +47,21 @@ function assembled(pieces: Table[]): Buffer {
     structuredClone(file.buffer, { transfer: [file.buffer] });
     return appended;
   });
-  return Buffer.concat([...bytes, ...assembler.finish()]);
+  return Buffer.concat([...bytes, ...assembler.finish(entries)]);
 }
 
 describe('GzipParquetAssembler', () => {
   const pieces = [tableOf(0, 700), tableOf(700, 1), tableOf(701, 1300)];
   const file = assembled(pieces);
   const metadata = fileMetaDataOf(file);
+
+  it('adds the entries it finishes with to the writer’s own key-value metadata', () => {
+    const written = fileMetaDataOf(uncompressed(pieces[0])).key_value_metadata!.map(({ key }) => key);
+    expect(written).toContain('ARROW:schema');
+    const withEntries = fileMetaDataOf(assembled(pieces, { 'snapex.test': '1' })).key_value_metadata!;
+    expect(withEntries.map(({ key }) => key)).toEqual([...written, 'snapex.test']);
+    expect(withEntries.at(-1)!.value).toBe('1');
+  });
 
   it('keeps every row and value, read back by parquet-wasm', () => {
     const read = tableFromIPC(readParquet(file).intoIPCStream());

@@ -10,6 +10,7 @@ import {
   readThrift,
   writeThrift,
 } from './parquet-thrift';
+import { FooterEntries } from './part-encoder';
 
 /** A file given to the assembler was not written the way it expects. */
 export class UnexpectedParquetError extends Error {
@@ -46,6 +47,17 @@ function chunkStart(metadata: format.ColumnMetaData): number {
   return dictionary === null || dictionary === undefined ? data : Math.min(data, numberOf(dictionary));
 }
 
+/** The writer's key-value metadata (parquet-wasm's ARROW:schema) with `entries` added. */
+function withEntries(
+  written: format.KeyValue[] | null | undefined,
+  entries: FooterEntries,
+): format.KeyValue[] | undefined {
+  const added = Object.entries(entries).map(([key, value]) => new format.KeyValue({ key, value }));
+  const kept = (written ?? []).filter((entry) => !Object.hasOwn(entries, entry.key));
+  const all = [...kept, ...added];
+  return all.length > 0 ? all : undefined;
+}
+
 /**
  * One gzip Parquet file put together from uncompressed ones that share a schema: each appended file's
  * row groups are copied page by page, every page compressed on its own at the chosen zlib level, and
@@ -74,8 +86,8 @@ export class GzipParquetAssembler {
     return out;
   }
 
-  /** The page indexes and the footer: the file's last bytes. */
-  finish(): Buffer[] {
+  /** The page indexes and the footer, holding `entries` beside the writer's own: the file's last bytes. */
+  finish(entries: FooterEntries = {}): Buffer[] {
     if (!this.template) throw new UnexpectedParquetError('no file was appended, so there is no schema');
     const out: Buffer[] = [];
     for (const index of this.pageIndexes) {
@@ -96,7 +108,7 @@ export class GzipParquetAssembler {
       schema,
       num_rows: int64(this.rows),
       row_groups: this.rowGroups,
-      key_value_metadata,
+      key_value_metadata: withEntries(key_value_metadata, entries),
       created_by,
       column_orders,
     });

@@ -1,8 +1,8 @@
 /**
- * Reads the row count a finished Parquet file declares in its footer, from the last bytes written,
- * so that a writer which lost rows without saying so is caught before the file is kept. The footer is
- * FileMetaData in Thrift's compact protocol, followed by its length (4 bytes, little endian) and the
- * magic `PAR1`.
+ * Reads a Parquet file's footer from its last bytes: the row count a file just written declares, so
+ * that a writer which lost rows without saying so is caught before the file is kept, and the entries
+ * a stored file was closed with. The footer is FileMetaData in Thrift's compact protocol, followed by
+ * its length (4 bytes, little endian) and the magic `PAR1`.
  */
 import { format, numberOf, readThrift } from './parquet-thrift';
 
@@ -25,8 +25,16 @@ export function footerLength(tail: Uint8Array): number {
   return end.readUInt32LE(end.length - 8);
 }
 
-/** num_rows of the FileMetaData that ends `tail`, the last bytes of a Parquet file. */
-export function footerRowCount(tail: Uint8Array): number {
+/** What a stored file's footer says about it. */
+export interface ParquetFooter {
+  /** num_rows */
+  rows: number;
+  /** key_value_metadata, the writer's own entries and any the file was closed with. */
+  entries: ReadonlyMap<string, string>;
+}
+
+/** The FileMetaData that ends `tail`, the last bytes of a Parquet file. */
+export function footerOf(tail: Uint8Array): ParquetFooter {
   const length = footerLength(tail);
   if (length + 8 > tail.length)
     throw new ParquetFooterError(`the footer is ${length} bytes, more than the ${tail.length - 8} kept`);
@@ -39,7 +47,27 @@ export function footerRowCount(tail: Uint8Array): number {
   }
   if (metadata.num_rows === null || metadata.num_rows === undefined)
     throw new ParquetFooterError('it has no row count');
-  return numberOf(metadata.num_rows);
+  const entries = (metadata.key_value_metadata ?? []).map(({ key, value }) => [key, value ?? ''] as const);
+  return { rows: numberOf(metadata.num_rows), entries: new Map(entries) };
+}
+
+/** num_rows of the FileMetaData that ends `tail`, the last bytes of a Parquet file. */
+export function footerRowCount(tail: Uint8Array): number {
+  return footerOf(tail).rows;
+}
+
+/** Bytes read first from the end of a stored file: most footers fit, longer ones take a second read. */
+export const FOOTER_PROBE_BYTES = 64 * 1024;
+
+/**
+ * The footer of a stored file, read from its end with as few reads as it takes: `readLast(n)` gives
+ * the file's last n bytes, or the whole file when it is shorter.
+ */
+export async function readFooter(readLast: (bytes: number) => Promise<Uint8Array>): Promise<ParquetFooter> {
+  const probe = await readLast(FOOTER_PROBE_BYTES);
+  const length = footerLength(probe);
+  if (length + 8 <= probe.length || probe.length < FOOTER_PROBE_BYTES) return footerOf(probe);
+  return footerOf(await readLast(length + 8));
 }
 
 /**

@@ -6,6 +6,7 @@ import { ColumnarBatch, rowsOfBatch } from './columnar-batch';
 import { twosComplementBytes, unscaledDecimal } from './decimal';
 import { annotateInFooter, parquetSchemaFor } from './parquet-schema';
 import {
+  FooterEntries,
   OpenPartEncoder,
   PartBatch,
   PartColumn,
@@ -117,7 +118,8 @@ export class ParquetPartWriter implements PartEncoder {
     return { rows: this.rows, bytes: this.output.bytes };
   }
 
-  async close(): Promise<PartStats> {
+  async close(entries: FooterEntries = {}): Promise<PartStats> {
+    for (const [key, value] of Object.entries(entries)) this.writer.setMetadata(key, value);
     await this.writer.close();
     return this.stats();
   }

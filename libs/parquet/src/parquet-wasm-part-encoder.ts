@@ -7,6 +7,7 @@ import { EncoderThreads, FileChannel } from './encoder-threads';
 import { DroppedBytes } from './garbage';
 import { footerRowCount, TailBytes } from './parquet-footer';
 import {
+  FooterEntries,
   OpenPartEncoder,
   PartBatch,
   PartColumn,
@@ -193,11 +194,11 @@ export class ParquetWasmPartEncoder implements PartEncoder {
     return { rows: this.rows, bytes: this.bytes };
   }
 
-  async close(): Promise<PartStats> {
+  async close(entries: FooterEntries = {}): Promise<PartStats> {
     this.throwIfFailed();
     // The writer learns the schema from the first batch: an empty one still gives a file with no row groups.
     if (this.rows === 0) await this.send(this.arrowOrStop([]));
-    this.channel.close();
+    this.channel.close(entries);
     await this.closed.promise;
     await ended(this.output);
     const declared = footerRowCount(this.tail.bytes());

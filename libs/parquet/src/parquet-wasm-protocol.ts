@@ -1,4 +1,4 @@
-import { PartColumn } from './part-encoder';
+import { FooterEntries, PartColumn } from './part-encoder';
 
 /** How one file is to be written: the worker thread builds the writer's properties from it. */
 export interface WasmFileSettings {
@@ -18,7 +18,7 @@ export type ToEncoderThread =
   | { kind: 'batch'; fileId: number; ipc: Uint8Array; endsRowGroup: boolean }
   /** The last chunk handed over is in the output: the thread may send the next. */
   | { kind: 'chunk-written'; fileId: number }
-  | { kind: 'close'; fileId: number }
+  | { kind: 'close'; fileId: number; entries: FooterEntries }
   | { kind: 'abort'; fileId: number };
 
 /** Messages from an encoder thread back to the main thread. */

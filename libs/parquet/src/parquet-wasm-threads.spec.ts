@@ -1,6 +1,13 @@
 import { PassThrough, Writable } from 'node:stream';
 import { EncoderThreadError, EncoderThreads } from './encoder-threads';
-import { footerLength, footerRowCount, ParquetFooterError, TailBytes } from './parquet-footer';
+import {
+  FOOTER_PROBE_BYTES,
+  footerLength,
+  footerRowCount,
+  ParquetFooterError,
+  readFooter,
+  TailBytes,
+} from './parquet-footer';
 import { DEFAULT_PARQUET_WASM_TUNING, parquetWasmEncoder } from './parquet-wasm-part-encoder';
 import { PartColumn, PartRow } from './part-encoder';
 
@@ -119,5 +126,27 @@ describe('the Parquet footer', () => {
     const damaged = Buffer.from(file);
     damaged.fill(0xff, damaged.length - 8 - footerLength(file), damaged.length - 8);
     expect(() => footerRowCount(damaged)).toThrow(ParquetFooterError);
+  });
+
+  it('is read from the end of a stored file: one read, or two when it is longer than the first', async () => {
+    const long = new Collected();
+    const threads = new EncoderThreads(1);
+    const encoder = await parquetWasmEncoder(threads)(COLUMNS, long, { rowGroupRows: 7 });
+    await encoder.write(rows(20));
+    await encoder.close({ 'snapex.test.long': 'x'.repeat(FOOTER_PROBE_BYTES) });
+    await threads.terminate();
+    for (const [stored, expectedReads, expectedRows] of [
+      [file, [FOOTER_PROBE_BYTES], 50],
+      [long.bytes(), [FOOTER_PROBE_BYTES, footerLength(long.bytes()) + 8], 20],
+    ] as const) {
+      const reads: number[] = [];
+      const footer = await readFooter(async (bytes) => {
+        reads.push(bytes);
+        return stored.subarray(Math.max(0, stored.length - bytes));
+      });
+      expect(reads).toEqual(expectedReads);
+      expect(footer.rows).toBe(expectedRows);
+    }
+    await expect(readFooter(async () => file.subarray(0, 12))).rejects.toBeInstanceOf(ParquetFooterError);
   });
 });

@@ -74,7 +74,7 @@ port.on('message', (message: ToEncoderThread) => {
       return written?.();
     }
     case 'close':
-      return file.writer.end();
+      return file.writer.end(message.entries);
     case 'abort':
       files.delete(message.fileId);
       file.writer.fail(new Error('the file was abandoned'));

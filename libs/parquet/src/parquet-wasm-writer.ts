@@ -10,6 +10,7 @@ import { release } from './garbage';
 import { GzipParquetAssembler } from './gzip-parquet';
 import { joinIpcStreams } from './ipc-streams';
 import { WasmFileSettings } from './parquet-wasm-protocol';
+import { FooterEntries } from './part-encoder';
 
 /**
  * Each row group is encoded uncompressed by parquet-wasm and then gzip-compressed page by page with
@@ -70,10 +71,10 @@ export class WasmFileWriter {
     if (endsRowGroup) this.writeRowGroup(this.building.splice(0));
   }
 
-  end(): void {
+  end(entries: FooterEntries): void {
     if (this.building.length > 0) this.writeRowGroup(this.building.splice(0));
     this.then(async () => {
-      await this.output.chunk(Buffer.concat(this.assembler.finish()));
+      await this.output.chunk(Buffer.concat(this.assembler.finish(entries)));
       this.finished();
     });
   }

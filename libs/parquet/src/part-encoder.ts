@@ -19,6 +19,9 @@ export interface PartEncoderOptions {
   rowGroupRows: number;
 }
 
+/** Key-value pairs a file's footer carries (FileMetaData.key_value_metadata), beside the writer's own. */
+export type FooterEntries = Readonly<Record<string, string>>;
+
 export interface PartStats {
   rows: number;
   /** Bytes of the finished file, as written to the output. */
@@ -30,8 +33,8 @@ export interface PartEncoder {
   write(batch: PartBatch): Promise<void>;
   /** Rows taken and bytes written to the output so far; rows wait in memory until their row group is full. */
   stats(): PartStats;
-  /** Writes what is buffered and the footer, then ends the output. */
-  close(): Promise<PartStats>;
+  /** Writes what is buffered and the footer, holding `entries`, then ends the output. */
+  close(entries?: FooterEntries): Promise<PartStats>;
 }
 
 export type OpenPartEncoder = (
