@@ -13,6 +13,7 @@ import {
   PartitionExported,
   PartitionRequested,
   PartitionStarted,
+  StallMessages,
   TableSkipped,
   tableTarget,
   taskEventFields,
@@ -31,7 +32,7 @@ import { finishedFiles } from './partition-record';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
 import { ReadPointSources } from './read-point-sources';
-import { StallWatchdog } from './stall-watchdog';
+import { PartitionStalledError, StallWatchdog } from './stall-watchdog';
 import { ENGINES, EngineLookup, PART_ENCODER, PART_STORAGE } from './tokens';
 
 export type PartitionRequest = EventPayload<typeof PartitionRequested>;
@@ -219,10 +220,32 @@ export class ExportPartition implements BeforeApplicationShutdown {
    */
   private async finishedEarlier(request: PartitionRequest, log: Logger): Promise<StoredPart[] | null> {
     try {
-      return await finishedFiles((fileIndex) => this.storage.footerOf(this.targetOf(request, fileIndex)));
+      return await this.withinStallTimeout(request, () =>
+        finishedFiles((fileIndex) => this.storage.footerOf(this.targetOf(request, fileIndex))),
+      );
     } catch (error) {
+      if (error instanceof RetryableError) throw error;
       log.warn({ err: error }, 'could not tell whether an earlier attempt finished the partition');
       return null;
+    }
+  }
+
+  /**
+   * A storage call outside the extraction's own watch, bounded alike: one that makes no progress for
+   * the stall timeout sends the partition back to the queue, naming the stall if every attempt stalls.
+   */
+  private async withinStallTimeout<T>(request: PartitionRequest, work: () => Promise<T>): Promise<T> {
+    const watchdog = new StallWatchdog(this.config.extractor.stallTimeoutSeconds * 1000);
+    try {
+      return await watchdog.guard('storage', work());
+    } catch (error) {
+      if (!(error instanceof PartitionStalledError)) throw error;
+      throw new RetryableError(error.message, RETRY_DELAY_MS, {
+        cause: error,
+        failureCause: StallMessages.partitionStalled(tableTarget(request.table), error.seconds, 'storage'),
+      });
+    } finally {
+      watchdog.stop();
     }
   }
 
@@ -232,13 +255,12 @@ export class ExportPartition implements BeforeApplicationShutdown {
    * would hold rows twice, so they go.
    */
   private async removeStaleTail(request: PartitionRequest, fileCount: number, log: Logger): Promise<void> {
-    for (
-      let fileIndex = fileCount;
-      await this.storage.removeIfPresent(this.targetOf(request, fileIndex));
-      fileIndex++
-    ) {
+    const removeFrom = async (fileIndex: number): Promise<void> => {
+      if (!(await this.storage.removeIfPresent(this.targetOf(request, fileIndex)))) return;
       log.info({ fileIndex }, 'removed a file left by an earlier attempt');
-    }
+      await removeFrom(fileIndex + 1);
+    };
+    await this.withinStallTimeout(request, () => removeFrom(fileCount));
   }
 
   private targetOf(request: PartitionRequest, fileIndex: number): PartTarget {
