@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { FullCollections } from '@snapex/parquet';
 
 /** Resident memory above this share of the limit starts a full collection. */
@@ -22,7 +23,19 @@ export class MemoryGuard {
   }
 }
 
-/** The process's peak resident memory so far, as the kernel counts it. */
-export function peakResidentBytes(): number {
+/**
+ * The process's peak resident memory so far, as the kernel counts it: VmHWM where /proc has it.
+ * getrusage's maxRSS is not used there because Linux carries it over fork and exec, so a service
+ * started by a large parent would report the parent's peak as its own.
+ */
+export function peakResidentBytes(
+  status: () => string = () => readFileSync('/proc/self/status', 'utf8'),
+): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status());
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // No /proc: not Linux.
+  }
   return process.resourceUsage().maxRSS * 1024;
 }
