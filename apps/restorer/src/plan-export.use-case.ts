@@ -17,7 +17,13 @@ import {
   TaskSpec,
   TERMINAL_STATUSES,
 } from '@snapex/contracts';
-import { DatabaseEngine, DiscoveredTable, PinnedReadPoint, tableFailureCause } from '@snapex/engines';
+import {
+  DatabaseEngine,
+  DiscoveredTable,
+  PinnedReadPoint,
+  tableFailureCause,
+  UnexportedObject,
+} from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { connecting } from './connection-errors';
@@ -27,7 +33,7 @@ import { ExportReadTargets, ReadTargets } from './read-targets';
 import { RestoreFailedError } from './restore/restore-failures';
 import { ReadTarget } from './restore/scratch-copies';
 import { ScratchJanitor } from './restore/scratch-janitor';
-import { skipVerdict } from './skip-rules';
+import { SkipVerdict, skipVerdict, unexportedVerdict, unmatchedObjective } from './skip-rules';
 
 /** One database being planned: where it is read and the point it is read at. */
 interface PlanningDatabase {
@@ -108,9 +114,15 @@ export class PlanExport {
     }
     draft.exportTime = prepared.exportTime;
     for (const target of prepared.targets) {
-      if (this.stopped.has(spec.taskId)) break;
+      if (this.stopped.has(spec.taskId)) return true;
       await this.planDatabase(spec, prepared, target, draft, log);
     }
+    draft.skippedObjectives = prepared.filter
+      .unmatchedItems(
+        prepared.targets.map((target) => target.database),
+        draft.entries.map((entry) => entry.table),
+      )
+      .map(unmatchedObjective);
     return true;
   }
 
@@ -164,6 +176,18 @@ export class PlanExport {
       if (this.stopped.has(spec.taskId)) break;
       draft.entries.push(await this.planTable(spec, planning, table, draft.entries.length));
     }
+    const unexported = (await point.listUnexportedObjects())
+      .map((object) => underExportedName(object, engine, target))
+      .filter((object) => filter.includesTable(target.database, object.schema, object.name));
+    for (const object of unexported) {
+      const ref = {
+        tableIndex: draft.entries.length,
+        database: target.database,
+        schema: object.schema,
+        table: object.name,
+      };
+      draft.entries.push(skippedEntry(ref, unexportedVerdict(object, target.database)));
+    }
   }
 
   private async planTable(
@@ -179,15 +203,7 @@ export class PlanExport {
       table: table.table,
     };
     const verdict = skipVerdict(table);
-    if (verdict) {
-      return {
-        kind: 'skipped',
-        table: ref,
-        target: tableTarget(ref),
-        reason: verdict.reason,
-        detail: verdict.detail,
-      };
-    }
+    if (verdict) return skippedEntry(ref, verdict);
     const plan = await this.partitionsOf(planning, table, tableTarget(ref));
     const planned: PlannedTable = {
       kind: 'planned',
@@ -270,14 +286,24 @@ function readPointOf(spec: TaskSpec, { engine, target, point }: PlanningDatabase
   };
 }
 
+function skippedEntry(ref: TableRef, verdict: SkipVerdict): TablePlanEntry {
+  return {
+    kind: 'skipped',
+    table: ref,
+    target: tableTarget(ref),
+    reason: verdict.reason,
+    detail: verdict.detail,
+  };
+}
+
 /**
  * A copy is read under its scratch name, but the export names the database the user knows; where the
  * engine has no schemas, the database also stands in as each table's schema (`<db>/<db>.<table>/`).
  */
-function underExportedName(
-  table: DiscoveredTable,
+function underExportedName<T extends DiscoveredTable | UnexportedObject>(
+  listed: T,
   engine: DatabaseEngine,
   target: ReadTarget,
-): DiscoveredTable {
-  return engine.hasSchemas ? table : { ...table, schema: target.database };
+): T {
+  return engine.hasSchemas ? listed : { ...listed, schema: target.database };
 }
