@@ -27,6 +27,7 @@ import {
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { connecting } from './connection-errors';
+import { ExportOnlyFilter } from './export-only-filter';
 import { PlanDraft, PlanRecording } from './plan-recording';
 import { ReadPointHolder } from './read-point-holder';
 import { ExportReadTargets, ReadTargets } from './read-targets';
@@ -176,11 +177,20 @@ export class PlanExport {
       if (this.stopped.has(spec.taskId)) break;
       draft.entries.push(await this.planTable(spec, planning, table, draft.entries.length));
     }
-    const unexported = (await point.listUnexportedObjects())
+    await this.planUnexported(planning, filter, draft);
+  }
+
+  /** Views, sequences and the like ExportOnly takes in are planned as skipped, each with its reason. */
+  private async planUnexported(
+    { engine, target, point }: PlanningDatabase,
+    filter: ExportOnlyFilter,
+    draft: PlanDraft,
+  ): Promise<void> {
+    const objects = (await point.listUnexportedObjects())
       .map((object) => underExportedName(object, engine, target))
       .filter((object) => filter.includesTable(target.database, object.schema, object.name));
-    for (const object of unexported) {
-      const ref = {
+    for (const object of objects) {
+      const ref: TableRef = {
         tableIndex: draft.entries.length,
         database: target.database,
         schema: object.schema,
