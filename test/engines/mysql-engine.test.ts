@@ -60,6 +60,7 @@ const SCHEMA_SQL = `
   CREATE TABLE partly_readable (id INT PRIMARY KEY, secret TEXT);
   CREATE TABLE unreadable (id INT);
   CREATE VIEW a_view AS SELECT id FROM all_types;
+  CREATE SEQUENCE a_sequence;
   ANALYZE TABLE even_keys, skewed_keys, composite_keys, no_key, text_key;
 `;
 
@@ -181,7 +182,14 @@ describe('MySqlEngine against a live MariaDB', () => {
       expect(Math.abs(point.pinnedAt.getTime() - Date.now())).toBeLessThan(60_000);
     });
 
-    it('lists base tables with the database as their schema, views left out', () => {
+    it('lists views and sequences apart from the tables, with the database as their schema', async () => {
+      expect(await point.listUnexportedObjects()).toEqual([
+        { schema: DATABASE, name: 'a_sequence', kind: 'SEQUENCE', partitions: [] },
+        { schema: DATABASE, name: 'a_view', kind: 'VIEW', partitions: [] },
+      ]);
+    });
+
+    it('lists base tables with the database as their schema, views and sequences left out', () => {
       expect(tables.map((table) => table.table).sort()).toEqual(
         [
           'all_types',

@@ -272,6 +272,18 @@ describe('PostgresEngine against a live server', () => {
       expect(names.some((name) => /^(pg_catalog|information_schema|pg_toast)/.test(name))).toBe(false);
     });
 
+    it('lists the view and the partitioned table apart, with its partitions; serial sequences stay with their table', async () => {
+      expect(await point.listUnexportedObjects()).toEqual([
+        { schema: 'public', name: 'all_types_view', kind: 'VIEW', partitions: [] },
+        {
+          schema: 'public',
+          name: 'measurements',
+          kind: 'PARTITIONED_TABLE',
+          partitions: [{ schema: 'public', table: 'measurements_2024' }],
+        },
+      ]);
+    });
+
     it('reports persistence and size', () => {
       expect(allTypes.persistence).toBe('permanent');
       expect(allTypes.estimatedBytes).toBeGreaterThan(0);

@@ -92,6 +92,7 @@ describe('task-registry: one recorded plan per task', () => {
       entryCount,
       exportTime: new Date().toISOString(),
       general: [],
+      skippedObjectives: [],
     });
   }
 

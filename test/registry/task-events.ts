@@ -86,6 +86,7 @@ export function exportPlanned(
     skippedTableCount: counts.skipped,
     partitionCount: counts.partitions,
     general,
+    skippedObjectives: [],
   };
 }
 

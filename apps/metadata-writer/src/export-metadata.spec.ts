@@ -21,6 +21,7 @@ const table = (index: number, status: TableReport['status'] = 'COMPLETE'): Table
     },
   ],
   partitioning: { numberOfPartitions: 1, constraintType: 'NONE', partitionColumns: [] },
+  singleWorkerReason: null,
   numberOfCompletedPartitions: 1,
   rowCount: 10,
   bytes: 2 * 1024 ** 3 + 5,
@@ -87,6 +88,18 @@ describe('metadata files', () => {
       },
     });
     expect(perTableStatus(table(1, 'SKIPPED'))).toMatchObject({ warningMessage: 'PERMISSIONS_DO_NOT_EXIST' });
+    expect(entry.tableStatistics.partitioningInfo).not.toHaveProperty('singleWorkerReason');
+  });
+
+  it('says why a table large enough to cut was read by one worker', () => {
+    const entry = perTableStatus({ ...table(0), singleWorkerReason: 'NO_PARTITION_KEY' });
+    expect(entry.tableStatistics.partitioningInfo).toEqual({
+      numberOfPartitions: 1,
+      constraintType: 'NONE',
+      partitionColumns: [],
+      numberOfCompletedPartitions: 1,
+      singleWorkerReason: 'NO_PARTITION_KEY',
+    });
   });
 
   it('splits tables into numbered files', () => {

@@ -48,6 +48,7 @@ export function perTableStatus(table: TableReport) {
       partitioningInfo: table.partitioning && {
         ...table.partitioning,
         numberOfCompletedPartitions: table.numberOfCompletedPartitions,
+        ...(table.singleWorkerReason ? { singleWorkerReason: table.singleWorkerReason } : {}),
       },
     },
     schemaMetadata: {

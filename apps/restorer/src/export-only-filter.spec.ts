@@ -38,3 +38,49 @@ describe('ExportOnly', () => {
     );
   });
 });
+
+describe('ExportOnly items that match nothing', () => {
+  const listed = [
+    { database: 'shop', schema: 'public', table: 'orders' },
+    { database: 'shop', schema: 'sales', table: 'order_view' },
+  ];
+
+  it('names items whose database, schema or table the source does not hold, case and all', () => {
+    const filter = new ExportOnlyFilter(
+      [
+        'shop',
+        'Shop',
+        'crm',
+        'shop.public',
+        'shop.Public',
+        'shop.missing',
+        'shop.public.orders',
+        'shop.public.Orders',
+      ],
+      true,
+    );
+    expect(filter.unmatchedItems(['shop'], listed)).toEqual([
+      'Shop',
+      'crm',
+      'shop.Public',
+      'shop.missing',
+      'shop.public.Orders',
+    ]);
+  });
+
+  it('counts an object listed but not exported, such as a view, as matched', () => {
+    expect(new ExportOnlyFilter(['shop.sales.order_view'], true).unmatchedItems(['shop'], listed)).toEqual(
+      [],
+    );
+  });
+
+  it('takes a database that holds nothing as matched by its database item', () => {
+    expect(new ExportOnlyFilter(['empty'], true).unmatchedItems(['empty'], [])).toEqual([]);
+  });
+
+  it('reads MySQL items as database.table, so a three-part item never matches', () => {
+    const mysqlListed = [{ database: 'shop', schema: 'shop', table: 'orders' }];
+    const filter = new ExportOnlyFilter(['shop.orders', 'shop.shop.orders', 'shop.ORDERS'], false);
+    expect(filter.unmatchedItems(['shop'], mysqlListed)).toEqual(['shop.shop.orders', 'shop.ORDERS']);
+  });
+});

@@ -17,17 +17,24 @@ import {
   TaskSpec,
   TERMINAL_STATUSES,
 } from '@snapex/contracts';
-import { DatabaseEngine, DiscoveredTable, PinnedReadPoint, tableFailureCause } from '@snapex/engines';
+import {
+  DatabaseEngine,
+  DiscoveredTable,
+  PinnedReadPoint,
+  tableFailureCause,
+  UnexportedObject,
+} from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { connecting } from './connection-errors';
+import { ExportOnlyFilter } from './export-only-filter';
 import { PlanDraft, PlanRecording } from './plan-recording';
 import { ReadPointHolder } from './read-point-holder';
 import { ExportReadTargets, ReadTargets } from './read-targets';
 import { RestoreFailedError } from './restore/restore-failures';
 import { ReadTarget } from './restore/scratch-copies';
 import { ScratchJanitor } from './restore/scratch-janitor';
-import { skipVerdict } from './skip-rules';
+import { SkipVerdict, skipVerdict, unexportedVerdict, unmatchedObjective } from './skip-rules';
 
 /** One database being planned: where it is read and the point it is read at. */
 interface PlanningDatabase {
@@ -108,9 +115,15 @@ export class PlanExport {
     }
     draft.exportTime = prepared.exportTime;
     for (const target of prepared.targets) {
-      if (this.stopped.has(spec.taskId)) break;
+      if (this.stopped.has(spec.taskId)) return true;
       await this.planDatabase(spec, prepared, target, draft, log);
     }
+    draft.skippedObjectives = prepared.filter
+      .unmatchedItems(
+        prepared.targets.map((target) => target.database),
+        draft.entries.map((entry) => entry.table),
+      )
+      .map(unmatchedObjective);
     return true;
   }
 
@@ -164,6 +177,27 @@ export class PlanExport {
       if (this.stopped.has(spec.taskId)) break;
       draft.entries.push(await this.planTable(spec, planning, table, draft.entries.length));
     }
+    await this.planUnexported(planning, filter, draft);
+  }
+
+  /** Views, sequences and the like ExportOnly takes in are planned as skipped, each with its reason. */
+  private async planUnexported(
+    { engine, target, point }: PlanningDatabase,
+    filter: ExportOnlyFilter,
+    draft: PlanDraft,
+  ): Promise<void> {
+    const objects = (await point.listUnexportedObjects())
+      .map((object) => underExportedName(object, engine, target))
+      .filter((object) => filter.includesTable(target.database, object.schema, object.name));
+    for (const object of objects) {
+      const ref: TableRef = {
+        tableIndex: draft.entries.length,
+        database: target.database,
+        schema: object.schema,
+        table: object.name,
+      };
+      draft.entries.push(skippedEntry(ref, unexportedVerdict(object, target.database)));
+    }
   }
 
   private async planTable(
@@ -179,15 +213,7 @@ export class PlanExport {
       table: table.table,
     };
     const verdict = skipVerdict(table);
-    if (verdict) {
-      return {
-        kind: 'skipped',
-        table: ref,
-        target: tableTarget(ref),
-        reason: verdict.reason,
-        detail: verdict.detail,
-      };
-    }
+    if (verdict) return skippedEntry(ref, verdict);
     const plan = await this.partitionsOf(planning, table, tableTarget(ref));
     const planned: PlannedTable = {
       kind: 'planned',
@@ -270,14 +296,24 @@ function readPointOf(spec: TaskSpec, { engine, target, point }: PlanningDatabase
   };
 }
 
+function skippedEntry(ref: TableRef, verdict: SkipVerdict): TablePlanEntry {
+  return {
+    kind: 'skipped',
+    table: ref,
+    target: tableTarget(ref),
+    reason: verdict.reason,
+    detail: verdict.detail,
+  };
+}
+
 /**
  * A copy is read under its scratch name, but the export names the database the user knows; where the
  * engine has no schemas, the database also stands in as each table's schema (`<db>/<db>.<table>/`).
  */
-function underExportedName(
-  table: DiscoveredTable,
+function underExportedName<T extends DiscoveredTable | UnexportedObject>(
+  listed: T,
   engine: DatabaseEngine,
   target: ReadTarget,
-): DiscoveredTable {
-  return engine.hasSchemas ? table : { ...table, schema: target.database };
+): T {
+  return engine.hasSchemas ? listed : { ...listed, schema: target.database };
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RpcClient } from '@snapex/bus';
-import { ProposeTablePlansRpc, RecordPlanRpc, TablePlanEntry, TaskSpec } from '@snapex/contracts';
+import {
+  ProposeTablePlansRpc,
+  RecordPlanRpc,
+  SkippedObjective,
+  TablePlanEntry,
+  TaskSpec,
+} from '@snapex/contracts';
 import { PinnedReadPoint } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 
@@ -11,6 +17,8 @@ const PROPOSAL_BYTES = 256 * 1024;
 export class PlanDraft {
   readonly entries: TablePlanEntry[] = [];
   exportTime: Date | null = null;
+  /** ExportOnly entries that matched nothing the source holds. */
+  skippedObjectives: SkippedObjective[] = [];
   private livePoints: PinnedReadPoint[] = [];
 
   constructor(readonly attempt: string) {}
@@ -53,6 +61,7 @@ export class PlanRecording {
       entryCount: draft.entries.length,
       exportTime: (draft.exportTime ?? new Date()).toISOString(),
       general: [],
+      skippedObjectives: draft.skippedObjectives,
     });
     switch (outcome.outcome) {
       case 'REFUSED':

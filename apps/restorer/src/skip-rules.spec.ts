@@ -1,6 +1,6 @@
 import { ColumnPlan } from '@snapex/contracts';
-import { DiscoveredTable } from '@snapex/engines';
-import { skipVerdict } from './skip-rules';
+import { DiscoveredTable, UnexportedObject } from '@snapex/engines';
+import { skipVerdict, unexportedVerdict, unmatchedObjective } from './skip-rules';
 
 function column(name: string): ColumnPlan {
   return {
@@ -47,5 +47,45 @@ describe('skip rules of the seed', () => {
     expect(skipVerdict(table({ persistence: 'temporary' }))?.reason).toBe('UNSUPPORTED_TABLE_TYPE');
     expect(skipVerdict(table({ readable: false }))?.reason).toBe('PERMISSIONS_DO_NOT_EXIST');
     expect(skipVerdict(table({ columns: [] }))?.reason).toBe('UNSUPPORTED_TABLE_TYPE');
+  });
+});
+
+describe('objects that are not exported', () => {
+  const object = (overrides: Partial<UnexportedObject>): UnexportedObject => ({
+    schema: 'public',
+    name: 'o',
+    kind: 'VIEW',
+    partitions: [],
+    ...overrides,
+  });
+
+  it.each(['VIEW', 'MATERIALIZED_VIEW', 'SEQUENCE', 'FOREIGN_TABLE'] as const)(
+    'reports a %s as a table type the export does not read, saying what it is',
+    (kind) => {
+      const verdict = unexportedVerdict(object({ kind }), 'shop');
+      expect(verdict.reason).toBe('UNSUPPORTED_TABLE_TYPE');
+      expect(verdict.detail).toMatch(kind === 'MATERIALIZED_VIEW' ? /^Materialized views/ : /not exported/);
+    },
+  );
+
+  it('reports a partitioned table as exported in its partitions, naming each as export_tables_info does', () => {
+    const partitions = [
+      { schema: 'public', table: 'events_2024' },
+      { schema: 'archive', table: 'events 2023' },
+    ];
+    expect(unexportedVerdict(object({ kind: 'PARTITIONED_TABLE', partitions }), 'shop')).toEqual({
+      reason: 'EXPORTED_AS_PARTITIONS',
+      detail:
+        'A partitioned table has no rows of its own; its rows are exported in its partitions: ' +
+        'shop.public.events_2024, shop.archive.events 2023.',
+    });
+    expect(unexportedVerdict(object({ kind: 'PARTITIONED_TABLE' }), 'shop').detail).toMatch(/no partitions/);
+  });
+
+  it('reports an ExportOnly entry that matched nothing as a skipped objective', () => {
+    expect(unmatchedObjective('shop.public.Orders')).toMatchObject({
+      objective: 'shop.public.Orders',
+      reason: 'OBJECT_NOT_FOUND',
+    });
   });
 });

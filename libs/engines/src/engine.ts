@@ -11,6 +11,8 @@ export interface PinnedReadPoint {
   /** The instant the data is from (ExportTime). */
   readonly pinnedAt: Date;
   listTables(): Promise<DiscoveredTable[]>;
+  /** What the database holds besides its tables and does not export, so each can be reported. */
+  listUnexportedObjects(): Promise<UnexportedObject[]>;
   /** Cuts a table into partitions of about targetBytes each, looking at the data at the pinned point. */
   planPartitions(table: DiscoveredTable, targetBytes: number): Promise<PartitionPlan>;
   release(): Promise<void>;
@@ -26,6 +28,21 @@ export interface DiscoveredTable {
   persistence: 'permanent' | 'unlogged' | 'temporary';
   /** Whether the export user may SELECT the table. */
   readable: boolean;
+}
+
+/**
+ * Kinds of objects an export lists but does not read: views and materialized views (their rows come
+ * from tables), sequences, foreign tables, and partitioned tables, whose rows are their partitions'.
+ */
+export type UnexportedObjectKind =
+  'VIEW' | 'MATERIALIZED_VIEW' | 'SEQUENCE' | 'FOREIGN_TABLE' | 'PARTITIONED_TABLE';
+
+export interface UnexportedObject {
+  schema: string;
+  name: string;
+  kind: UnexportedObjectKind;
+  /** A partitioned table's leaf partitions, the tables its rows are exported in; empty for other kinds. */
+  partitions: { schema: string; table: string }[];
 }
 
 export interface PartitionPlan {

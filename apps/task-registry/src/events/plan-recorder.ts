@@ -80,6 +80,7 @@ export class PlanRecorder {
       },
       new Date(event.exportTime),
       event.general,
+      event.skippedObjectives,
     );
     if (task.status === 'STARTING') await this.tasks.setStatus(tx, task.taskId, 'IN_PROGRESS');
     // Partitions exported before the plan was known are counted now.

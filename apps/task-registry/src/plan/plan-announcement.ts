@@ -17,6 +17,7 @@ import {
 export interface PlanTotals {
   exportTime: string;
   general: EventPayload<typeof ExportPlanned>['general'];
+  skippedObjectives: EventPayload<typeof ExportPlanned>['skippedObjectives'];
 }
 
 /** The events a recorded plan is announced with. */
@@ -50,6 +51,7 @@ export function planAnnouncement(
       skippedTableCount: skipped.length,
       partitionCount: partitions.length,
       general: totals.general,
+      skippedObjectives: totals.skippedObjectives,
     },
     partitions,
   };

@@ -4,6 +4,7 @@ import {
   EventPayload,
   PartitioningInfo,
   PartitionExported,
+  SingleWorkerReason,
   TablePlanned,
   TableRef,
   TableReport,
@@ -51,6 +52,7 @@ interface TableReportRow {
   skipDetail: string | null;
   columns: ColumnPlan[] | null;
   partitioning: PartitioningInfo | null;
+  singleWorkerReason: SingleWorkerReason | null;
   completed: number;
   rowCount: number;
   bytes: number;
@@ -66,11 +68,12 @@ export class PlanRepository {
     const { table } = event;
     await tx.query(
       `INSERT INTO export_tables (task_id, table_index, database_name, schema_name, table_name, target,
-         table_key_prefix, columns, partitioning, estimated_bytes, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PLANNED')
+         table_key_prefix, columns, partitioning, single_worker_reason, estimated_bytes, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'PLANNED')
        ON CONFLICT (task_id, table_index) DO UPDATE SET
          table_key_prefix = EXCLUDED.table_key_prefix, columns = EXCLUDED.columns,
-         partitioning = EXCLUDED.partitioning, estimated_bytes = EXCLUDED.estimated_bytes`,
+         partitioning = EXCLUDED.partitioning, single_worker_reason = EXCLUDED.single_worker_reason,
+         estimated_bytes = EXCLUDED.estimated_bytes`,
       [
         event.taskId,
         table.tableIndex,
@@ -81,6 +84,7 @@ export class PlanRepository {
         event.tableKeyPrefix,
         JSON.stringify(event.columns),
         JSON.stringify(event.partitioning),
+        event.singleWorkerReason ?? null,
         Math.round(event.estimatedBytes),
       ],
     );
@@ -251,6 +255,7 @@ export class PlanRepository {
       `SELECT t.table_index AS "tableIndex", t.database_name AS database, t.schema_name AS schema,
               t.table_name AS table, t.target, t.table_key_prefix AS "tableKeyPrefix", t.status,
               t.skip_reason AS "skipReason", t.skip_detail AS "skipDetail", t.columns, t.partitioning,
+              t.single_worker_reason AS "singleWorkerReason",
               count(p.*) FILTER (WHERE p.status = 'EXPORTED')::int AS completed,
               coalesce(sum(p.row_count) FILTER (WHERE p.status = 'EXPORTED'), 0)::float8 AS "rowCount",
               coalesce(sum(p.bytes) FILTER (WHERE p.status = 'EXPORTED'), 0)::float8 AS bytes,
@@ -290,6 +295,7 @@ function toTableReport(row: TableReportRow): TableReport {
     skipDetail: row.skipDetail,
     columns: row.columns ?? [],
     partitioning: row.partitioning,
+    singleWorkerReason: row.singleWorkerReason,
     numberOfCompletedPartitions: row.completed,
     rowCount: row.rowCount,
     bytes: row.bytes,

@@ -25,6 +25,7 @@ const task: TaskRecord = {
   taskEndTime: null,
   failureCause: null,
   warnings: [],
+  skippedObjectives: [],
   plan: null,
   extractionCompletedAt: null,
   snapshot: null,
@@ -77,6 +78,16 @@ describe('the task as RDS shows it', () => {
     expect(warningMessage([], [])).toBeUndefined();
     expect(warningMessage([], [{ reason: 'X', detail: 'why' }])).toBe(
       '{"skippedTables":[],"skippedObjectives":[],"general":[{"reason":"X","detail":"why"}]}',
+    );
+  });
+
+  it('lists ExportOnly entries that matched nothing as skippedObjectives, alone enough to warn', () => {
+    const view = toExportTask({
+      ...task,
+      skippedObjectives: [{ objective: 'shop.public.Orders', reason: 'OBJECT_NOT_FOUND', detail: 'why' }],
+    });
+    expect(view.WarningMessage).toBe(
+      '{"skippedTables":[],"skippedObjectives":[{"objective":"shop.public.Orders","reason":"OBJECT_NOT_FOUND","detail":"why"}],"general":[]}',
     );
   });
 });

@@ -22,7 +22,7 @@ export function toExportTask(task: TaskRecord, skippedTables: SkippedTable[] = [
   if (task.exportTime) view.ExportTime = task.exportTime.toISOString();
   if (task.taskEndTime) view.TaskEndTime = task.taskEndTime.toISOString();
   if (task.failureCause) view.FailureCause = task.failureCause;
-  const warning = warningMessage(skippedTables, task.warnings);
+  const warning = warningMessage(skippedTables, task.warnings, task.skippedObjectives);
   if (warning) view.WarningMessage = warning;
   return view;
 }

@@ -1,4 +1,12 @@
-import { Engine, ExportTaskStatus, Fault, SnapshotSource, SourceType, TaskSpec } from '@snapex/contracts';
+import {
+  Engine,
+  ExportTaskStatus,
+  Fault,
+  SkippedObjective,
+  SnapshotSource,
+  SourceType,
+  TaskSpec,
+} from '@snapex/contracts';
 
 export interface GeneralWarning {
   reason: string;
@@ -36,6 +44,7 @@ export interface TaskRecord {
   taskEndTime: Date | null;
   failureCause: string | null;
   warnings: GeneralWarning[];
+  skippedObjectives: SkippedObjective[];
   plan: PlanSummary | null;
   extractionCompletedAt: Date | null;
   /** The snapshot a SourceType SNAPSHOT export reads; null for a live cluster. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ACTIVE_STATUSES, ExportTaskStatus } from '@snapex/contracts';
+import { ACTIVE_STATUSES, ExportTaskStatus, SkippedObjective } from '@snapex/contracts';
 import { ListCondition, newestFirst } from '../database/newest-first';
 import { Connection } from '../database/registry-database';
 import { GeneralWarning, PlanSummary, TaskRecord } from './task-record';
@@ -12,7 +12,8 @@ const TASK_COLUMNS = `
   iam_role_arn AS "iamRoleArn", kms_key_id AS "kmsKeyId", export_only AS "exportOnly", status,
   percent_progress AS "percentProgress", bytes_exported::float8 AS "bytesExported",
   total_extracted_gb AS "totalExtractedGb", export_time AS "exportTime", task_start_time AS "taskStartTime",
-  task_end_time AS "taskEndTime", failure_cause AS "failureCause", warnings, plan,
+  task_end_time AS "taskEndTime", failure_cause AS "failureCause", warnings,
+  skipped_objectives AS "skippedObjectives", plan,
   extraction_completed_at AS "extractionCompletedAt", snapshot`;
 
 /** Columns DescribeExportTasks may filter on. */
@@ -39,6 +40,7 @@ export type NewTask = Omit<
   | 'taskEndTime'
   | 'failureCause'
   | 'warnings'
+  | 'skippedObjectives'
   | 'plan'
   | 'extractionCompletedAt'
 >;
@@ -185,10 +187,12 @@ export class TaskRepository {
     plan: PlanSummary,
     exportTime: Date,
     general: GeneralWarning[],
+    skippedObjectives: SkippedObjective[],
   ): Promise<void> {
     await tx.query(
-      `UPDATE export_tasks SET plan = $2, export_time = $3, warnings = warnings || $4::jsonb WHERE task_id = $1`,
-      [taskId, JSON.stringify(plan), exportTime, JSON.stringify(general)],
+      `UPDATE export_tasks SET plan = $2, export_time = $3, warnings = warnings || $4::jsonb,
+         skipped_objectives = $5::jsonb WHERE task_id = $1`,
+      [taskId, JSON.stringify(plan), exportTime, JSON.stringify(general), JSON.stringify(skippedObjectives)],
     );
   }
 

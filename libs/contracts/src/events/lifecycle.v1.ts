@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TaskSpecSchema } from '../model/export-task';
+import { SkippedObjectiveSchema } from '../model/export-plan';
 import { TableDescriptionSchema, TableRefSchema } from '../model/table-plan';
 import { defineEvent, EventBaseSchema } from './event-contract';
 
@@ -54,6 +55,8 @@ export const ExportPlanned = defineEvent(
     partitionCount: z.number().int().nonnegative(),
     /** Warnings that concern the export as a whole (RDS's `general` list). */
     general: z.array(z.object({ reason: z.string(), detail: z.string().optional() })),
+    /** ExportOnly entries that matched nothing (RDS's `skippedObjectives` list). */
+    skippedObjectives: z.array(SkippedObjectiveSchema).default([]),
   }),
 );
 

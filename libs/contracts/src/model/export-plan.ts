@@ -28,6 +28,14 @@ export type TablePlanEntry = z.infer<typeof TablePlanEntrySchema>;
 
 export const GeneralWarningSchema = z.object({ reason: z.string(), detail: z.string().optional() });
 
+/** An ExportOnly entry that matched nothing in the source (WarningMessage's `skippedObjectives`). */
+export const SkippedObjectiveSchema = z.object({
+  objective: z.string(),
+  reason: z.string(),
+  detail: z.string().optional(),
+});
+export type SkippedObjective = z.infer<typeof SkippedObjectiveSchema>;
+
 /**
  * Why a table's ranges do not cover its key space exactly once, or null when they do: the first range
  * opens below every key, the last is open above, and each range starts where the one before it ends.

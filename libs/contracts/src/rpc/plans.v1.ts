@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GeneralWarningSchema, TablePlanEntrySchema } from '../model/export-plan';
+import { GeneralWarningSchema, SkippedObjectiveSchema, TablePlanEntrySchema } from '../model/export-plan';
 import { defineRpc } from './rpc-contract';
 
 /**
@@ -31,6 +31,7 @@ export const RecordPlanRpc = defineRpc(
     entryCount: z.number().int().nonnegative(),
     exportTime: z.string().datetime(),
     general: z.array(GeneralWarningSchema),
+    skippedObjectives: z.array(SkippedObjectiveSchema).default([]),
   }),
   z.discriminatedUnion('outcome', [
     /** `recordedAttempt` is this attempt, or the one recorded before it. */

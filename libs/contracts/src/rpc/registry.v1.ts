@@ -5,7 +5,12 @@ import {
   SourceTypeSchema,
   TaskSpecSchema,
 } from '../model/export-task';
-import { ColumnPlanSchema, PartitioningInfoSchema, TableRefSchema } from '../model/table-plan';
+import {
+  ColumnPlanSchema,
+  PartitioningInfoSchema,
+  SingleWorkerReasonSchema,
+  TableRefSchema,
+} from '../model/table-plan';
 import { InputText } from '../input-text';
 import { defineRpc } from './rpc-contract';
 
@@ -91,6 +96,8 @@ export const TableReportSchema = z.object({
   skipDetail: z.string().nullable(),
   columns: z.array(ColumnPlanSchema),
   partitioning: PartitioningInfoSchema.nullable(),
+  /** Why a table large enough to cut was read by one worker; null when it was not. */
+  singleWorkerReason: SingleWorkerReasonSchema.nullable(),
   numberOfCompletedPartitions: z.number().int(),
   rowCount: z.number().int(),
   bytes: z.number().int(),

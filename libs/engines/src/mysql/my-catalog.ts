@@ -1,5 +1,5 @@
 import { ColumnPlan } from '@snapex/contracts';
-import { DiscoveredTable } from '../engine';
+import { DiscoveredTable, UnexportedObject, UnexportedObjectKind } from '../engine';
 import { errnoOf } from './my-refusals';
 import { isNewerThanSnapshot, MySqlSession } from './my-session';
 import { mySqlColumnPlan } from './my-types';
@@ -12,6 +12,15 @@ const TABLES_SQL = `
     FROM information_schema.TABLES
    WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
    ORDER BY TABLE_NAME`;
+
+/** MariaDB lists its sequences as tables of their own type; MySQL has none. */
+const UNEXPORTED_SQL = `
+  SELECT TABLE_NAME AS object_name, TABLE_TYPE AS table_type
+    FROM information_schema.TABLES
+   WHERE TABLE_SCHEMA = ? AND TABLE_TYPE IN ('VIEW', 'SEQUENCE')
+   ORDER BY TABLE_NAME`;
+
+const UNEXPORTED_KINDS: Record<string, UnexportedObjectKind> = { VIEW: 'VIEW', SEQUENCE: 'SEQUENCE' };
 
 const COLUMNS_SQL = `
   SELECT TABLE_NAME AS table_name,
@@ -29,6 +38,11 @@ const COLUMNS_SQL = `
 interface TableRow {
   table_name: string;
   table_bytes: string;
+}
+
+interface UnexportedRow {
+  object_name: string;
+  table_type: string;
 }
 
 interface ColumnRow {
@@ -71,7 +85,10 @@ function groupByTable(rows: ColumnRow[]): Map<string, ColumnPlan[]> {
   return byTable;
 }
 
-/** The base tables of one database; MySQL has no schemas, so each table's schema is its database. */
+/**
+ * The base tables of one database, and its views and sequences; MySQL has no schemas, so each
+ * table's schema is its database.
+ */
 export class MySqlCatalog {
   constructor(
     private readonly session: MySqlSession,
@@ -96,6 +113,16 @@ export class MySqlCatalog {
       });
     }
     return discovered;
+  }
+
+  async unexportedObjects(): Promise<UnexportedObject[]> {
+    const rows = await this.session.query<UnexportedRow>(UNEXPORTED_SQL, [this.database]);
+    return rows.map((row) => ({
+      schema: this.database,
+      name: row.object_name,
+      kind: UNEXPORTED_KINDS[row.table_type],
+      partitions: [],
+    }));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { SourceConfig } from '@snapex/config';
-import { DiscoveredTable, PartitionPlan, PinnedReadPoint } from '../engine';
+import { DiscoveredTable, PartitionPlan, PinnedReadPoint, UnexportedObject } from '../engine';
 import { MySqlCatalog } from './my-catalog';
 import { MySqlPartitionPlanner } from './my-partition-planner';
 import { MySqlSession } from './my-session';
@@ -35,6 +35,10 @@ export class MySqlReadPoint implements PinnedReadPoint {
 
   listTables(): Promise<DiscoveredTable[]> {
     return new MySqlCatalog(this.session, this.database).tables();
+  }
+
+  listUnexportedObjects(): Promise<UnexportedObject[]> {
+    return new MySqlCatalog(this.session, this.database).unexportedObjects();
   }
 
   /** Planned inside the snapshot transaction, so boundaries match the data as of the read point. */

@@ -1,4 +1,4 @@
-import { DiscoveredTable } from '../engine';
+import { DiscoveredTable, UnexportedObject, UnexportedObjectKind } from '../engine';
 import { CatalogColumn, columnPlanFor } from './pg-types';
 import { PgSession } from './pg-session';
 
@@ -42,6 +42,48 @@ const COLUMNS_SQL = `
      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
      AND n.nspname NOT LIKE 'pg\\_toast%'
    ORDER BY a.attrelid, a.attnum`;
+
+/**
+ * Relations that hold no rows an export reads. A sequence owned by a column (serial, identity) is
+ * part of its table, whose column values are exported, so only free-standing sequences are listed.
+ */
+const UNEXPORTED_SQL = `
+  SELECT n.nspname AS schema_name,
+         c.relname AS object_name,
+         c.relkind AS relkind,
+         CASE WHEN c.relkind = 'p' THEN (
+           SELECT coalesce(json_agg(json_build_object('schema', ln.nspname, 'table', l.relname)
+                                    ORDER BY ln.nspname, l.relname), '[]')
+             FROM pg_catalog.pg_partition_tree(c.oid) tree
+             JOIN pg_catalog.pg_class l ON l.oid = tree.relid
+             JOIN pg_catalog.pg_namespace ln ON ln.oid = l.relnamespace
+            WHERE tree.isleaf AND l.relkind = 'r'
+         ) ELSE '[]' END AS partitions
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('v', 'm', 'S', 'f', 'p')
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+     AND n.nspname NOT LIKE 'pg\\_toast%'
+     AND NOT (c.relkind = 'S' AND EXISTS (
+           SELECT 1 FROM pg_catalog.pg_depend d
+            WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+              AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')))
+   ORDER BY n.nspname, c.relname`;
+
+const UNEXPORTED_KINDS: Record<string, UnexportedObjectKind> = {
+  v: 'VIEW',
+  m: 'MATERIALIZED_VIEW',
+  S: 'SEQUENCE',
+  f: 'FOREIGN_TABLE',
+  p: 'PARTITIONED_TABLE',
+};
+
+interface UnexportedRow {
+  schema_name: string;
+  object_name: string;
+  relkind: string;
+  partitions: { schema: string; table: string }[];
+}
 
 interface TableRow {
   table_oid: string;
@@ -91,7 +133,7 @@ function groupByTable(rows: ColumnRow[]): Map<string, CatalogColumn[]> {
   return byTable;
 }
 
-/** The tables of one database as the session's snapshot sees them. */
+/** The tables of one database, and what it holds besides, as the session's snapshot sees them. */
 export class PostgresCatalog {
   constructor(private readonly session: PgSession) {}
 
@@ -105,6 +147,16 @@ export class PostgresCatalog {
       estimatedBytes: Number(table.table_bytes),
       persistence: PERSISTENCE[table.persistence],
       readable: table.readable,
+    }));
+  }
+
+  async unexportedObjects(): Promise<UnexportedObject[]> {
+    const rows = await this.session.query<UnexportedRow>(UNEXPORTED_SQL);
+    return rows.map((row) => ({
+      schema: row.schema_name,
+      name: row.object_name,
+      kind: UNEXPORTED_KINDS[row.relkind],
+      partitions: row.partitions,
     }));
   }
 }

@@ -1,7 +1,7 @@
 import { DiscoveredTable, PartitionPlan } from '../engine';
 import { keyRangePlan, partitioningInfo, rangesBetween, wholeTable } from '../partition-ranges';
 import { PgSession } from './pg-session';
-import { qualifiedTableName, quoteIdentifier } from './sql';
+import { ownRowsOf, qualifiedTableName, quoteIdentifier } from './sql';
 
 /** Rows read to place partition boundaries; enough for even partitions, cheap on any table. */
 const SAMPLE_ROWS = 100_000;
@@ -38,7 +38,7 @@ export class PostgresPartitionPlanner {
     const name = qualifiedTableName(table.schema, table.table);
     const shape = await this.shapeOf(name);
     const key = await this.integerKeyOf(name);
-    if (key) return this.planByKey(name, key, count, shape);
+    if (key) return this.planByKey(ownRowsOf(table.schema, table.table), key, count, shape);
     return this.planByPages(shape, count);
   }
 
@@ -65,23 +65,24 @@ export class PostgresPartitionPlanner {
     return rows[0] ?? null;
   }
 
+  /** `rows` is the table's own rows (ONLY), as partitions read them. */
   private async planByKey(
-    name: string,
+    rows: string,
     key: KeyColumn,
     count: number,
     shape: TableShape,
   ): Promise<PartitionPlan> {
     const column = quoteIdentifier(key.name);
     const [bounds] = await this.session.query<{ min: string | null; max: string | null }>(
-      `SELECT min(${column})::text AS min, max(${column})::text AS max FROM ${name}`,
+      `SELECT min(${column})::text AS min, max(${column})::text AS max FROM ${rows}`,
     );
     if (bounds.min === null || bounds.max === null) return wholeTable();
-    const boundaries = await this.keyQuantiles(name, column, count, shape);
+    const boundaries = await this.keyQuantiles(rows, column, count, shape);
     return keyRangePlan(key, { min: bounds.min, max: bounds.max }, boundaries);
   }
 
   private async keyQuantiles(
-    name: string,
+    rows: string,
     column: string,
     count: number,
     shape: TableShape,
@@ -90,7 +91,7 @@ export class PostgresPartitionPlanner {
     const percent = shape.estimatedRows > SAMPLE_ROWS ? (100 * SAMPLE_ROWS) / shape.estimatedRows : 100;
     const [row] = await this.session.query<{ quantiles: string[] | null }>(
       `SELECT (percentile_disc($1::float8[]) WITHIN GROUP (ORDER BY ${column}))::text[] AS quantiles
-         FROM ${name} TABLESAMPLE SYSTEM ($2)`,
+         FROM ${rows} TABLESAMPLE SYSTEM ($2)`,
       [fractions, percent],
     );
     return (row.quantiles ?? []).filter((value): value is string => value !== null);

@@ -90,9 +90,14 @@ describe('columnPlanFor', () => {
     ['an enum', column(OTHER_TYPES.userEnum, 'mood'), 'text_cast'],
     ['a domain over integer', column(16_410, 'positive_int', { baseTypeOid: PG_TYPE.int4 }), 'text_cast'],
     [
-      'xml, whose text cast skips the output function',
+      'xml, whose text cast keeps the XML declaration the output function drops',
       column(OTHER_TYPES.xml, 'xml', { baseCastsToText: true }),
-      'text_output',
+      'text_cast',
+    ],
+    [
+      'a domain over xml',
+      column(16_800, 'doc', { baseTypeOid: OTHER_TYPES.xml, baseCastsToText: true }),
+      'text_cast',
     ],
     ['a domain over inet', column(16_600, 'ip', { baseTypeOid: 869, baseCastsToText: true }), 'text_output'],
     [

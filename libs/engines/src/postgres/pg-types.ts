@@ -10,6 +10,7 @@ export const PG_TYPE = {
   int2: 21,
   int4: 23,
   text: 25,
+  xml: 142,
   float4: 700,
   float8: 701,
   bpchar: 1042,
@@ -61,6 +62,12 @@ const SENT_AS_TEXT: ReadonlySet<number> = new Set([
   PG_TYPE.name,
 ]);
 
+/**
+ * Types whose `::text` cast hands over the value as stored, which their output function rewrites:
+ * xml's drops an XML declaration of version 1.0, and the export keeps every value as the source holds it.
+ */
+const CAST_AS_STORED: ReadonlySet<number> = new Set([PG_TYPE.xml]);
+
 /** A column as pg_attribute and pg_type describe it. */
 export interface CatalogColumn {
   name: string;
@@ -81,12 +88,13 @@ export interface CatalogColumn {
 /**
  * The cheapest exact way to have the server send a column's text output. `::text` is an I/O
  * conversion, the output function, only where pg_cast has no cast of its own (inet's adds `/32`,
- * char(n)'s drops the padding, xml's skips the declaration rewrite, extensions cast as they like).
+ * char(n)'s drops the padding, extensions cast as they like); xml's cast is wanted (CAST_AS_STORED).
  */
 function textDecoderFor(column: CatalogColumn): PgDecoder {
   // What lies below a domain over a domain is not looked up; the output function is right whatever it is.
   if (column.baseIsDomain) return 'text_output';
   if (SENT_AS_TEXT.has(column.baseTypeOid)) return 'text';
+  if (CAST_AS_STORED.has(column.baseTypeOid)) return 'text_cast';
   return column.baseCastsToText ? 'text_output' : 'text_cast';
 }
 

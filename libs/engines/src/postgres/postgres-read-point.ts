@@ -1,5 +1,5 @@
 import { SourceConfig } from '@snapex/config';
-import { DiscoveredTable, PartitionPlan, PinnedReadPoint } from '../engine';
+import { DiscoveredTable, PartitionPlan, PinnedReadPoint, UnexportedObject } from '../engine';
 import { PostgresCatalog } from './catalog';
 import { PostgresPartitionPlanner } from './partition-planner';
 import { PgSession } from './pg-session';
@@ -39,6 +39,10 @@ export class PostgresReadPoint implements PinnedReadPoint {
 
   listTables(): Promise<DiscoveredTable[]> {
     return new PostgresCatalog(this.session).tables();
+  }
+
+  listUnexportedObjects(): Promise<UnexportedObject[]> {
+    return new PostgresCatalog(this.session).unexportedObjects();
   }
 
   /** Planned inside the pinned transaction, so boundaries match the data extractors will read. */

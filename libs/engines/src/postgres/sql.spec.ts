@@ -11,14 +11,14 @@ describe('partitionCopyStatement', () => {
   it('quotes every identifier, whatever it contains', () => {
     const select = ['Id', 'a"b', 'naïve name'].map((name) => escapeIdentifier(name));
     expect(partitionCopyStatement('My Schema', 'tab"le ü', select, null)).toBe(
-      'COPY (SELECT "Id", "a""b", "naïve name" FROM "My Schema"."tab""le ü") TO STDOUT (FORMAT binary)',
+      'COPY (SELECT "Id", "a""b", "naïve name" FROM ONLY "My Schema"."tab""le ü") TO STDOUT (FORMAT binary)',
     );
   });
 
   it('reads a primary-key range, lower bound inclusive and upper exclusive', () => {
     const range = { column: 'order id', constraintType: 'PRIMARY_KEY' as const, lower: '100', upper: '200' };
     expect(partitionCopyStatement('public', 't', ['"x"'], range)).toBe(
-      `COPY (SELECT "x" FROM "public"."t" WHERE "order id" >= '100' AND "order id" < '200') TO STDOUT (FORMAT binary)`,
+      `COPY (SELECT "x" FROM ONLY "public"."t" WHERE "order id" >= '100' AND "order id" < '200') TO STDOUT (FORMAT binary)`,
     );
   });
 });

@@ -20,6 +20,14 @@ export function qualifiedTableName(schema: string, table: string): string {
   return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
 }
 
+/**
+ * A table's own rows, without those of tables that inherit from it: each child is exported as a
+ * table of its own, so reading a parent without ONLY would export the children's rows twice.
+ */
+export function ownRowsOf(schema: string, table: string): string {
+  return `ONLY ${qualifiedTableName(schema, table)}`;
+}
+
 /** SET TRANSACTION SNAPSHOT takes no bind parameter, so the id is checked before it is spliced in. */
 export function setSnapshotStatement(snapshotId: string): string {
   if (!/^[0-9A-F-]+$/i.test(snapshotId)) throw new InvalidSnapshotIdError(snapshotId);
@@ -91,6 +99,6 @@ export function partitionCopyStatement(
 ): string {
   const conditions = rangeConditions(range);
   const where = conditions ? ` WHERE ${conditions}` : '';
-  const select = `SELECT ${selectList.join(', ')} FROM ${qualifiedTableName(schema, table)}${where}`;
+  const select = `SELECT ${selectList.join(', ')} FROM ${ownRowsOf(schema, table)}${where}`;
   return `COPY (${select}) TO STDOUT (FORMAT binary)`;
 }
