@@ -28,6 +28,7 @@ import { RestoreFailedError } from './restore/restore-failures';
 import { ReadTarget } from './restore/scratch-copies';
 import { ScratchJanitor } from './restore/scratch-janitor';
 import { skipVerdict } from './skip-rules';
+import { withUniqueFolders } from './table-folders';
 
 /** One database being planned: where it is read and the point it is read at. */
 interface PlanningDatabase {
@@ -111,6 +112,7 @@ export class PlanExport {
       if (this.stopped.has(spec.taskId)) break;
       await this.planDatabase(spec, prepared, target, draft, log);
     }
+    separateSharedFolders(draft, log);
     return true;
   }
 
@@ -268,6 +270,15 @@ function readPointOf(spec: TaskSpec, { engine, target, point }: PlanningDatabase
     snapshotId: target.scratchServer === null ? point.snapshotId : null,
     scratchServer: target.scratchServer,
   };
+}
+
+/** Tables the seed's character rule gives one folder are written to folders of their own, with a warning each. */
+function separateSharedFolders(draft: PlanDraft, log: Logger): void {
+  const { entries, warnings } = withUniqueFolders(draft.entries);
+  if (warnings.length === 0) return;
+  draft.entries.splice(0, draft.entries.length, ...entries);
+  draft.general.push(...warnings);
+  log.warn({ warnings }, 'tables whose S3 folders would be one are written to folders of their own');
 }
 
 /**

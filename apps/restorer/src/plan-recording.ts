@@ -10,6 +10,8 @@ const PROPOSAL_BYTES = 256 * 1024;
 /** A plan being made: its tables in export order, and the live read points its partitions read at. */
 export class PlanDraft {
   readonly entries: TablePlanEntry[] = [];
+  /** Warnings about the export as a whole, RDS's WarningMessage `general` list. */
+  readonly general: { reason: string; detail?: string }[] = [];
   exportTime: Date | null = null;
   private livePoints: PinnedReadPoint[] = [];
 
@@ -52,7 +54,7 @@ export class PlanRecording {
       ...attempt,
       entryCount: draft.entries.length,
       exportTime: (draft.exportTime ?? new Date()).toISOString(),
-      general: [],
+      general: draft.general,
     });
     switch (outcome.outcome) {
       case 'REFUSED':
