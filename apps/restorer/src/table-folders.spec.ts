@@ -35,18 +35,18 @@ describe('unique table folders', () => {
   it('leaves folders that differ as the seed makes them', () => {
     expect(
       uniqueFolders([
-        { folder: 'db/public.a', verbatim: true },
-        { folder: 'db/public.A', verbatim: true },
-        { folder: 'db/public.with_space', verbatim: false },
+        { folder: 'db/public.a', replaced: 0 },
+        { folder: 'db/public.A', replaced: 0 },
+        { folder: 'db/public.with_space', replaced: 1 },
       ]),
     ).toEqual(['db/public.a', 'db/public.A', 'db/public.with_space']);
   });
 
-  it('keeps the seed folder for the table whose name needs no replacing, whatever its position', () => {
+  it('keeps the seed folder for the table with the fewest characters replaced, whatever its position', () => {
     expect(
       uniqueFolders([
-        { folder: 'db/public.with_space', verbatim: false },
-        { folder: 'db/public.with_space', verbatim: true },
+        { folder: 'db/public.with_space', replaced: 1 },
+        { folder: 'db/public.with_space', replaced: 0 },
       ]),
     ).toEqual(['db/public.with_space__2', 'db/public.with_space']);
   });
@@ -54,9 +54,9 @@ describe('unique table folders', () => {
   it('numbers further tables of one folder in table order', () => {
     expect(
       uniqueFolders([
-        { folder: 'db/s.a_b', verbatim: false },
-        { folder: 'db/s.a_b', verbatim: false },
-        { folder: 'db/s.a_b', verbatim: false },
+        { folder: 'db/s.a_b', replaced: 1 },
+        { folder: 'db/s.a_b', replaced: 1 },
+        { folder: 'db/s.a_b', replaced: 1 },
       ]),
     ).toEqual(['db/s.a_b', 'db/s.a_b__2', 'db/s.a_b__3']);
   });
@@ -64,21 +64,21 @@ describe('unique table folders', () => {
   it('never gives a suffixed folder that is another table’s own', () => {
     expect(
       uniqueFolders([
-        { folder: 'db/s.a_b', verbatim: true },
-        { folder: 'db/s.a_b', verbatim: false },
-        { folder: 'db/s.a_b__2', verbatim: true },
+        { folder: 'db/s.a_b', replaced: 0 },
+        { folder: 'db/s.a_b', replaced: 1 },
+        { folder: 'db/s.a_b__2', replaced: 0 },
       ]),
     ).toEqual(['db/s.a_b', 'db/s.a_b__3', 'db/s.a_b__2']);
   });
 
-  it('is the same for the same tables', () => {
+  it('orders the claims by characters replaced, then by table order', () => {
     const tables = [
-      { folder: 'f', verbatim: false },
-      { folder: 'f', verbatim: false },
-      { folder: 'f', verbatim: true },
+      { folder: 'f', replaced: 3 },
+      { folder: 'f', replaced: 2 },
+      { folder: 'f', replaced: 2 },
+      { folder: 'f', replaced: 1 },
     ];
-    expect(uniqueFolders(tables)).toEqual(uniqueFolders(tables));
-    expect(uniqueFolders(tables)).toEqual(['f__2', 'f__3', 'f']);
+    expect(uniqueFolders(tables)).toEqual(['f__4', 'f__2', 'f__3', 'f']);
   });
 
   it('moves tables of a plan out of a shared folder and warns for each, naming the table kept', () => {
@@ -128,6 +128,17 @@ describe('unique table folders', () => {
       'exports/x/db/a.b.c__2',
     ]);
     expect(warnings.map((warning) => warning.detail.split(' ')[0])).toEqual(['shop', 'db.a.b.c']);
+  });
+
+  it('keeps the plainer name in its folder when the database name had characters replaced too', () => {
+    const { entries: unique } = withUniqueFolders([
+      planned('my db', 'my db', 'with space', 0),
+      planned('my db', 'my db', 'with_space', 1),
+    ]);
+    expect(folders(unique)).toEqual([
+      'exports/x/my_db/my_db.with_space__2',
+      'exports/x/my_db/my_db.with_space',
+    ]);
   });
 
   it('changes nothing and warns of nothing without a collision', () => {

@@ -1,9 +1,9 @@
 import { PlannedTable, sanitizePathSegment, TablePlanEntry } from '@snapex/contracts';
 
-/** The seed's folder of one table, and whether its names reach the folder with no character replaced. */
+/** The seed's folder of one table, and how many characters of its names the seed's rule replaced. */
 export interface SeedFolder {
   folder: string;
-  verbatim: boolean;
+  replaced: number;
 }
 
 /** The suffix a table's folder takes when another table of the export already has that folder. */
@@ -22,10 +22,8 @@ export function uniqueFolders(tables: readonly SeedFolder[]): string[] {
   const seedFolders = new Set(tables.map((table) => table.folder));
   const given = new Set<string>();
   const folders = new Array<string>(tables.length);
-  const verbatimFirst = [...tables.keys()].sort(
-    (a, b) => Number(tables[b].verbatim) - Number(tables[a].verbatim) || a - b,
-  );
-  for (const index of verbatimFirst) {
+  const claimOrder = [...tables.keys()].sort((a, b) => tables[a].replaced - tables[b].replaced || a - b);
+  for (const index of claimOrder) {
     const { folder } = tables[index];
     let chosen = folder;
     for (let ordinal = 2; given.has(chosen); ordinal++) {
@@ -46,10 +44,9 @@ export interface FolderWarning {
 /** The WarningMessage `general` reason of a table written to a folder other than the seed's. */
 export const FOLDER_NAME_COLLISION = 'TABLE_FOLDER_NAME_COLLISION';
 
-function isVerbatim({ table }: PlannedTable): boolean {
-  return [table.database, `${table.schema}.${table.table}`].every(
-    (segment) => sanitizePathSegment(segment) === segment,
-  );
+function replacedCharacters({ table }: PlannedTable): number {
+  const names = `${table.database}${table.schema}.${table.table}`;
+  return [...names].filter((character) => sanitizePathSegment(character) !== character).length;
 }
 
 /**
@@ -62,7 +59,7 @@ export function withUniqueFolders(entries: readonly TablePlanEntry[]): {
 } {
   const planned = entries.filter((entry): entry is PlannedTable => entry.kind === 'planned');
   const folders = uniqueFolders(
-    planned.map((entry) => ({ folder: entry.tableKeyPrefix, verbatim: isVerbatim(entry) })),
+    planned.map((entry) => ({ folder: entry.tableKeyPrefix, replaced: replacedCharacters(entry) })),
   );
   const moved = new Map<PlannedTable, string>();
   planned.forEach((entry, index) => {
