@@ -5,7 +5,8 @@ export const PG_ADMIN_URL = process.env.SNAPEX_TEST_PG_URL ?? 'postgresql://post
 /** The test server's URL for `database`, as the administrator or as `user` (trust auth: no password). */
 export function pgUrl(database: string, user?: string): string {
   const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}`;
+  // The URL setter escapes every other character; node-postgres decodes the path, % included.
+  url.pathname = `/${database.replace(/%/g, '%25')}`;
   if (user !== undefined) url.username = user;
   return url.toString();
 }
@@ -34,12 +35,14 @@ export async function withPg<T>(url: string, work: (client: Client) => Promise<T
 /** A fresh database with a unique name; dropped first if a previous run left it behind. */
 export async function recreateDatabase(name: string): Promise<string> {
   await withPg(PG_ADMIN_URL, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
+    await client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(name)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
   });
   return pgUrl(name);
 }
 
 export async function dropDatabase(name: string): Promise<void> {
-  await withPg(PG_ADMIN_URL, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await withPg(PG_ADMIN_URL, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(name)} WITH (FORCE)`),
+  );
 }

@@ -1,5 +1,12 @@
-import { TableReport } from '@snapex/contracts';
-import { exportInfo, ExportReport, perTableStatus, tableChunks, wholeGb } from './export-metadata';
+import { TableReport, TaskSpec } from '@snapex/contracts';
+import {
+  exportInfo,
+  ExportReport,
+  movedFolder,
+  perTableStatus,
+  tableChunks,
+  wholeGb,
+} from './export-metadata';
 
 const table = (index: number, status: TableReport['status'] = 'COMPLETE'): TableReport => ({
   table: { tableIndex: index, database: 'db', schema: 'public', table: `t${index}` },
@@ -100,6 +107,15 @@ describe('metadata files', () => {
       numberOfCompletedPartitions: 1,
       singleWorkerReason: 'NO_PARTITION_KEY',
     });
+  });
+
+  it('names the folder of a table moved out of the seed folder it shares, and no other', () => {
+    const spec = { s3Prefix: '', exportTaskIdentifier: 'x' } as TaskSpec;
+    expect(movedFolder(spec, table(0))).toEqual({});
+    expect(movedFolder(spec, { ...table(1), tableKeyPrefix: 'x/db/public.t1__2' })).toEqual({
+      exportedFilesPath: 'x/db/public.t1__2',
+    });
+    expect(movedFolder(spec, { ...table(2, 'SKIPPED'), tableKeyPrefix: null })).toEqual({});
   });
 
   it('splits tables into numbered files', () => {

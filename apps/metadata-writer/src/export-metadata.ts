@@ -1,4 +1,11 @@
-import { exportRootKey, RpcResponse, GetExportReportRpc, TableReport } from '@snapex/contracts';
+import {
+  exportRootKey,
+  RpcResponse,
+  GetExportReportRpc,
+  TableReport,
+  tableKeyPrefix,
+  TaskSpec,
+} from '@snapex/contracts';
 
 export type ExportReport = RpcResponse<typeof GetExportReportRpc>;
 
@@ -64,6 +71,17 @@ export function perTableStatus(table: TableReport) {
   };
   if (table.status !== 'SKIPPED') return entry;
   return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
+}
+
+/**
+ * Where a table's files are when it is not the seed's folder (another table of the export has that
+ * one, see the restorer's table-folders), for export_tables_info; nothing for every other table.
+ */
+export function movedFolder(spec: TaskSpec, table: TableReport): { exportedFilesPath?: string } {
+  const { database, schema, table: name } = table.table;
+  const seedFolder = tableKeyPrefix(spec.s3Prefix, spec.exportTaskIdentifier, database, schema, name);
+  if (table.tableKeyPrefix === null || table.tableKeyPrefix === seedFolder) return {};
+  return { exportedFilesPath: table.tableKeyPrefix };
 }
 
 /** Tables in files of at most `size` entries, numbered by table position as RDS's file names are. */

@@ -15,7 +15,7 @@ import {
 } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
-import { exportInfo, perTableStatus, tableChunks, wholeGb } from './export-metadata';
+import { exportInfo, movedFolder, perTableStatus, tableChunks, wholeGb } from './export-metadata';
 import { metadataFailureCause } from './metadata-failures';
 import { MetadataRepository } from './metadata.repository';
 
@@ -58,7 +58,12 @@ export class WriteExportMetadata {
       }
       log.info({ step: 2 }, 'writing export_tables_info');
       for (const chunk of tableChunks(report.tables, TABLES_PER_INFO_FILE)) {
-        const body = JSON.stringify({ perTableStatus: chunk.tables.map(perTableStatus) });
+        const body = JSON.stringify({
+          perTableStatus: chunk.tables.map((table) => ({
+            ...perTableStatus(table),
+            ...movedFolder(spec, table),
+          })),
+        });
         await this.metadata.put(
           spec,
           exportTablesInfoKey(spec.s3Prefix, spec.exportTaskIdentifier, chunk.from, chunk.to),

@@ -35,6 +35,7 @@ import { RestoreFailedError } from './restore/restore-failures';
 import { ReadTarget } from './restore/scratch-copies';
 import { ScratchJanitor } from './restore/scratch-janitor';
 import { SkipVerdict, skipVerdict, unexportedVerdict, unmatchedObjective } from './skip-rules';
+import { withUniqueFolders } from './table-folders';
 
 /** One database being planned: where it is read and the point it is read at. */
 interface PlanningDatabase {
@@ -124,6 +125,7 @@ export class PlanExport {
         draft.entries.map((entry) => entry.table),
       )
       .map(unmatchedObjective);
+    separateSharedFolders(draft, log);
     return true;
   }
 
@@ -304,6 +306,15 @@ function skippedEntry(ref: TableRef, verdict: SkipVerdict): TablePlanEntry {
     reason: verdict.reason,
     detail: verdict.detail,
   };
+}
+
+/** Tables the seed's character rule gives one folder are written to folders of their own, with a warning each. */
+function separateSharedFolders(draft: PlanDraft, log: Logger): void {
+  const { entries, warnings } = withUniqueFolders(draft.entries);
+  if (warnings.length === 0) return;
+  draft.entries.splice(0, draft.entries.length, ...entries);
+  draft.general.push(...warnings);
+  log.warn({ warnings }, 'tables whose S3 folders would be one are written to folders of their own');
 }
 
 /**

@@ -16,6 +16,8 @@ const PROPOSAL_BYTES = 256 * 1024;
 /** A plan being made: its tables in export order, and the live read points its partitions read at. */
 export class PlanDraft {
   readonly entries: TablePlanEntry[] = [];
+  /** Warnings about the export as a whole, RDS's WarningMessage `general` list. */
+  readonly general: { reason: string; detail?: string }[] = [];
   exportTime: Date | null = null;
   /** ExportOnly entries that matched nothing the source holds. */
   skippedObjectives: SkippedObjective[] = [];
@@ -60,7 +62,7 @@ export class PlanRecording {
       ...attempt,
       entryCount: draft.entries.length,
       exportTime: (draft.exportTime ?? new Date()).toISOString(),
-      general: [],
+      general: draft.general,
       skippedObjectives: draft.skippedObjectives,
     });
     switch (outcome.outcome) {

@@ -7,6 +7,6 @@ export { columnPlanFor } from './postgres/pg-types';
 export { InvalidSnapshotIdError, quoteIdentifier as quotePostgresIdentifier } from './postgres/sql';
 export { quoteIdentifier as quoteMySqlIdentifier } from './mysql/my-sql';
 export { UnknownDecoderError } from './postgres/binary-values';
-export { UnaddressableDatabaseError } from './postgres/pg-session';
+export { databaseUrl as postgresDatabaseUrl, UnaddressableDatabaseError } from './postgres/pg-session';
 export { errorCodeOf, isNetworkFailure } from './network-failures';
 export * from './source-refusals';

@@ -1,5 +1,5 @@
 import { SourceConfig } from '@snapex/config';
-import { engineFor } from '@snapex/engines';
+import { engineFor, postgresDatabaseUrl } from '@snapex/engines';
 import { Client } from 'pg';
 import { runDumpProcess } from './dump-process';
 import { connectionOf, DumpTool, RunningDump } from './dump-tool';
@@ -18,7 +18,8 @@ export class PgDumpTool implements DumpTool {
 
   async start(source: SourceConfig, database: string): Promise<RunningDump> {
     const { url, password } = connectionOf(source.url, database);
-    const holder = new Client({ connectionString: url.toString(), password });
+    // node-postgres decodes a URL's database name with decodeURI, libpq (pg_dump) fully: each its own URL.
+    const holder = new Client({ connectionString: postgresDatabaseUrl(source.url, database) });
     await holder.connect();
     try {
       await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -15,6 +15,7 @@ import {
 import { SourceRefusedError } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 import { CONFIG, LOGGER } from '@snapex/service';
+import { dumpKey } from './dump-key';
 import { dumpToolFor } from './dump-tools';
 import { DumpTool } from './dump-tool';
 import { SnapshotProgress, snapshotFailureReason } from './snapshot-failures';
@@ -83,7 +84,7 @@ export class TakeSnapshotUseCase {
           tool,
           source,
           database,
-          `${request.keyPrefix}${encodeURIComponent(database)}.${tool.extension}`,
+          dumpKey(request.keyPrefix, database, tool.extension),
         ),
       );
       log.info({ database, bytes: stored[stored.length - 1].dump.bytes }, 'database dumped');

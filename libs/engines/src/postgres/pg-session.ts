@@ -17,7 +17,8 @@ export class UnaddressableDatabaseError extends Error {
 export function databaseUrl(sourceUrl: string, database: string): string {
   if (/[#?]/.test(database)) throw new UnaddressableDatabaseError(database);
   const url = new URL(sourceUrl);
-  // The URL setter escapes everything else; pg decodes the path with decodeURI, which keeps %25 literal.
+  // The URL setter leaves a % as it is, so it is escaped here; node-postgres decodes the path with
+  // decodeURI, which keeps the escapes of # and ? as they are (and either, unescaped, ends the path).
   url.pathname = `/${database.replace(/%/g, '%25')}`;
   return url.toString();
 }
