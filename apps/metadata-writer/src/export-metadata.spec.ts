@@ -1,4 +1,4 @@
-import { TableReport } from '@snapex/contracts';
+import { nulledValuesMessage, TableReport } from '@snapex/contracts';
 import { exportInfo, ExportReport, perTableStatus, tableChunks, wholeGb } from './export-metadata';
 
 const table = (index: number, status: TableReport['status'] = 'COMPLETE'): TableReport => ({
@@ -27,6 +27,7 @@ const table = (index: number, status: TableReport['status'] = 'COMPLETE'): Table
   extractionStartTime: '2026-01-01T00:00:00.000Z',
   extractionEndTime: '2026-01-01T00:00:01.000Z',
   objectKeys: [],
+  nulledValues: [],
 });
 
 describe('metadata files', () => {
@@ -87,6 +88,17 @@ describe('metadata files', () => {
       },
     });
     expect(perTableStatus(table(1, 'SKIPPED'))).toMatchObject({ warningMessage: 'PERMISSIONS_DO_NOT_EXIST' });
+  });
+
+  it('says of a table how many values of which columns were exported as NULL, and nothing when none were', () => {
+    const nulledValues = [{ column: 'created_on', reason: 'NO_INSTANT' as const, count: 2 }];
+    expect(perTableStatus({ ...table(0), nulledValues })).toMatchObject({
+      status: 'COMPLETE',
+      warningMessage: nulledValuesMessage(nulledValues),
+      nulledValues: [{ columnName: 'created_on', reason: 'NO_INSTANT', count: 2 }],
+    });
+    expect(Object.keys(perTableStatus(table(0)))).not.toContain('nulledValues');
+    expect(Object.keys(perTableStatus(table(0)))).not.toContain('warningMessage');
   });
 
   it('splits tables into numbered files', () => {

@@ -1,4 +1,10 @@
-import { exportRootKey, RpcResponse, GetExportReportRpc, TableReport } from '@snapex/contracts';
+import {
+  exportRootKey,
+  GetExportReportRpc,
+  nulledValuesMessage,
+  RpcResponse,
+  TableReport,
+} from '@snapex/contracts';
 
 export type ExportReport = RpcResponse<typeof GetExportReportRpc>;
 
@@ -61,8 +67,22 @@ export function perTableStatus(table: TableReport) {
       })),
     },
   };
-  if (table.status !== 'SKIPPED') return entry;
-  return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
+  if (table.status === 'SKIPPED')
+    return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
+  return { ...entry, ...nulledValuesOf(table) };
+}
+
+/** A table some of whose values were exported as NULL says so, with the count of each column. */
+function nulledValuesOf(table: TableReport) {
+  if (table.nulledValues.length === 0) return {};
+  return {
+    warningMessage: nulledValuesMessage(table.nulledValues),
+    nulledValues: table.nulledValues.map(({ column, reason, count }) => ({
+      columnName: column,
+      reason,
+      count,
+    })),
+  };
 }
 
 /** Tables in files of at most `size` entries, numbered by table position as RDS's file names are. */

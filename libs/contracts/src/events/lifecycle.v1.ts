@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TaskSpecSchema } from '../model/export-task';
+import { NulledValueCountSchema } from '../model/nulled-values';
 import { TableDescriptionSchema, TableRefSchema } from '../model/table-plan';
 import { defineEvent, EventBaseSchema } from './event-contract';
 
@@ -87,6 +88,8 @@ export const PartitionExported = defineEvent(
     objects: z.array(ExportedObjectSchema),
     startedAt: z.string().datetime(),
     finishedAt: z.string().datetime(),
+    /** Values the source holds that the partition's files have as NULL; absent when there were none. */
+    nulledValues: z.array(NulledValueCountSchema).optional(),
   }),
 );
 
