@@ -4,6 +4,7 @@ import { quoteMySqlIdentifier as quoteIdentifier } from '@snapex/engines';
 import { Connection, createConnection } from 'mysql2/promise';
 import { Command, runCommand, runPiped } from './command';
 import { DumpFiles } from './dump-files';
+import { loadingInvalidDates } from './dump-sql-mode';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
 import { serverLogin, withConnection } from './server-login';
 
@@ -90,7 +91,7 @@ export class MysqlScratchEngine implements ScratchEngine {
     signal: AbortSignal,
   ): Promise<void> {
     if (dump.format !== 'mysql-sql') throw new UnrestorableDumpError(dump, this.engine);
-    await runCommand(this.client(target), signal, await files.stream(dump, signal));
+    await runCommand(this.client(target), signal, await files.stream(dump, signal), [loadingInvalidDates()]);
     await refreshStatistics(target);
   }
 
@@ -116,7 +117,7 @@ export class MysqlScratchEngine implements ScratchEngine {
       ],
       env: login.env,
     };
-    await runPiped(dump, this.client(target), signal);
+    await runPiped(dump, this.client(target), signal, [loadingInvalidDates()]);
     await refreshStatistics(target);
   }
 
