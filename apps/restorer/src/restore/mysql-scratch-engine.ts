@@ -5,6 +5,7 @@ import { Connection, createConnection } from 'mysql2/promise';
 import { Command, runCommand, runPiped } from './command';
 import { DumpFiles } from './dump-files';
 import { loadingInvalidDates } from './dump-sql-mode';
+import { memberRepairs, repairingMembers } from './enum-members';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
 import { serverLogin, withConnection } from './server-login';
 
@@ -95,7 +96,10 @@ export class MysqlScratchEngine implements ScratchEngine {
     await refreshStatistics(target);
   }
 
-  /** `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes writes. */
+  /**
+   * `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes
+   * writes; ENUM and SET definitions whose printed form lost characters are put right on the way.
+   */
   async cloneDatabase(
     source: SourceConfig,
     database: string,
@@ -117,7 +121,8 @@ export class MysqlScratchEngine implements ScratchEngine {
       ],
       env: login.env,
     };
-    await runPiped(dump, this.client(target), signal, [loadingInvalidDates()]);
+    const repairs = await memberRepairs(source.url, database);
+    await runPiped(dump, this.client(target), signal, [loadingInvalidDates(), repairingMembers(repairs)]);
     await refreshStatistics(target);
   }
 
