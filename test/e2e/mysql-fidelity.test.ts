@@ -22,6 +22,7 @@ jest.setTimeout(300_000);
 
 const DATABASE = `snapex_my_fidelity_${process.pid}`;
 const SOURCE = 'maria-fidelity';
+const MANY_DATES_ROWS = 20_000;
 
 /**
  * Values a copy or a reader may lose: FLOAT beyond MariaDB's 6-digit text of it (FLT_MAX, the
@@ -54,6 +55,12 @@ const FIDELITY_SQL = `
   -- A FLOAT gets a negative zero when a tiny negative DOUBLE underflows as it is stored.
   INSERT INTO fidelity (id, f) VALUES (8, -1e-50);
   INSERT INTO fidelity (id) VALUES (9);
+  -- Read as several partitions, each counting its own impossible dates.
+  SET SESSION max_recursive_iterations = 1000000;
+  CREATE TABLE many_dates (id INT PRIMARY KEY, at DATETIME, pad CHAR(100));
+  INSERT INTO many_dates WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${MANY_DATES_ROWS})
+    SELECT n, IF(n % 7 = 0, '2023-02-30 00:00:00', '2024-01-01 00:00:00'), REPEAT('x', 100) FROM s;
+  ANALYZE TABLE many_dates;
 `;
 
 type Physical = [type: string, typeLength: string | null, converted: string | null, precision?: number];
@@ -142,6 +149,8 @@ describe('every MariaDB value exact, live and from a snapshot', () => {
     stack = await Stack.start({
       name: 'snapex-my-fidelity',
       sources: [{ name: SOURCE, engine: 'mysql', url: myUrl(), databases: [DATABASE] }],
+      // Small partitions, so many_dates is read as several.
+      config: { restorer: { partitionTargetBytes: 256 * 1024 } },
     });
     reader = await ParquetReader.open();
   });
@@ -153,17 +162,17 @@ describe('every MariaDB value exact, live and from a snapshot', () => {
 
   afterEach(() => printLogsIfFailed(stack));
 
-  async function exported(identifier: string) {
+  async function exported(identifier: string, table = 'fidelity') {
     const { s3 } = adminClients(stack.moto);
     const { dir, keys } = await downloadPrefix(s3, stack.target.bucket, `${identifier}/`);
     const files = keys
-      .filter((key) => key.startsWith(`${identifier}/${DATABASE}/${DATABASE}.fidelity/`))
+      .filter((key) => key.startsWith(`${identifier}/${DATABASE}/${DATABASE}.${table}/`))
       .filter((key) => key.endsWith('.gz.parquet'))
       .map((key) => join(dir, key));
     const tablesKey = keys.find((key) => /export_tables_info_.*\.json$/.test(key))!;
     const tablesInfo = JSON.parse(await getText(s3, stack.target.bucket, tablesKey));
-    const entry = tablesInfo.perTableStatus.find((table: { target: string }) =>
-      table.target.endsWith('.fidelity'),
+    const entry = tablesInfo.perTableStatus.find((info: { target: string }) =>
+      info.target.endsWith(`.${table}`),
     );
     return { files, entry };
   }
@@ -236,6 +245,24 @@ describe('every MariaDB value exact, live and from a snapshot', () => {
     const comparison = await checkExport(identifier, task);
     console.info(`live export: ${comparison.compared} values compared, mismatches:`, comparison.mismatches);
     expectExactButCopiedFloats(comparison);
+  });
+
+  it('sums the NULLed values of a table read as several partitions', async () => {
+    const identifier = `my-fidelity-parts-${Date.now()}`;
+    const task = await stack.exportCluster(identifier, SOURCE);
+    expect(task.Status).toBe('COMPLETE');
+    const { files, entry } = await exported(identifier, 'many_dates');
+    expect(entry.tableStatistics.partitioningInfo.numberOfPartitions).toBeGreaterThan(1);
+    const count = Math.floor(MANY_DATES_ROWS / 7);
+    expect(entry.nulledValues).toEqual([{ columnName: 'at', reason: 'NO_INSTANT', count }]);
+    const [nulls] = await reader.rows(
+      `SELECT count(*) FILTER (WHERE "at" IS NULL)::INTEGER AS nulls FROM read_parquet(${parquetList(files)})`,
+    );
+    expect(nulls).toEqual({ nulls: count });
+    expect(JSON.parse(task.WarningMessage).general).toContainEqual({
+      reason: `Table ${entry.target}: ${count} values the source holds were exported as NULL.`,
+      detail: entry.warningMessage,
+    });
   });
 
   it('exports a snapshot with every value as the source held it, FLOATs aside', async () => {
