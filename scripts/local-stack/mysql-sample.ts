@@ -96,7 +96,7 @@ interface SourceColumn {
 /**
  * How MariaDB itself shows a column's value, in a form each exported value can be checked against:
  * bytes as upper-case hex, DATETIME and TIMESTAMP as microseconds since the epoch (NULL for zero
- * dates), everything else as its text.
+ * and impossible dates), FLOAT as the DOUBLE holding it, everything else as its text.
  */
 function ownValueExpression(column: SourceColumn): string {
   const name = q(column.name);
@@ -104,8 +104,11 @@ function ownValueExpression(column: SourceColumn): string {
   if (column.dataType === 'bit') return `LPAD(HEX(${name}), ${2 * Math.ceil(column.bits / 8)}, '0')`;
   if (column.dataType === 'char') return `HEX(CONVERT(${name} USING utf8mb4))`;
   if (BINARY_TYPES.has(column.dataType) || GEOMETRY_TYPES.has(column.dataType)) return `HEX(${name})`;
+  // A FLOAT as its exact value: CAST(... AS CHAR) alone prints it with 6 significant digits.
+  if (column.dataType === 'float') return `CAST(CAST(${name} AS DOUBLE) AS CHAR)`;
+  // `+ INTERVAL 0 SECOND` is NULL for a date no calendar has (2023-02-30), which TIMESTAMPDIFF counts on from.
   if (column.dataType === 'datetime' || column.dataType === 'timestamp')
-    return `CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${name}) AS CHAR)`;
+    return `CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${name} + INTERVAL 0 SECOND) AS CHAR)`;
   return `CAST(${name} AS CHAR)`;
 }
 

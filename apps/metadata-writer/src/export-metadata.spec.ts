@@ -1,4 +1,4 @@
-import { TableReport, TaskSpec } from '@snapex/contracts';
+import { nulledValuesMessage, TableReport, TaskSpec } from '@snapex/contracts';
 import {
   exportInfo,
   ExportReport,
@@ -35,6 +35,7 @@ const table = (index: number, status: TableReport['status'] = 'COMPLETE'): Table
   extractionStartTime: '2026-01-01T00:00:00.000Z',
   extractionEndTime: '2026-01-01T00:00:01.000Z',
   objectKeys: [],
+  nulledValues: [],
 });
 
 describe('metadata files', () => {
@@ -116,6 +117,17 @@ describe('metadata files', () => {
       exportedFilesPath: 'x/db/public.t1__2',
     });
     expect(movedFolder(spec, { ...table(2, 'SKIPPED'), tableKeyPrefix: null })).toEqual({});
+  });
+
+  it('says of a table how many values of which columns were exported as NULL, and nothing when none were', () => {
+    const nulledValues = [{ column: 'created_on', reason: 'NO_INSTANT' as const, count: 2 }];
+    expect(perTableStatus({ ...table(0), nulledValues })).toMatchObject({
+      status: 'COMPLETE',
+      warningMessage: nulledValuesMessage(nulledValues),
+      nulledValues: [{ columnName: 'created_on', reason: 'NO_INSTANT', count: 2 }],
+    });
+    expect(Object.keys(perTableStatus(table(0)))).not.toContain('nulledValues');
+    expect(Object.keys(perTableStatus(table(0)))).not.toContain('warningMessage');
   });
 
   it('splits tables into numbered files', () => {

@@ -1,7 +1,8 @@
 import {
   exportRootKey,
-  RpcResponse,
   GetExportReportRpc,
+  nulledValuesMessage,
+  RpcResponse,
   TableReport,
   tableKeyPrefix,
   TaskSpec,
@@ -69,8 +70,22 @@ export function perTableStatus(table: TableReport) {
       })),
     },
   };
-  if (table.status !== 'SKIPPED') return entry;
-  return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
+  if (table.status === 'SKIPPED')
+    return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
+  return { ...entry, ...nulledValuesOf(table) };
+}
+
+/** A table some of whose values were exported as NULL says so, with the count of each column. */
+function nulledValuesOf(table: TableReport) {
+  if (table.nulledValues.length === 0) return {};
+  return {
+    warningMessage: nulledValuesMessage(table.nulledValues),
+    nulledValues: table.nulledValues.map(({ column, reason, count }) => ({
+      columnName: column,
+      reason,
+      count,
+    })),
+  };
 }
 
 /**

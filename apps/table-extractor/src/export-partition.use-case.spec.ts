@@ -207,6 +207,8 @@ class FakeSource {
   failAfterBatches: { count: number; error: unknown } | null = null;
   /** After this many batches the database stops answering, for good. */
   stallAfterBatches: number | null = null;
+  /** A value of each of these columns the engine writes as NULL. */
+  nulledColumns: string[] = [];
 
   constructor(readonly batches: ExportRow[][]) {}
 
@@ -228,6 +230,7 @@ class FakeSource {
 
   private async *rows(): AsyncGenerator<ExportRow[]> {
     try {
+      for (const column of this.nulledColumns) this.readRequest?.nulledValues?.add(column, 'NO_INSTANT');
       for (const [index, batch] of this.batches.entries()) {
         if (this.failAfterBatches?.count === index) throw this.failAfterBatches.error;
         if (this.stallAfterBatches === index) await new Promise(() => undefined);
@@ -271,6 +274,33 @@ describe('ExportPartition after a crash between upload and acknowledgement', () 
     expect(source.readRequest).toBeNull();
     expect(storage.uploads).toEqual([]);
     expect(storage.removed).toEqual([keyOf(2)]);
+  });
+
+  it('reports the values the engine wrote as NULL, and records them in the last file for a later report', async () => {
+    const { useCase, publisher, source, encoders } = setUp([[[1n]], [[2n]]], 'IN_PROGRESS', 'NOT_STARTED');
+    source.nulledColumns = ['b', 'a', 'b'];
+    await useCase.execute(REQUEST);
+
+    const nulledValues = [
+      { column: 'b', reason: 'NO_INSTANT', count: 2 },
+      { column: 'a', reason: 'NO_INSTANT', count: 1 },
+    ];
+    expect(publisher.payloadOf('PartitionExported')).toMatchObject({ rowCount: 2, nulledValues });
+    const last = encoders[encoders.length - 1].closedWith!;
+    expect(JSON.parse(last[PARTITION_RECORD_KEYS.nulled])).toEqual(nulledValues);
+  });
+
+  it("reports the nulled values an earlier attempt recorded when it reports that attempt's files", async () => {
+    const { useCase, publisher, storage } = setUp([[[1n]]], 'IN_PROGRESS', 'STARTED');
+    const nulledValues = [{ column: 'c', reason: 'NO_INSTANT' as const, count: 4 }];
+    const entries = partitionRecordOf('earlier', 0, 1, nulledValues);
+    storage.footers.set(keyOf(0), {
+      key: keyOf(0),
+      bytes: 70,
+      footer: { rows: 7, entries: new Map(Object.entries(entries)) },
+    });
+    await useCase.execute(REQUEST);
+    expect(publisher.payloadOf('PartitionExported')).toMatchObject({ rowCount: 7, nulledValues });
   });
 
   it('records in the footer of every file its index and attempt, and in the last the file count', async () => {

@@ -19,16 +19,16 @@ import {
   taskEventFields,
   TaskFailed,
 } from '@snapex/contracts';
-import { DatabaseEngine, PartitionReadRequest } from '@snapex/engines';
+import { DatabaseEngine, NulledValues, PartitionReadRequest } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
 import type { OpenPartEncoder } from '@snapex/parquet';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { extractionVerdict } from './extraction-failures';
 import { MemoryGuard, peakResidentBytes } from './memory-guard';
-import { PartFile, StoredPart } from './part-file';
+import { PartFile } from './part-file';
 import { PartSeries } from './part-series';
 import { partObjectKey } from './part-object-key';
-import { finishedFiles } from './partition-record';
+import { FinishedPartition, finishedFiles } from './partition-record';
 import { PartStorage, PartTarget } from './part-upload';
 import { ProgressLog } from './progress-log';
 import { ReadPointSources } from './read-point-sources';
@@ -39,7 +39,7 @@ export type PartitionRequest = EventPayload<typeof PartitionRequested>;
 type AbandonReason = EventPayload<typeof PartitionAbandoned>['reason'];
 
 type Extraction =
-  | { kind: 'exported'; parts: StoredPart[] }
+  | ({ kind: 'exported' } & FinishedPartition)
   /** The task was canceled or ended while the partition was read. */
   | { kind: 'stopped' }
   /** This process is shutting down; another replica takes the partition. */
@@ -122,7 +122,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
     const finishedEarlier = await this.finishedEarlier(request, log);
     if (finishedEarlier) {
       log.info('an earlier attempt wrote the partition but could not report it; reporting it now');
-      await this.removeStaleTail(request, finishedEarlier.length, log);
+      await this.removeStaleTail(request, finishedEarlier.parts.length, log);
       return this.publishExported(request, finishedEarlier, new Date(), log);
     }
     await this.publishStarted(request);
@@ -152,7 +152,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
       case 'exported':
         if (state.partitionStatus !== 'NOT_STARTED')
           await this.removeStaleTail(request, extraction.parts.length, log);
-        return this.publishExported(request, extraction.parts, startedAt, running);
+        return this.publishExported(request, extraction, startedAt, running);
     }
   }
 
@@ -177,7 +177,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
       fileTargetBytes,
     );
     const progress = new ProgressLog(log, PROGRESS_INTERVAL_MS);
-    const batches = engine.readPartition(source, this.readRequestOf(request))[Symbol.asyncIterator]();
+    const nulledValues = new NulledValues();
+    const read = engine.readPartition(source, { ...this.readRequestOf(request), nulledValues });
+    const batches = read[Symbol.asyncIterator]();
     let finished = false;
     try {
       for (;;) {
@@ -190,9 +192,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
         this.memory.check();
         progress.report(files.progress());
       }
-      const parts = await watchdog.guard('storage', files.finish());
+      const parts = await watchdog.guard('storage', files.finish(nulledValues.list()));
       finished = true;
-      return { kind: 'exported', parts };
+      return { kind: 'exported', parts, nulledValues: nulledValues.list() };
     } finally {
       watchdog.stop();
       if (!finished) await this.closeEarly(batches, watchdog.signal, files);
@@ -218,7 +220,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
    * or while NATS was out: reported again rather than rewritten. A lookup that fails only costs a
    * rewrite.
    */
-  private async finishedEarlier(request: PartitionRequest, log: Logger): Promise<StoredPart[] | null> {
+  private async finishedEarlier(request: PartitionRequest, log: Logger): Promise<FinishedPartition | null> {
     try {
       return await this.withinStallTimeout(request, () =>
         finishedFiles((fileIndex) => this.storage.footerOf(this.targetOf(request, fileIndex))),
@@ -391,7 +393,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
 
   private async publishExported(
     request: PartitionRequest,
-    parts: StoredPart[],
+    { parts, nulledValues }: FinishedPartition,
     startedAt: Date,
     log: Logger,
   ): Promise<void> {
@@ -403,6 +405,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         rows: rowCount,
         bytes,
         files: parts.length,
+        nulledValues,
         durationMs: finishedAt.getTime() - startedAt.getTime(),
         peakRssBytes: peakResidentBytes(),
       },
@@ -419,6 +422,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
         objects: parts,
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
+        ...(nulledValues.length > 0 ? { nulledValues } : {}),
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { NulledValueCount } from '@snapex/contracts';
 import type { PartStats } from '@snapex/parquet';
 import { ExportBatch } from '@snapex/engines';
 import { PartFile, StoredPart } from './part-file';
@@ -41,9 +42,12 @@ export class PartSeries {
     return { rows: done.rows + open.rows, bytes: done.bytes + open.bytes };
   }
 
-  /** Completes the last file; the stored files in order, none for an empty partition. */
-  async finish(): Promise<StoredPart[]> {
-    await this.closeCurrent(true);
+  /**
+   * Completes the last file, its footer recording the partition's nulled values; the stored files in
+   * order, none for an empty partition.
+   */
+  async finish(nulledValues: NulledValueCount[] = []): Promise<StoredPart[]> {
+    await this.closeCurrent(true, nulledValues);
     return [...this.stored];
   }
 
@@ -52,10 +56,10 @@ export class PartSeries {
     this.current = null;
   }
 
-  private async closeCurrent(last: boolean): Promise<void> {
+  private async closeCurrent(last: boolean, nulledValues: NulledValueCount[] = []): Promise<void> {
     const fileIndex = this.stored.length;
     const part = await this.current?.finish(
-      partitionRecordOf(this.attempt, fileIndex, last ? fileIndex + 1 : null),
+      partitionRecordOf(this.attempt, fileIndex, last ? fileIndex + 1 : null, nulledValues),
     );
     this.current = null;
     if (part) this.stored.push(part);

@@ -115,8 +115,8 @@ async function attempt(
   return series.finish();
 }
 
-function check(storage: MemoryStorage): Promise<StoredPart[] | null> {
-  return finishedFiles((fileIndex) => storage.footerOf(targetOf(fileIndex)));
+async function check(storage: MemoryStorage): Promise<StoredPart[] | null> {
+  return (await finishedFiles((fileIndex) => storage.footerOf(targetOf(fileIndex))))?.parts ?? null;
 }
 
 describe('a partition finished by an earlier attempt, as its part files’ footers record it', () => {
@@ -161,6 +161,24 @@ describe('a partition finished by an earlier attempt, as its part files’ foote
       expect(await check(storage)).toEqual(written);
       expect(storage.objects.size).toBe(Number.isFinite(earlierDiesAfter) ? 2 : 4);
     }
+  });
+
+  it('carries the values its rows have as NULL, recorded on the file it ended in', async () => {
+    const storage = new MemoryStorage();
+    const series = new PartSeries(
+      (fileIndex) => new PartFile(storage, openParquetPart, targetOf(fileIndex), COLUMNS, 100, watch),
+      1,
+    );
+    await series.append([[1n, 'one']]);
+    await series.append([[2n, 'two']]);
+    const nulledValues = [{ column: 'name', reason: 'NO_INSTANT' as const, count: 3 }];
+    const parts = await series.finish(nulledValues);
+    expect(await finishedFiles((fileIndex) => storage.footerOf(targetOf(fileIndex)))).toEqual({
+      parts,
+      nulledValues,
+    });
+    const first = await storage.footerOf(targetOf(0));
+    expect(first!.footer.entries.has(PARTITION_RECORD_KEYS.nulled)).toBe(false);
   });
 
   it('is not one with a file that carries no record', async () => {

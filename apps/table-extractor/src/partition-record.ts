@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { NulledValueCount, NulledValueCountSchema } from '@snapex/contracts';
 import type { FooterEntries, ParquetFooter } from '@snapex/parquet';
+import { z } from 'zod';
 import type { StoredPart } from './part-file';
 
 /**
@@ -15,23 +17,40 @@ export const PARTITION_RECORD_KEYS = {
   file: 'snapex.partition.file',
   /** On the file the partition ended in only: how many files the partition has. */
   files: 'snapex.partition.files',
+  /** On the file the partition ended in, when the partition has any: its nulled values, as JSON. */
+  nulled: 'snapex.partition.nulled',
 } as const;
 
 /**
- * The entries of one file an attempt writes; `fileCount` only for the last file, closed because the
- * partition's rows ended.
+ * The entries of one file an attempt writes; `fileCount` (and the partition's nulled values) only for
+ * the last file, closed because the partition's rows ended.
  */
 export function partitionRecordOf(
   attempt: string,
   fileIndex: number,
   fileCount: number | null,
+  nulledValues: NulledValueCount[] = [],
 ): FooterEntries {
   const entries: Record<string, string> = {
     [PARTITION_RECORD_KEYS.attempt]: attempt,
     [PARTITION_RECORD_KEYS.file]: String(fileIndex),
   };
-  if (fileCount !== null) entries[PARTITION_RECORD_KEYS.files] = String(fileCount);
+  if (fileCount === null) return entries;
+  entries[PARTITION_RECORD_KEYS.files] = String(fileCount);
+  if (nulledValues.length > 0) entries[PARTITION_RECORD_KEYS.nulled] = JSON.stringify(nulledValues);
   return entries;
+}
+
+/** A partition's files and the values its rows have as NULL though the source held one. */
+export interface FinishedPartition {
+  parts: StoredPart[];
+  nulledValues: NulledValueCount[];
+}
+
+const RecordedNulledValuesSchema = z.array(NulledValueCountSchema);
+
+function recordedNulledValues(text: string | undefined): NulledValueCount[] {
+  return text === undefined ? [] : RecordedNulledValuesSchema.parse(JSON.parse(text));
 }
 
 export function newAttempt(): string {
@@ -60,7 +79,7 @@ export interface StoredFooter {
  */
 export async function finishedFiles(
   footerAt: (fileIndex: number) => Promise<StoredFooter | null>,
-): Promise<StoredPart[] | null> {
+): Promise<FinishedPartition | null> {
   const parts: StoredPart[] = [];
   let attempt: string | undefined;
   for (let fileIndex = 0; ; fileIndex++) {
@@ -72,6 +91,8 @@ export async function finishedFiles(
     if (entries.get(PARTITION_RECORD_KEYS.file) !== String(fileIndex)) return null;
     parts.push({ key: stored.key, bytes: stored.bytes, rows: stored.footer.rows });
     const fileCount = entries.get(PARTITION_RECORD_KEYS.files);
-    if (fileCount !== undefined) return fileCount === String(fileIndex + 1) ? parts : null;
+    if (fileCount === undefined) continue;
+    if (fileCount !== String(fileIndex + 1)) return null;
+    return { parts, nulledValues: recordedNulledValues(entries.get(PARTITION_RECORD_KEYS.nulled)) };
   }
 }

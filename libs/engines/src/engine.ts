@@ -1,6 +1,7 @@
 import { ColumnPlan, Engine, PartitionRange, PartitioningInfo, SingleWorkerReason } from '@snapex/contracts';
 import { SourceConfig } from '@snapex/config';
 import { ColumnarBatch, rowsOfBatch } from '@snapex/parquet';
+import { NulledValues } from './nulled-values';
 import { SourceRefusal } from './source-refusals';
 
 /** A consistent read point held open in one database until release(). */
@@ -72,6 +73,8 @@ export interface PartitionReadRequest {
   maxBatchBytes?: number;
   /** The seed's size rules, checked on every row as it is read. */
   limits: ReadLimits;
+  /** Counts the values the engine writes as NULL though the source holds one, when given. */
+  nulledValues?: NulledValues;
 }
 
 export interface ReadLimits {

@@ -1,6 +1,7 @@
 export * from './engine';
 export * from './engines';
 export * from './exported-types';
+export * from './nulled-values';
 export { PostgresEngine } from './postgres/postgres-engine';
 export { MySqlEngine } from './mysql/mysql-engine';
 export { columnPlanFor } from './postgres/pg-types';

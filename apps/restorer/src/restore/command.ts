@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** A client program and how to run it; secrets travel in env, never in args. */
@@ -56,16 +56,26 @@ async function settle(exits: Promise<void>[], feeds: Promise<void>[]): Promise<v
   if (failure) throw (failure as PromiseRejectedResult).reason;
 }
 
-/** Runs a program to completion, feeding it `input` on stdin when given. */
-export async function runCommand(command: Command, signal: AbortSignal, input?: Readable): Promise<void> {
+/** Runs a program to completion, feeding it `input` on stdin (through `edits`, in order) when given. */
+export async function runCommand(
+  command: Command,
+  signal: AbortSignal,
+  input?: Readable,
+  edits: Duplex[] = [],
+): Promise<void> {
   const running = start(command, { stdin: input !== undefined, stdout: false }, signal);
-  const feeds = input && running.stdin ? [pipeline(input, running.stdin, { signal })] : [];
+  const feeds = input && running.stdin ? [pipeline([input, ...edits, running.stdin], { signal })] : [];
   await settle([running.exited], feeds);
 }
 
-/** Runs `producer | consumer`, the producer's output streamed straight into the consumer. */
-export async function runPiped(producer: Command, consumer: Command, signal: AbortSignal): Promise<void> {
+/** Runs `producer | consumer`, the producer's output streamed into the consumer through `edits`, in order. */
+export async function runPiped(
+  producer: Command,
+  consumer: Command,
+  signal: AbortSignal,
+  edits: Duplex[] = [],
+): Promise<void> {
   const from = start(producer, { stdin: false, stdout: true }, signal);
   const to = start(consumer, { stdin: true, stdout: false }, signal);
-  await settle([from.exited, to.exited], [pipeline(from.stdout!, to.stdin!, { signal })]);
+  await settle([from.exited, to.exited], [pipeline([from.stdout!, ...edits, to.stdin!], { signal })]);
 }

@@ -4,6 +4,8 @@ import { quoteMySqlIdentifier as quoteIdentifier } from '@snapex/engines';
 import { Connection, createConnection } from 'mysql2/promise';
 import { Command, runCommand, runPiped } from './command';
 import { DumpFiles } from './dump-files';
+import { loadingInvalidDates } from './dump-sql-mode';
+import { memberRepairs, repairingMembers } from './enum-members';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
 import { serverLogin, withConnection } from './server-login';
 
@@ -90,11 +92,14 @@ export class MysqlScratchEngine implements ScratchEngine {
     signal: AbortSignal,
   ): Promise<void> {
     if (dump.format !== 'mysql-sql') throw new UnrestorableDumpError(dump, this.engine);
-    await runCommand(this.client(target), signal, await files.stream(dump, signal));
+    await runCommand(this.client(target), signal, await files.stream(dump, signal), [loadingInvalidDates()]);
     await refreshStatistics(target);
   }
 
-  /** `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes writes. */
+  /**
+   * `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes
+   * writes; ENUM and SET definitions whose printed form lost characters are put right on the way.
+   */
   async cloneDatabase(
     source: SourceConfig,
     database: string,
@@ -116,7 +121,8 @@ export class MysqlScratchEngine implements ScratchEngine {
       ],
       env: login.env,
     };
-    await runPiped(dump, this.client(target), signal);
+    const repairs = await memberRepairs(source.url, database);
+    await runPiped(dump, this.client(target), signal, [loadingInvalidDates(), repairingMembers(repairs)]);
     await refreshStatistics(target);
   }
 

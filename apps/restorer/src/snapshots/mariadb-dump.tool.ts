@@ -2,6 +2,7 @@ import { SourceConfig } from '@snapex/config';
 import { engineFor } from '@snapex/engines';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { memberRepairs, repairingMembers } from '../restore/enum-members';
 import { quietOnError, runDumpProcess } from './dump-process';
 import { connectionOf, DumpTool, RunningDump } from './dump-tool';
 
@@ -10,6 +11,7 @@ const DEFAULT_PORT = '3306';
 /**
  * `mariadb-dump --single-transaction` of one database, gzip-compressed. Naming the database without
  * `--databases` leaves out CREATE DATABASE and USE, so the dump restores into a database of any name.
+ * ENUM and SET definitions whose printed form lost characters are put right before it is stored.
  */
 export class MariaDbDumpTool implements DumpTool {
   readonly format = 'mysql-sql' as const;
@@ -21,6 +23,7 @@ export class MariaDbDumpTool implements DumpTool {
 
   async start(source: SourceConfig, database: string): Promise<RunningDump> {
     const { url, password } = connectionOf(source.url, database);
+    const repairs = await memberRepairs(source.url, database);
     // The consistent point is taken by the tool as it starts; the data is from no earlier than this.
     const consistentAt = new Date();
     const dump = runDumpProcess(
@@ -42,7 +45,7 @@ export class MariaDbDumpTool implements DumpTool {
       password ? { MYSQL_PWD: password } : {},
     );
     const gzip = quietOnError(createGzip());
-    pipeline(dump.output, gzip, () => undefined);
+    pipeline(dump.output, repairingMembers(repairs), gzip, () => undefined);
     return { output: gzip, consistentAt, finished: dump.finished, abort: dump.kill };
   }
 }

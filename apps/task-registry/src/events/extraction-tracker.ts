@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eventIdFor, ExtractionCompleted, TaskProgressed, taskEventFields } from '@snapex/contracts';
+import {
+  eventIdFor,
+  ExtractionCompleted,
+  nulledValuesWarning,
+  TaskProgressed,
+  taskEventFields,
+} from '@snapex/contracts';
 import { Connection } from '../database/registry-database';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ExtractionProgress, computeProgress } from '../plan/progress';
@@ -72,7 +78,13 @@ export class ExtractionTracker {
     if (findings.length > 0) {
       return this.transitions.fail(tx, task, 'EXTRACTION', auditFailureCause(findings));
     }
-    await this.tasks.markExtractionCompleted(tx, task.taskId);
+    const tables = await this.plans.tableReports(tx, task.taskId);
+    const nulled = tables.filter((table) => table.nulledValues.length > 0);
+    await this.tasks.markExtractionCompleted(
+      tx,
+      task.taskId,
+      nulled.map((table) => nulledValuesWarning(table.target, table.nulledValues)),
+    );
     await this.outbox.enqueue(tx, ExtractionCompleted, {
       ...taskEventFields(task),
       eventId: eventIdFor(ExtractionCompleted, task.taskId),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ColumnPlan,
   EventPayload,
+  NulledValueCount,
   PartitioningInfo,
   PartitionExported,
   SingleWorkerReason,
@@ -59,6 +60,7 @@ interface TableReportRow {
   extractionStartTime: Date | null;
   extractionEndTime: Date | null;
   objectKeys: string[];
+  nulledValues: NulledValueCount[];
 }
 
 /** export_tables and export_partitions: what the restorer planned and how far extraction got. */
@@ -161,12 +163,12 @@ export class PlanRepository {
   ): Promise<void> {
     await tx.query(
       `INSERT INTO export_partitions (task_id, table_index, partition_index, status, row_count, bytes, objects,
-         started_at, finished_at)
-       VALUES ($1, $2, $3, 'EXPORTED', $4, $5, $6, $7, $8)
+         started_at, finished_at, nulled_values)
+       VALUES ($1, $2, $3, 'EXPORTED', $4, $5, $6, $7, $8, $9)
        ON CONFLICT (task_id, table_index, partition_index) DO UPDATE SET
          status = 'EXPORTED', row_count = EXCLUDED.row_count, bytes = EXCLUDED.bytes, objects = EXCLUDED.objects,
          started_at = LEAST(export_partitions.started_at, EXCLUDED.started_at),
-         finished_at = EXCLUDED.finished_at`,
+         finished_at = EXCLUDED.finished_at, nulled_values = EXCLUDED.nulled_values`,
       [
         key.taskId,
         key.tableIndex,
@@ -176,6 +178,7 @@ export class PlanRepository {
         JSON.stringify(event.objects),
         event.startedAt,
         event.finishedAt,
+        event.nulledValues ? JSON.stringify(event.nulledValues) : null,
       ],
     );
   }
@@ -267,7 +270,15 @@ export class PlanRepository {
                        jsonb_array_elements(written.objects) WITH ORDINALITY o(value, ordinality)
                  WHERE written.task_id = t.task_id AND written.table_index = t.table_index
                  ORDER BY written.partition_index, o.ordinality)
-              ELSE '{}' END AS "objectKeys"
+              ELSE '{}' END AS "objectKeys",
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('column', c.name, 'reason', c.reason, 'count', c.count)
+                                         ORDER BY c.name, c.reason), '[]')
+                 FROM (SELECT n.value->>'column' AS name, n.value->>'reason' AS reason,
+                              sum((n.value->>'count')::bigint) AS count
+                         FROM export_partitions counted, jsonb_array_elements(counted.nulled_values) n(value)
+                        WHERE counted.task_id = t.task_id AND counted.table_index = t.table_index
+                          AND counted.status = 'EXPORTED'
+                        GROUP BY 1, 2) c) AS "nulledValues"
        FROM export_tables t
        LEFT JOIN export_partitions p ON p.task_id = t.task_id AND p.table_index = t.table_index
        WHERE t.task_id = $1
@@ -302,5 +313,6 @@ function toTableReport(row: TableReportRow): TableReport {
     extractionStartTime: row.extractionStartTime?.toISOString() ?? null,
     extractionEndTime: row.extractionEndTime?.toISOString() ?? null,
     objectKeys: row.objectKeys,
+    nulledValues: row.nulledValues,
   };
 }

@@ -208,8 +208,12 @@ export class TaskRepository {
     );
   }
 
-  async markExtractionCompleted(tx: Connection, taskId: string): Promise<void> {
-    await tx.query('UPDATE export_tasks SET extraction_completed_at = now() WHERE task_id = $1', [taskId]);
+  /** Ends extraction, adding what it found worth a warning (values exported as NULL) to the task's. */
+  async markExtractionCompleted(tx: Connection, taskId: string, general: GeneralWarning[]): Promise<void> {
+    await tx.query(
+      'UPDATE export_tasks SET extraction_completed_at = now(), warnings = warnings || $2::jsonb WHERE task_id = $1',
+      [taskId, JSON.stringify(general)],
+    );
   }
 
   async complete(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TaskSpecSchema } from '../model/export-task';
 import { SkippedObjectiveSchema } from '../model/export-plan';
+import { NulledValueCountSchema } from '../model/nulled-values';
 import { TableDescriptionSchema, TableRefSchema } from '../model/table-plan';
 import { defineEvent, EventBaseSchema } from './event-contract';
 
@@ -90,6 +91,8 @@ export const PartitionExported = defineEvent(
     objects: z.array(ExportedObjectSchema),
     startedAt: z.string().datetime(),
     finishedAt: z.string().datetime(),
+    /** Values the source holds that the partition's files have as NULL; absent when there were none. */
+    nulledValues: z.array(NulledValueCountSchema).optional(),
   }),
 );
 

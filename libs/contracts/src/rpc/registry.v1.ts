@@ -11,6 +11,7 @@ import {
   SingleWorkerReasonSchema,
   TableRefSchema,
 } from '../model/table-plan';
+import { NulledValueCountSchema } from '../model/nulled-values';
 import { InputText } from '../input-text';
 import { defineRpc } from './rpc-contract';
 
@@ -105,6 +106,8 @@ export const TableReportSchema = z.object({
   extractionEndTime: z.string().nullable(),
   /** Objects already written for a table skipped during extraction, which the export must not keep. */
   objectKeys: z.array(z.string()),
+  /** Values the table's exported partitions have as NULL though the source held one, by column and reason. */
+  nulledValues: z.array(NulledValueCountSchema),
 });
 export type TableReport = z.infer<typeof TableReportSchema>;
 

@@ -18,7 +18,11 @@ export class MySqlPartitionReader {
 
   async *batches(): AsyncGenerator<ExportRow[]> {
     const { request } = this;
-    const decodeRow = mySqlRowDecoderFor(request.columns.map((column) => column.decoder));
+    const { nulledValues } = request;
+    const decodeRow = mySqlRowDecoderFor(
+      request.columns.map((column) => column.decoder),
+      (index, reason) => nulledValues?.add(request.columns[index].name, reason),
+    );
     const checkSize = rowSizeCheck(
       request.limits,
       request.columns.map((column) => column.name),

@@ -27,6 +27,12 @@ describe('MySQL statements', () => {
     expect(rangeConditions(null)).toBe('');
   });
 
+  it('selects a FLOAT as the DOUBLE holding it exactly, a negative zero as text', () => {
+    expect(partitionSelect('d', 't', [{ name: 'f', decoder: 'float' }], null)).toBe(
+      "SELECT CASE WHEN `f` = 0 AND ATAN2(`f`, -1) < 0 THEN '-0' ELSE CAST(`f` AS DOUBLE) END FROM `d`.`t`",
+    );
+  });
+
   it('refuses a bound that is not an integer instead of splicing it', () => {
     expect(() =>
       rangeConditions({ column: 'id', constraintType: 'PRIMARY_KEY', lower: '1 OR 1=1', upper: null }),

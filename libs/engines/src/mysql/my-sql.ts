@@ -35,10 +35,21 @@ export function rangeConditions(range: PartitionRange | null): string {
   return conditions.join(' AND ');
 }
 
+/**
+ * A FLOAT as the DOUBLE that holds it exactly: the server prints a FLOAT with 6 significant digits
+ * (123456792 as 123457000) and a DOUBLE with as many as it takes. A negative zero, which a FLOAT
+ * gets when a tiny negative value underflows, prints as `0`; ATAN2 tells its sign.
+ */
+function exactFloat(name: string): string {
+  return `CASE WHEN ${name} = 0 AND ATAN2(${name}, -1) < 0 THEN '-0' ELSE CAST(${name} AS DOUBLE) END`;
+}
+
 /** What the reader selects for a column: spatial values through CONCAT(), which returns their bytes unparsed. */
 function selectExpression(column: Pick<ColumnPlan, 'name' | 'decoder'>): string {
   const name = quoteIdentifier(column.name);
-  return column.decoder === 'geometry' ? `CONCAT(${name})` : name;
+  if (column.decoder === 'geometry') return `CONCAT(${name})`;
+  if (column.decoder === 'float') return exactFloat(name);
+  return name;
 }
 
 export function partitionSelect(

@@ -7,6 +7,7 @@ export type MySqlDecoder =
   | 'int-to-bigint' // a JS number exported as INT64
   | 'bigint' // decimal text exported as INT64
   | 'decimal' // exact decimal text, exported as DECIMAL or STRING
+  | 'float' // a FLOAT's exact value as the text of a DOUBLE (see my-sql.ts), exported as DOUBLE
   | 'double'
   | 'bytes' // a Buffer, exported as it is
   | 'geometry' // the server's own bytes of a spatial value (SRID, then WKB), read through CONCAT()
@@ -59,7 +60,7 @@ const MAPPINGS: ReadonlyMap<string, Mapping> = new Map([
   ['tinyint', INT32],
   ['year', INT32],
   ['bigint', { decoder: 'bigint', parquetType: 'INT64' }],
-  ['float', { decoder: 'double', parquetType: 'DOUBLE' }],
+  ['float', { decoder: 'float', parquetType: 'DOUBLE' }],
   ['double', { decoder: 'double', parquetType: 'DOUBLE' }],
   ['real', { decoder: 'double', parquetType: 'DOUBLE' }],
   ['bit', BYTES],

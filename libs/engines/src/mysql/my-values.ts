@@ -1,3 +1,4 @@
+import { NulledValueReason } from '@snapex/contracts';
 import { ExportRow } from '../engine';
 import { MySqlValue } from './my-session';
 import { MySqlDecoder } from './my-types';
@@ -112,6 +113,7 @@ const DECODERS: Record<MySqlDecoder, ValueDecoder> = {
   'int-to-bigint': (value) => BigInt(expectNumber('int-to-bigint', value)),
   bigint: (value) => BigInt(expectString('bigint', value)),
   decimal: (value) => expectString('decimal', value),
+  float: (value) => Number(value instanceof Buffer ? value.toString('latin1') : expectString('float', value)),
   double: (value) => expectNumber('double', value),
   bytes: (value) => (value instanceof Buffer ? value : Buffer.from(expectString('bytes', value), 'utf8')),
   geometry: (value) =>
@@ -130,14 +132,33 @@ export function mySqlDecoderFor(decoder: string): ValueDecoder {
   return DECODERS[decoder];
 }
 
-/** Turns one row as the session returns it into an ExportRow, column by column; NULL stays null. */
-export function mySqlRowDecoderFor(decoders: readonly string[]): (row: readonly MySqlValue[]) => ExportRow {
+/** Why a decoder returns NULL for a value; only these decoders ever do. */
+const NULLING_DECODERS: Partial<Record<MySqlDecoder, NulledValueReason>> = { datetime: 'NO_INSTANT' };
+
+/** What a decoder that turned the value of column `index` into NULL is told. */
+export type OnNulled = (index: number, reason: NulledValueReason) => void;
+
+/**
+ * Turns one row as the session returns it into an ExportRow, column by column; NULL stays null, and
+ * a value the decoder cannot keep (a DATETIME with no instant) becomes null and is told to onNulled.
+ */
+export function mySqlRowDecoderFor(
+  decoders: readonly string[],
+  onNulled: OnNulled = () => undefined,
+): (row: readonly MySqlValue[]) => ExportRow {
   const columnDecoders = decoders.map(mySqlDecoderFor);
+  const reasons = decoders.map((decoder) => NULLING_DECODERS[decoder as MySqlDecoder]);
   return (row) => {
     const decoded: ExportRow = new Array(columnDecoders.length);
     for (let index = 0; index < columnDecoders.length; index++) {
       const value = row[index];
-      decoded[index] = value === null ? null : columnDecoders[index](value);
+      if (value === null) {
+        decoded[index] = null;
+        continue;
+      }
+      const result = columnDecoders[index](value);
+      if (result === null) onNulled(index, reasons[index]!);
+      decoded[index] = result;
     }
     return decoded;
   };
