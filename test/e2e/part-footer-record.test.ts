@@ -55,9 +55,10 @@ describe('part files recording a finished partition in their footers, on S3', ()
     const written = await series.finish();
     expect(written.map((part) => part.rows)).toEqual([1000, 1000, 1000]);
 
-    expect(await finishedFiles((fileIndex) => storage.footerOf(targetOf('whole', fileIndex)))).toEqual(
-      written,
-    );
+    expect(await finishedFiles((fileIndex) => storage.footerOf(targetOf('whole', fileIndex)))).toEqual({
+      parts: written,
+      nulledValues: [],
+    });
   });
 
   it('reads a footer longer than the first ranged read, and finds no footer where there is no object', async () => {
