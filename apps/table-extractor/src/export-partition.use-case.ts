@@ -13,7 +13,6 @@ import {
   PartitionExported,
   PartitionRequested,
   PartitionStarted,
-  StallMessages,
   TableSkipped,
   tableTarget,
   taskEventFields,
@@ -23,7 +22,7 @@ import { DatabaseEngine, NulledValues, PartitionReadRequest } from '@snapex/engi
 import { Logger } from '@snapex/logging';
 import type { OpenPartEncoder } from '@snapex/parquet';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
-import { extractionVerdict } from './extraction-failures';
+import { extractionVerdict, stalledCause } from './extraction-failures';
 import { MemoryGuard, peakResidentBytes } from './memory-guard';
 import { PartFile } from './part-file';
 import { PartSeries } from './part-series';
@@ -244,7 +243,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
       if (!(error instanceof PartitionStalledError)) throw error;
       throw new RetryableError(error.message, RETRY_DELAY_MS, {
         cause: error,
-        failureCause: StallMessages.partitionStalled(tableTarget(request.table), error.seconds, 'storage'),
+        failureCause: stalledCause(error, tableTarget(request.table)),
       });
     } finally {
       watchdog.stop();

@@ -93,6 +93,11 @@ function sourceVerdict(error: unknown, engine: DatabaseEngine, target: string): 
   return engine.classifyFailure(error) === 'transient' ? RETRY : UNKNOWN;
 }
 
+/** What the user reads when every attempt at a partition of `target` stalled. */
+export function stalledCause(error: PartitionStalledError, target: string): string {
+  return StallMessages.partitionStalled(target, error.seconds, error.stalledOn);
+}
+
 /** Where the failure happened: the partition's destination and its table's `db.schema.table`. */
 export interface FailedPartition {
   destination: Destination;
@@ -111,12 +116,8 @@ export function extractionVerdict(
       detail: SizeLimitMessages.rowTooLargeDetail(error.rowBytes),
     };
   }
-  if (error instanceof PartitionStalledError) {
-    return {
-      kind: 'retry',
-      failureCause: StallMessages.partitionStalled(target, error.seconds, error.stalledOn),
-    };
-  }
+  if (error instanceof PartitionStalledError)
+    return { kind: 'retry', failureCause: stalledCause(error, target) };
   if (error instanceof ValueTooLargeError)
     return failTask(SizeLimitMessages.valueTooLarge(target, error.column, error.valueBytes));
   if (error instanceof ReadPointLostError) return failTask(ReadPointMessages.lost(target));
