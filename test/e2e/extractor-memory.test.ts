@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PG_ADMIN_URL, pgUrl, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
 import { downloadPrefix, listObjects, parquetList, ParquetReader } from '../../scripts/local-stack/readback';
 import { adminClients, Stack } from '../../scripts/local-stack/stack';
+import { peakResidentBytesIn } from '../../apps/table-extractor/src/memory-guard';
 
 const SOURCE_DB = 'snapex_encode_memory';
 const MiB = 1024 * 1024;
@@ -40,9 +41,9 @@ async function ensureSource(): Promise<string> {
 
 /** The peak resident memory of a process that is still running (VmHWM), in bytes. */
 function peakResidentBytes(pid: number): number {
-  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmHWM for process ${pid}`);
-  return Number(match[1]) * 1024;
+  const peak = peakResidentBytesIn(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (peak === null) throw new Error(`no VmHWM for process ${pid}`);
+  return peak;
 }
 
 const DIGEST = `count(*)::varchar AS n, sum(id)::varchar AS ids, sum(length(body))::varchar AS chars,

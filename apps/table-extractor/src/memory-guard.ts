@@ -23,6 +23,12 @@ export class MemoryGuard {
   }
 }
 
+/** The peak resident memory (VmHWM) a `/proc/<pid>/status` text gives, in bytes; null without one. */
+export function peakResidentBytesIn(status: string): number | null {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(status);
+  return match ? Number(match[1]) * 1024 : null;
+}
+
 /**
  * The process's peak resident memory so far, as the kernel counts it: VmHWM where /proc has it.
  * getrusage's maxRSS is not used there because Linux carries it over fork and exec, so a service
@@ -32,8 +38,8 @@ export function peakResidentBytes(
   status: () => string = () => readFileSync('/proc/self/status', 'utf8'),
 ): number {
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status());
-    if (match) return Number(match[1]) * 1024;
+    const peak = peakResidentBytesIn(status());
+    if (peak !== null) return peak;
   } catch {
     // No /proc: not Linux.
   }
