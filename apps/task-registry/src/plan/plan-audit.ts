@@ -21,17 +21,22 @@ export class PlanAudit {
     const tables = await this.recordedPlans.recordedTables(tx, taskId);
     if (tables.length === 0) return [];
     const skipped = new Set(await this.plans.skippedTableIndexes(tx, taskId));
-    const exported = await this.plans.exportedPartitions(tx, taskId);
+    const exported = byTable(await this.plans.exportedPartitions(tx, taskId));
     return tables
       .filter((table) => !skipped.has(table.table.tableIndex))
-      .map((table) =>
-        tableFinding(
-          table,
-          exported.filter((p) => p.tableIndex === table.table.tableIndex),
-        ),
-      )
+      .map((table) => tableFinding(table, exported.get(table.table.tableIndex) ?? []))
       .filter((finding): finding is string => finding !== null);
   }
+}
+
+function byTable(partitions: ExportedPartition[]): Map<number, ExportedPartition[]> {
+  const tables = new Map<number, ExportedPartition[]>();
+  for (const partition of partitions) {
+    const ofTable = tables.get(partition.tableIndex) ?? [];
+    ofTable.push(partition);
+    tables.set(partition.tableIndex, ofTable);
+  }
+  return tables;
 }
 
 function tableFinding(table: PlannedTable, partitions: ExportedPartition[]): string | null {
