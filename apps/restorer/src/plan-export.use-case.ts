@@ -262,9 +262,11 @@ export class PlanExport {
     }
   }
 
-  /** Extractors read a live source at the pinned points for as long as the task runs. */
+  /**
+   * Extractors read a live source at the pinned points for as long as the task runs; the draft keeps
+   * only the points of databases with partitions to read.
+   */
   private holdReadPoints(spec: TaskSpec, draft: PlanDraft): void {
-    if (draft.partitionCount === 0) return;
     for (const point of draft.takeLivePoints()) this.holder.hold(spec.taskId, point);
   }
 
