@@ -24,6 +24,7 @@ import {
 import type { FooterEntries, OpenPartEncoder, PartEncoder, PartRow, PartStats } from '@snapex/parquet';
 import { StoppedTasks } from '@snapex/service';
 import pino from 'pino';
+import { BIGINT_ID_COLUMN } from '../../../test/support/fixtures';
 import { ExportPartition, PartitionRequest } from './export-partition.use-case';
 import { PartStorage, PartTarget, PartUpload, PartUploadError } from './part-upload';
 import { PARTITION_RECORD_KEYS, partitionRecordOf, StoredFooter } from './partition-record';
@@ -32,18 +33,7 @@ const TASK_ID = '7f9d4a52-0c1e-4f3a-9b1d-2a6c8e0f4b11';
 const ACCOUNT = '123456789012';
 const ROLE = 'arn:aws:iam::123456789012:role/export';
 
-const COLUMNS: ColumnPlan[] = [
-  {
-    name: 'id',
-    originalType: 'bigint',
-    decoder: 'int8',
-    parquetType: 'INT64',
-    expectedExportedType: 'int64',
-    originalCharMaxLength: 0,
-    originalNumPrecision: 64,
-    originalDateTimePrecision: 0,
-  },
-];
+const COLUMNS: ColumnPlan[] = [BIGINT_ID_COLUMN];
 
 const REQUEST: PartitionRequest = {
   eventId: `PartitionRequested:${TASK_ID}:3:2`,
