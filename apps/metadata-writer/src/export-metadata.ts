@@ -1,7 +1,6 @@
 import {
   exportRootKey,
   GetExportReportRpc,
-  nulledValuesMessage,
   RpcResponse,
   TableReport,
   tableKeyPrefix,
@@ -15,10 +14,6 @@ const BYTES_PER_GB = 1024 ** 3;
 /** RDS reports sizes in whole GB; the tables file keeps a fraction so small tables do not read as 0. */
 export function wholeGb(bytes: number): number {
   return Math.floor(bytes / BYTES_PER_GB);
-}
-
-function sizeGb(bytes: number): number {
-  return Number((bytes / BYTES_PER_GB).toFixed(6));
 }
 
 /** `export_info_<id>.json`, with the keys RDS writes. */
@@ -40,51 +35,6 @@ export function exportInfo(report: ExportReport, taskEndTime: string) {
     percentProgress: 100,
     totalExportedDataInGB: wholeGb(report.totalBytes),
     warningMessage: task.WarningMessage ?? null,
-  };
-}
-
-/** One entry of `perTableStatus` in `export_tables_info_<id>_from_<n>_to_<m>.json`. */
-export function perTableStatus(table: TableReport) {
-  const entry = {
-    target: table.target,
-    status: table.status,
-    sizeGB: sizeGb(table.bytes),
-    tableStatistics: {
-      extractionStartTime: table.extractionStartTime,
-      extractionEndTime: table.extractionEndTime,
-      rowCount: table.rowCount,
-      partitioningInfo: table.partitioning && {
-        ...table.partitioning,
-        numberOfCompletedPartitions: table.numberOfCompletedPartitions,
-        ...(table.singleWorkerReason ? { singleWorkerReason: table.singleWorkerReason } : {}),
-      },
-    },
-    schemaMetadata: {
-      originalTypeMappings: table.columns.map((column) => ({
-        columnName: column.name,
-        originalType: column.originalType,
-        expectedExportedType: column.expectedExportedType,
-        originalCharMaxLength: column.originalCharMaxLength,
-        originalNumPrecision: column.originalNumPrecision,
-        originalDateTimePrecision: column.originalDateTimePrecision,
-      })),
-    },
-  };
-  if (table.status === 'SKIPPED')
-    return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
-  return { ...entry, ...nulledValuesOf(table) };
-}
-
-/** A table some of whose values were exported as NULL says so, with the count of each column. */
-function nulledValuesOf(table: TableReport) {
-  if (table.nulledValues.length === 0) return {};
-  return {
-    warningMessage: nulledValuesMessage(table.nulledValues),
-    nulledValues: table.nulledValues.map(({ column, reason, count }) => ({
-      columnName: column,
-      reason,
-      count,
-    })),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   exportInfoKey,
   exportTablesInfoKey,
   GetExportReportRpc,
+  perTableStatus,
   successMarkerKey,
   TaskCompleted,
   taskEventFields,
@@ -15,7 +16,7 @@ import {
 } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
-import { exportInfo, movedFolder, perTableStatus, tableChunks, wholeGb } from './export-metadata';
+import { exportInfo, movedFolder, tableChunks, wholeGb } from './export-metadata';
 import { metadataFailureCause } from './metadata-failures';
 import { MetadataRepository } from './metadata.repository';
 

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ExportTask } from '@snapex/contracts';
+import { ExportTask, perTableStatus } from '@snapex/contracts';
 import { accountOf, rawBodyOf } from '../http/authentication.middleware';
 import { parseJsonObject } from '../http/json-body';
 import { GatewayRequest } from '../http/request-context';
@@ -52,6 +52,18 @@ export class ExportTasksController {
     const input = parseInput(ExportTaskPath, { ExportTaskIdentifier: identifier });
     const result = await this.registry.describeExportTasks(accountOf(request), input);
     return result.ExportTasks[0];
+  }
+
+  /**
+   * One task's tables as they stand, each entry as export_tables_info will describe it: planned,
+   * running and done tables alike, readable while the export runs.
+   */
+  @Get('export-tasks/:id/tables')
+  @Action('DescribeExportTables')
+  async describeExportTables(@Req() request: GatewayRequest, @Param('id') identifier: string) {
+    const input = parseInput(ExportTaskPath, { ExportTaskIdentifier: identifier });
+    const tables = await this.registry.describeExportTables(accountOf(request), input.ExportTaskIdentifier);
+    return { ExportTaskIdentifier: input.ExportTaskIdentifier, perTableStatus: tables.map(perTableStatus) };
   }
 }
 

@@ -9,6 +9,7 @@ import {
   DescribeSnapshotsRpc,
   RegisterSnapshotRpc,
   SnapshotView,
+  DescribeExportTablesRpc,
   DescribeExportTasksInput,
   DescribeExportTasksRpc,
   ExportTask,
@@ -18,6 +19,7 @@ import {
   RpcResponse,
   StartExportTaskInput,
   StartExportTaskRpc,
+  TableReport,
 } from '@snapex/contracts';
 
 export type DescribeExportTasksResult = RpcResponse<typeof DescribeExportTasksRpc>;
@@ -43,6 +45,13 @@ export class RegistryClient {
       accountId,
       input: { ExportTaskIdentifier: exportTaskIdentifier },
     });
+  }
+
+  describeExportTables(accountId: string, exportTaskIdentifier: string): Promise<TableReport[]> {
+    return this.call(DescribeExportTablesRpc, {
+      accountId,
+      input: { ExportTaskIdentifier: exportTaskIdentifier },
+    }).then((result) => result.tables);
   }
 
   createSnapshot(request: RpcRequest<typeof CreateSnapshotRpc>): Promise<SnapshotView> {

@@ -74,3 +74,10 @@ export function requireTask(task: TaskRecord | undefined, taskId: string): TaskR
   if (!task) throw new Fault('ExportTaskNotFound', `No export task has the task id ${taskId}.`);
   return task;
 }
+
+/** A caller's task by its identifier, or the fault RDS answers for one the caller's account does not have. */
+export function requireOwnTask(task: TaskRecord | undefined, identifier: string): TaskRecord {
+  if (!task)
+    throw new Fault('ExportTaskNotFound', `The export task with the ID ${identifier} can't be found.`);
+  return task;
+}

@@ -122,3 +122,10 @@ export const GetExportReportRpc = defineRpc(
     tables: z.array(TableReportSchema),
   }),
 );
+
+/** The tables of one of the caller's tasks as they stand, planned, running or done: what the console lists. */
+export const DescribeExportTablesRpc = defineRpc(
+  'snapex.rpc.registry.describe-export-tables.v1',
+  z.object({ accountId: AccountId, input: z.object({ ExportTaskIdentifier: InputText }) }),
+  z.object({ tables: z.array(TableReportSchema) }),
+);
