@@ -220,5 +220,7 @@ describe('the web console in headless Chromium', () => {
     expect(await alert.textContent()).toBe(
       `ExportTaskNotFound: The export task with the ID ${completed} can't be found.`,
     );
+    const tables = await stack.api(`/v1/export-tasks/${completed}/tables`, undefined, OTHER_API_KEY);
+    expect([tables.status, tables.body.Error.Code]).toEqual([404, 'ExportTaskNotFound']);
   });
 });
