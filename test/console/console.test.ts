@@ -50,6 +50,7 @@ describe('the web console in headless Chromium', () => {
   const runId = Date.now().toString(36);
   const completed = `console-full-${runId}`;
   const canceled = `console-cancel-${runId}`;
+  const failed = `console-failed-${runId}`;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -140,7 +141,9 @@ describe('the web console in headless Chromium', () => {
     await row('console-pg').getByRole('button', { name: 'Export to Amazon S3' }).click();
     await fillExportForm(completed, 'Not_A_Bucket');
     await page.getByLabel('Partial').check();
-    await page.getByLabel('Identifiers').fill(`${SOURCE_DB}.public.orders ${SOURCE_DB}.public.customers`);
+    await page
+      .getByLabel('Identifiers')
+      .fill(`${SOURCE_DB}.public.orders ${SOURCE_DB}.public.customers ${SOURCE_DB}.public.missing`);
     await page.getByRole('button', { name: 'Export to Amazon S3' }).click();
     const refused = await stack.api('/v1/StartExportTask', {
       ExportTaskIdentifier: completed,
@@ -167,6 +170,8 @@ describe('the web console in headless Chromium', () => {
     );
     expect(await row(`${SOURCE_DB}.public.customers`).textContent()).toContain('500');
     expect(await row('audit_log').count()).toBe(0);
+    // An identifier that names nothing is a warning, and the export goes on.
+    expect(await page.locator('.warnings').textContent()).toContain('OBJECT_NOT_FOUND');
     expect(await page.getByRole('progressbar').first().getAttribute('aria-valuenow')).toBe('100');
     const tables = await stack.api(`/v1/export-tasks/${completed}/tables`);
     expect(tables.body.perTableStatus.map((table: any) => [table.target, table.status])).toEqual([
@@ -191,6 +196,20 @@ describe('the web console in headless Chromium', () => {
     await stack.startService('table-extractor');
     await taskStatus('CANCELED').waitFor();
     expect(await page.getByRole('button', { name: 'Cancel export' }).count()).toBe(0);
+  });
+
+  it("shows a failed export's cause", async () => {
+    await page.goto(
+      `${stack.gatewayUrl}/console/#/export?source=${encodeURIComponent(stack.clusterArn('console-pg'))}`,
+    );
+    await fillExportForm(failed, `console-missing-${runId}`);
+    await page.getByRole('button', { name: 'Export to Amazon S3' }).click();
+    await taskStatus('FAILED').waitFor();
+    const { body } = await stack.api(`/v1/export-tasks/${failed}`);
+    expect(await page.getByRole('alert', { name: 'Failure cause' }).textContent()).toBe(
+      `Failure cause: ${body.FailureCause}`,
+    );
+    expect(body.FailureCause).toContain(`the S3 bucket console-missing-${runId}`);
   });
 
   it('lists the exports, filtered by status', async () => {
