@@ -11,6 +11,11 @@ export const EXPORTED_TYPE_NAMES: Record<Exclude<ParquetColumnType, 'DECIMAL'>, 
   STRING: 'binary (UTF8)',
   BINARY: 'binary',
   TIMESTAMP_MICROS: 'int64 (TIMESTAMP_MICROS)',
+  TIMESTAMP_MICROS_LOCAL: 'int64 (TIMESTAMP(MICROS,false))',
+  DATE: 'int32 (DATE)',
+  TIME_MICROS: 'int64 (TIME(MICROS,false))',
+  UUID: 'fixed_len_byte_array(16) (UUID)',
+  JSON: 'binary (JSON)',
 };
 
 function decimalTypeName({ precision, scale }: DecimalShape): string {

@@ -47,7 +47,7 @@ export function isSet(bitmap: Uint8Array, index: number): boolean {
   return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
 }
 
-function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValue {
+export function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValue {
   if (!isSet(vector.validity, index)) return null;
   switch (vector.kind) {
     case 'fixed':
@@ -63,6 +63,9 @@ function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValu
   }
 }
 
+/** Types a bytes vector holds the UTF-8 text of: decimals come as their exact decimal text. */
+const TEXT_TYPES: ReadonlySet<ParquetColumnType> = new Set(['STRING', 'JSON', 'DECIMAL']);
+
 /**
  * The batch as rows of values in the representation the row encoders take (bigint for INT64, string
  * for STRING, Buffer for BINARY).
@@ -71,7 +74,7 @@ export function rowsOfBatch(
   batch: ColumnarBatch,
   columns: readonly { parquetType: ParquetColumnType }[],
 ): PartValue[][] {
-  const text = columns.map((column) => column.parquetType === 'STRING');
+  const text = columns.map((column) => TEXT_TYPES.has(column.parquetType));
   const rows: PartValue[][] = [];
   for (let index = 0; index < batch.length; index++) {
     rows.push(batch.columns.map((vector, column) => valueAt(vector, index, text[column])));

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { ColumnPlan } from '@snapex/contracts';
+import { ColumnPlan, Compression } from '@snapex/contracts';
 import type { ColumnarBatch } from './columnar-batch';
 
 /**
@@ -17,6 +17,8 @@ export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType' | 'decimal'>;
 export interface PartEncoderOptions {
   /** Rows per row group: bounds the rows held in memory before they are encoded and written. */
   rowGroupRows: number;
+  /** The file's codec; gzip when absent. A level left out is the encoder's configured one. */
+  compression?: Compression;
 }
 
 /** Key-value pairs a file's footer carries (FileMetaData.key_value_metadata), beside the writer's own. */

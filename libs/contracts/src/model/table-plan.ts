@@ -12,6 +12,12 @@ export const ParquetColumnTypeSchema = z.enum([
   'BINARY', // BYTE_ARRAY without annotation
   'DECIMAL', // DECIMAL(precision, scale) on INT32, INT64 or FIXED_LEN_BYTE_ARRAY by precision; ColumnPlan.decimal
   'TIMESTAMP_MICROS', // INT64 annotated TIMESTAMP(MICROS, isAdjustedToUTC=true)
+  // Native types mode only (OutputFormat.typeMode 'native'):
+  'TIMESTAMP_MICROS_LOCAL', // INT64 annotated TIMESTAMP(MICROS, isAdjustedToUTC=false): a wall clock
+  'DATE', // INT32 annotated DATE: days since 1970-01-01
+  'TIME_MICROS', // INT64 annotated TIME(MICROS, isAdjustedToUTC=false): microseconds since midnight
+  'UUID', // FIXED_LEN_BYTE_ARRAY(16) annotated UUID
+  'JSON', // BYTE_ARRAY annotated JSON
 ]);
 export type ParquetColumnType = z.infer<typeof ParquetColumnTypeSchema>;
 
