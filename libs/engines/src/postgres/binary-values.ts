@@ -21,7 +21,8 @@ const MAX_COLUMN_BYTES = 2 ** 31 - 1;
 
 /** One column of the batch being built; the batch keeps its validity. */
 interface ColumnBuilder {
-  value(row: number, buffer: Buffer, start: number, end: number): void;
+  /** Takes the row's value; false when its Parquet type cannot hold it, and the row gets NULL instead. */
+  value(row: number, buffer: Buffer, start: number, end: number): boolean | void;
   nullValue(row: number): void;
   /** The values of rows [0, length), and a fresh start for the next batch. */
   take(length: number, validity: Uint8Array, nullCount: number): ColumnVector;
@@ -164,6 +165,98 @@ class BytesBuilder implements ColumnBuilder {
   }
 }
 
+/** Days from 1970-01-01 to 2000-01-01, PostgreSQL's epoch for dates and timestamps. */
+const PG_EPOCH_DAYS = 10_957;
+const PG_EPOCH_MICROS = BigInt(PG_EPOCH_DAYS) * 86_400_000_000n;
+const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN = -(2 ** 31);
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * A binary send format of `width` bytes turned into the value Parquet's type holds, one slot per row;
+ * `convert` gives null for a value that type cannot hold.
+ */
+function convertingBuilder<A extends Int32Array | BigInt64Array>(
+  capacity: number,
+  width: number,
+  create: (length: number) => A,
+  convert: (buffer: Buffer, start: number) => A[number] | null,
+): ColumnBuilder {
+  let values = create(capacity);
+  return {
+    value(row, buffer, start, end) {
+      checkWidth(width, start, end);
+      const converted = convert(buffer, start);
+      if (converted === null) return false;
+      values[row] = converted;
+      return true;
+    },
+    nullValue() {},
+    take(length, validity, nullCount) {
+      const taken = values;
+      values = create(capacity);
+      return { kind: 'fixed', validity, nullCount, values: taken.subarray(0, length) };
+    },
+  };
+}
+
+/** A date as days since 1970; `infinity` and `-infinity` (INT32 extremes) are not representable. */
+function dateBuilder(capacity: number): ColumnBuilder {
+  return convertingBuilder(
+    capacity,
+    4,
+    (length) => new Int32Array(length),
+    (buffer, start) => {
+      const days = buffer.readInt32BE(start);
+      return days === INT32_MAX || days === INT32_MIN ? null : days + PG_EPOCH_DAYS;
+    },
+  );
+}
+
+/**
+ * Microseconds as INT64: a time since midnight as it is (`shift` 0), a timestamp moved to the Unix
+ * epoch. Infinities, and the last few thousand years PostgreSQL holds that the move would carry past
+ * INT64, are not representable.
+ */
+function microsBuilder(capacity: number, shift: bigint): ColumnBuilder {
+  return convertingBuilder(
+    capacity,
+    8,
+    (length) => new BigInt64Array(length),
+    (buffer, start) => {
+      const raw = buffer.readBigInt64BE(start);
+      if (raw === INT64_MAX || raw === INT64_MIN) return null;
+      const micros = raw + shift;
+      return micros > INT64_MAX || micros < INT64_MIN ? null : micros;
+    },
+  );
+}
+
+/** numeric's text output is its exact decimal text, or one of these, which a DECIMAL cannot hold. */
+const NOT_A_DECIMAL: ReadonlySet<string> = new Set(['NaN', 'Infinity', '-Infinity']);
+const LONGEST_NOT_A_DECIMAL = 9;
+
+/** numeric's text, as bytes for the writer to scale; NaN and the infinities are not representable. */
+function numericBuilder(capacity: number, column: string): ColumnBuilder {
+  const bytes = new BytesBuilder(capacity, column);
+  return {
+    value(row, buffer, start, end) {
+      const first = buffer[start];
+      // Digits, a sign or a point start every finite value: only N, I and -I need a look.
+      if (
+        end - start <= LONGEST_NOT_A_DECIMAL &&
+        (first === 0x4e || first === 0x49 || buffer[start + 1] === 0x49)
+      )
+        if (NOT_A_DECIMAL.has(buffer.toString('latin1', start, end))) return (bytes.nullValue(row), false);
+      bytes.value(row, buffer, start, end);
+      return true;
+    },
+    nullValue: (row) => bytes.nullValue(row),
+    take: (length, validity, nullCount) => bytes.take(length, validity, nullCount),
+  };
+}
+
 /** Big-endian numbers of `width` bytes, each read with one of Buffer's readers. */
 function numbers<A extends Int16Array | Int32Array | Float32Array | Float64Array>(
   width: number,
@@ -193,6 +286,11 @@ const BUILDERS: Record<PgDecoder, (capacity: number, column: string) => ColumnBu
   text: (capacity, column) => new BytesBuilder(capacity, column),
   text_cast: (capacity, column) => new BytesBuilder(capacity, column),
   text_output: (capacity, column) => new BytesBuilder(capacity, column),
+  date: dateBuilder,
+  time: (capacity) => microsBuilder(capacity, 0n),
+  timestamp: (capacity) => microsBuilder(capacity, PG_EPOCH_MICROS),
+  uuid: (capacity, column) => new BytesBuilder(capacity, column),
+  numeric: numericBuilder,
 };
 
 function isPgDecoder(decoder: string): decoder is PgDecoder {
@@ -220,6 +318,8 @@ export class CopyBatchBuilder implements CopyRowSink {
     columns: readonly ColumnPlan[],
     private readonly maxRows: number,
     private readonly maxBytes: number,
+    /** Told of each value written as NULL because its Parquet type cannot hold it. */
+    private readonly onNotRepresentable: (field: number) => void = () => undefined,
   ) {
     this.builders = columns.map((column) => builderFor(column, maxRows));
     this.validity = this.freshValidity();
@@ -236,7 +336,11 @@ export class CopyBatchBuilder implements CopyRowSink {
 
   value(field: number, buffer: Buffer, start: number, end: number): void {
     const row = this.rows;
-    this.builders[field].value(row, buffer, start, end);
+    if (this.builders[field].value(row, buffer, start, end) === false) {
+      this.nullCounts[field]++;
+      this.onNotRepresentable(field);
+      return;
+    }
     this.validity[field][row >> 3] |= 1 << (row & 7);
     this.bytes += end - start;
   }
@@ -272,7 +376,7 @@ export class CopyBatchBuilder implements CopyRowSink {
 /** What to select for a column so that its binary COPY field is what its builder expects. */
 export function selectExpressionFor(column: ColumnPlan): string {
   const name = quoteIdentifier(column.name);
-  if (column.decoder === 'text_cast') return `${name}::pg_catalog.text`;
+  if (column.decoder === 'text_cast' || column.decoder === 'numeric') return `${name}::pg_catalog.text`;
   if (column.decoder === 'text_output') return textOutputExpression(name);
   return name;
 }

@@ -1,3 +1,4 @@
+import { TypeMode } from '@snapex/contracts';
 import { DiscoveredTable, UnexportedObject, UnexportedObjectKind } from '../engine';
 import { CatalogColumn, columnPlanFor } from './pg-types';
 import { PgSession } from './pg-session';
@@ -137,13 +138,13 @@ function groupByTable(rows: ColumnRow[]): Map<string, CatalogColumn[]> {
 export class PostgresCatalog {
   constructor(private readonly session: PgSession) {}
 
-  async tables(): Promise<DiscoveredTable[]> {
+  async tables(typeMode: TypeMode = 'aws'): Promise<DiscoveredTable[]> {
     const tables = await this.session.query<TableRow>(TABLES_SQL);
     const columnsByTable = groupByTable(await this.session.query<ColumnRow>(COLUMNS_SQL));
     return tables.map((table) => ({
       schema: table.schema_name,
       table: table.table_name,
-      columns: (columnsByTable.get(table.table_oid) ?? []).map(columnPlanFor),
+      columns: (columnsByTable.get(table.table_oid) ?? []).map((column) => columnPlanFor(column, typeMode)),
       estimatedBytes: Number(table.table_bytes),
       persistence: PERSISTENCE[table.persistence],
       readable: table.readable,

@@ -1,4 +1,10 @@
-import { ColumnPlan, ParquetColumnType } from '@snapex/contracts';
+import {
+  ColumnPlan,
+  DecimalShape,
+  MAX_DECIMAL_PRECISION,
+  ParquetColumnType,
+  TypeMode,
+} from '@snapex/contracts';
 import { expectedExportedType } from '../exported-types';
 
 /** OIDs of the built-in types the mapping and the information_schema rules single out (pg_type.dat). */
@@ -21,6 +27,9 @@ export const PG_TYPE = {
   timestamptz: 1184,
   interval: 1186,
   timetz: 1266,
+  json: 114,
+  jsonb: 3802,
+  uuid: 2950,
   bit: 1560,
   varbit: 1562,
   numeric: 1700,
@@ -32,11 +41,27 @@ export const PG_TYPE = {
  * is, `text_cast` through `::text`, `text_output` through the output function itself.
  */
 export type PgDecoder =
-  'int8' | 'int4' | 'int2' | 'float8' | 'float4' | 'bool' | 'bytea' | 'text' | 'text_cast' | 'text_output';
+  | 'int8'
+  | 'int4'
+  | 'int2'
+  | 'float8'
+  | 'float4'
+  | 'bool'
+  | 'bytea'
+  | 'text'
+  | 'text_cast'
+  | 'text_output'
+  // Native types mode: binary send formats turned into Parquet's, and numeric's text.
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'uuid'
+  | 'numeric';
 
 interface NativeMapping {
   decoder: PgDecoder;
   parquetType: ParquetColumnType;
+  decimal?: DecimalShape;
 }
 
 /**
@@ -98,8 +123,46 @@ function textDecoderFor(column: CatalogColumn): PgDecoder {
   return column.baseCastsToText ? 'text_output' : 'text_cast';
 }
 
-export function mappingFor(column: CatalogColumn): NativeMapping {
-  return NATIVE_MAPPINGS.get(column.typeOid) ?? { decoder: textDecoderFor(column), parquetType: 'STRING' };
+/** What the native types mode adds, by base type; a domain is read as its base type. */
+const NATIVE_MODE_MAPPINGS: ReadonlyMap<number, NativeMapping> = new Map([
+  [PG_TYPE.date, { decoder: 'date', parquetType: 'DATE' }],
+  [PG_TYPE.time, { decoder: 'time', parquetType: 'TIME_MICROS' }],
+  [PG_TYPE.timestamp, { decoder: 'timestamp', parquetType: 'TIMESTAMP_MICROS_LOCAL' }],
+  [PG_TYPE.timestamptz, { decoder: 'timestamp', parquetType: 'TIMESTAMP_MICROS' }],
+  [PG_TYPE.uuid, { decoder: 'uuid', parquetType: 'UUID' }],
+]);
+
+const JSON_TYPES: ReadonlySet<number> = new Set([PG_TYPE.json, PG_TYPE.jsonb]);
+
+/**
+ * The native types mode's mapping of a column, or null where it keeps the AWS one: numeric only with
+ * a declared precision of at most 38 (an unconstrained numeric has no scale a DECIMAL could take),
+ * nothing below a domain over a domain.
+ */
+function nativeModeMapping(column: CatalogColumn): NativeMapping | null {
+  if (column.baseIsDomain) return null;
+  const { baseTypeOid, baseTypmod } = column;
+  if (JSON_TYPES.has(baseTypeOid)) return { decoder: textDecoderFor(column), parquetType: 'JSON' };
+  if (baseTypeOid === PG_TYPE.numeric) {
+    if (baseTypmod === -1) return null;
+    const precision = numericPrecision(baseTypeOid, baseTypmod)!;
+    if (precision > MAX_DECIMAL_PRECISION) return null;
+    const scale = (baseTypmod - 4) & 0xffff;
+    // PostgreSQL 15 allows negative scales and scales above the precision: those stay text.
+    if (scale > precision) return null;
+    return { decoder: 'numeric', parquetType: 'DECIMAL', decimal: { precision, scale } };
+  }
+  return NATIVE_MODE_MAPPINGS.get(baseTypeOid) ?? null;
+}
+
+export function mappingFor(column: CatalogColumn, typeMode: TypeMode = 'aws'): NativeMapping {
+  return (
+    NATIVE_MAPPINGS.get(column.typeOid) ??
+    (typeMode === 'native' ? nativeModeMapping(column) : null) ?? {
+      decoder: textDecoderFor(column),
+      parquetType: 'STRING',
+    }
+  );
 }
 
 /** information_schema._pg_char_max_length */
@@ -144,15 +207,16 @@ export function datetimePrecision(typeOid: number, typmod: number): number | nul
 }
 
 /** The plan of one column; absent lengths and precisions are 0, as export_tables_info shows them. */
-export function columnPlanFor(column: CatalogColumn): ColumnPlan {
-  const { decoder, parquetType } = mappingFor(column);
+export function columnPlanFor(column: CatalogColumn, typeMode: TypeMode = 'aws'): ColumnPlan {
+  const { decoder, parquetType, decimal } = mappingFor(column, typeMode);
   const { baseTypeOid, baseTypmod } = column;
   return {
     name: column.name,
     originalType: column.formattedType,
     decoder,
     parquetType,
-    expectedExportedType: expectedExportedType({ parquetType }),
+    ...(decimal ? { decimal } : {}),
+    expectedExportedType: expectedExportedType({ parquetType, decimal }),
     originalCharMaxLength: charMaxLength(baseTypeOid, baseTypmod) ?? 0,
     originalNumPrecision: numericPrecision(baseTypeOid, baseTypmod) ?? 0,
     originalDateTimePrecision: datetimePrecision(baseTypeOid, baseTypmod) ?? 0,
