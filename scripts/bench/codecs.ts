@@ -7,11 +7,12 @@
 import { Writable } from 'node:stream';
 import { SourceConfig } from '@snapex/config';
 import { Compression, TypeMode } from '@snapex/contracts';
-import { engineFor, NO_READ_LIMITS } from '@snapex/engines';
+import { engineFor } from '@snapex/engines';
 import { DEFAULT_PARQUET_WASM_TUNING, EncoderThreads, parquetWasmEncoder } from '@snapex/parquet';
 import { BENCH_DATABASE, BENCH_TABLE } from './dataset';
 import { Measurement, secondsSince } from './measurement';
 import { peakRssMiB } from './process-memory';
+import { benchTableBatches } from './snapex-reader';
 
 interface CodecScenario {
   compression: Compression;
@@ -29,8 +30,7 @@ export const CODEC_SCENARIOS: readonly CodecScenario[] = [
   { compression: { codec: 'zstd', level: 3 }, typeMode: 'native' },
 ];
 
-/** The extractor's defaults (extractor.batchRows, extractor.rowGroupRows). */
-const BATCH_ROWS = 5000;
+/** The extractor's default (extractor.rowGroupRows). */
 const ROW_GROUP_ROWS = 50_000;
 
 class CountingSink extends Writable {
@@ -76,16 +76,7 @@ export async function measureCodec(
       rowGroupRows: ROW_GROUP_ROWS,
       compression: scenario.compression,
     });
-    const batches = engine.readPartition(source, {
-      database: BENCH_DATABASE,
-      snapshotId: point.snapshotId,
-      schema: table.schema,
-      table: table.table,
-      columns: table.columns,
-      range: null,
-      batchRows: BATCH_ROWS,
-      limits: NO_READ_LIMITS,
-    });
+    const batches = benchTableBatches(source, point, table);
     for await (const batch of batches) await encoder.write(batch);
     const stats = await encoder.close();
     const seconds = secondsSince(start);
