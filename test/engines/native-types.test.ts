@@ -23,16 +23,18 @@ const PG_TABLE_SQL = `
   CREATE TABLE typed (
     id integer PRIMARY KEY, amount numeric(12,2), wide numeric(38,10), loose numeric, huge numeric(50,2),
     day date, clock time, local_ts timestamp, utc_ts timestamptz(3), uid uuid, doc json, docb jsonb,
-    tags text[]
+    tags text[], nums bigint[], stamps timestamptz[], ips inet[]
   );
   INSERT INTO typed VALUES
     (1, 1234567890.12, -1234567890123456789012345678.0123456789, 1.5, 1e40, '2024-02-29', '12:34:56.789012',
      '2024-02-29 23:59:59.999999', '2024-02-29 23:59:59.999+02', '0f8fad5b-d9cb-469f-a165-70867728950e',
-     '{"b":  1, "a": [true]}', '{"b":  1, "a": [true]}', ARRAY['x', NULL]),
+     '{"b":  1, "a": [true]}', '{"b":  1, "a": [true]}', ARRAY['x', NULL, 'ü'],
+     ARRAY[9223372036854775807, NULL, -1], ARRAY['2024-01-01 00:00:00Z'::timestamptz], ARRAY['10.0.0.1'::inet]),
     (2, -0.01, 0, 'NaN', NULL, '0044-03-15 BC', '00:00:00', '4713-01-01 00:00:00 BC', '1969-12-31 23:59:59.999Z',
-     '00000000-0000-0000-0000-000000000000', '[]', 'null', '{}'),
-    (3, 'NaN', NULL, NULL, NULL, 'infinity', '24:00:00', '-infinity', 'infinity', NULL, NULL, NULL, NULL),
-    (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+     '00000000-0000-0000-0000-000000000000', '[]', 'null', '{}', '{{1,2},{3,4}}', '{}', NULL),
+    (3, 'NaN', NULL, NULL, NULL, 'infinity', '24:00:00', '-infinity', 'infinity', NULL, NULL, NULL, NULL,
+     NULL, ARRAY['infinity'::timestamptz], NULL),
+    (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 `;
 
 /** The source's own view of each value, in forms DuckDB can give too: text, days and microseconds. */
@@ -41,7 +43,10 @@ const PG_VALUES_SQL = `
          (extract(epoch FROM clock) * 1000000)::bigint::text AS clock,
          (extract(epoch FROM local_ts) * 1000000)::bigint::text AS local_ts,
          (extract(epoch FROM utc_ts) * 1000000)::bigint::text AS utc_ts,
-         uid::text AS uid, doc::text AS doc, docb::text AS docb
+         uid::text AS uid, doc::text AS doc, docb::text AS docb, array_to_json(tags)::text AS tags,
+         -- An array of more than one dimension is the one value a LIST is not given (see below).
+         CASE WHEN array_ndims(nums) > 1 THEN NULL ELSE array_to_json(nums)::text END AS nums,
+         (SELECT json_agg((extract(epoch FROM s) * 1000000)::bigint)::text FROM unnest(stamps) s) AS stamps
     FROM typed
    WHERE id <= 2 ORDER BY id`;
 
@@ -74,7 +79,12 @@ const duckValuesSql = (path: string, engine: Engine) => `
          (day - DATE '1970-01-01')::VARCHAR AS day, (epoch_us(DATE '1970-01-01' + clock))::VARCHAR AS clock,
          epoch_us(${engine === 'postgres' ? 'local_ts' : 'local_dt'})::VARCHAR AS local_ts,
          epoch_us(utc_ts)::VARCHAR AS utc_ts, uid::VARCHAR AS uid, doc::VARCHAR AS doc
-         ${engine === 'postgres' ? ', docb::VARCHAR AS docb' : ''}
+         ${
+           engine === 'postgres'
+             ? `, docb::VARCHAR AS docb, to_json(tags)::VARCHAR AS tags, to_json(nums)::VARCHAR AS nums,
+                CASE WHEN len(stamps) > 0 THEN to_json(list_transform(stamps, s -> epoch_us(s)))::VARCHAR END AS stamps`
+             : ''
+         }
     FROM '${path}' WHERE id <= 2 ORDER BY id`;
 
 function sourceOf(engine: Engine, url: string): SourceConfig {
@@ -154,7 +164,7 @@ describe('native types mode on PostgreSQL', () => {
 
   afterAll(() => dropDatabase(DATABASE));
 
-  it('gives each column its logical type, and keeps wide, unconstrained and array columns text', async () => {
+  it('gives each column its logical type, and keeps wide and unconstrained numerics and inet arrays text', async () => {
     expect(await duckTypes(exported.path)).toEqual({
       id: 'INTEGER',
       amount: 'DECIMAL(12,2)',
@@ -168,13 +178,17 @@ describe('native types mode on PostgreSQL', () => {
       uid: 'UUID',
       doc: 'JSON',
       docb: 'JSON',
-      tags: 'VARCHAR',
+      tags: 'VARCHAR[]',
+      nums: 'BIGINT[]',
+      stamps: 'TIMESTAMP WITH TIME ZONE[]',
+      ips: 'VARCHAR',
     });
     expect(exported.types).toMatchObject({
       amount: 'int64 (DECIMAL(12,2))',
       wide: 'fixed_len_byte_array(16) (DECIMAL(38,10))',
       local_ts: 'int64 (TIMESTAMP(MICROS,false))',
       utc_ts: 'int64 (TIMESTAMP_MICROS)',
+      nums: 'list<int64>',
     });
   });
 
@@ -201,10 +215,22 @@ describe('native types mode on PostgreSQL', () => {
     // An unconstrained numeric is text, so its NaN is kept as PostgreSQL writes it.
     expect(row2.loose).toBe('NaN');
     expect(exported.nulled).toEqual([
+      { column: 'nums', reason: 'NOT_REPRESENTABLE', count: 1 },
       { column: 'amount', reason: 'NOT_REPRESENTABLE', count: 1 },
       { column: 'day', reason: 'NOT_REPRESENTABLE', count: 1 },
       { column: 'local_ts', reason: 'NOT_REPRESENTABLE', count: 1 },
       { column: 'utc_ts', reason: 'NOT_REPRESENTABLE', count: 1 },
+      { column: 'stamps', reason: 'NOT_REPRESENTABLE', count: 1 },
+    ]);
+  });
+
+  it('writes a two-dimensional array NULL, an empty one as an empty list, and counts the first', async () => {
+    const rows = await duckRows(
+      `SELECT id, len(tags) AS tags, len(nums) AS nums FROM '${exported.path}' WHERE id IN (1, 2) ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { id: 1, tags: '3', nums: '3' },
+      { id: 2, tags: '0', nums: null },
     ]);
   });
 });

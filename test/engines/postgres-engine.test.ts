@@ -176,6 +176,7 @@ function expectedValue(column: ColumnPlan, text: string | null): ExportRow[numbe
     case 'TIMESTAMP_MICROS_LOCAL':
     case 'TIMESTAMP_MICROS':
     case 'UUID':
+    case 'LIST':
       throw new Error(`PostgreSQL columns are never ${column.parquetType} in the AWS mapping`);
   }
 }

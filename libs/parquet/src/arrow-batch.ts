@@ -12,6 +12,7 @@ import {
   Int16,
   Int32,
   Int64,
+  List,
   makeData,
   RecordBatch,
   RecordBatchStreamWriter,
@@ -22,7 +23,14 @@ import {
   Utf8,
 } from 'apache-arrow';
 import { DecimalShape, ParquetColumnType } from '@snapex/contracts';
-import { BytesVector, ColumnarBatch, ColumnVector, FixedWidthValues, valueAt } from './columnar-batch';
+import {
+  BytesVector,
+  ColumnarBatch,
+  ColumnVector,
+  FixedWidthValues,
+  ListWithoutRowFormError,
+  valueAt,
+} from './columnar-batch';
 import { unscaledDecimal } from './decimal';
 import { PartColumn, PartRow, PartValue } from './part-encoder';
 
@@ -48,7 +56,25 @@ const ARROW_TYPES: Record<ParquetColumnType, (column: PartColumn) => DataType> =
   TIME_MICROS: () => new TimeMicrosecond(),
   UUID: () => new FixedSizeBinary(UUID_BYTES),
   JSON: () => new Utf8(),
+  LIST: (column) => new List(new Field('element', ARROW_TYPES[elementOf(column).parquetType](column), true)),
 };
+
+export class MissingListElementError extends TypeError {
+  constructor(column: PartColumn) {
+    super(`LIST column ${JSON.stringify(column.name)} has no element type`);
+    this.name = 'MissingListElementError';
+  }
+}
+
+function elementOf(column: PartColumn): NonNullable<PartColumn['element']> {
+  if (!column.element) throw new MissingListElementError(column);
+  return column.element;
+}
+
+/** A LIST column's elements as a column of their own. */
+function elementColumn(column: PartColumn): PartColumn {
+  return { name: 'element', parquetType: elementOf(column).parquetType };
+}
 
 const DECIMAL128_BITS = 128;
 const UUID_BYTES = 16;
@@ -148,6 +174,8 @@ function columnData(column: PartColumn, index: number, rows: readonly PartRow[])
         column,
         rows.map((row) => row[index] ?? null),
       );
+    case 'LIST':
+      throw new ListWithoutRowFormError();
   }
 }
 
@@ -409,6 +437,22 @@ function vectorData(column: PartColumn, vector: ColumnVector, length: number, ty
     case 'boolean':
       if (column.parquetType !== 'BOOLEAN') throw new UnexpectedVectorError(column, vector);
       return makeData({ type: new Bool(), length, ...nulls, data: vector.bits });
+    case 'list': {
+      if (column.parquetType !== 'LIST') throw new UnexpectedVectorError(column, vector);
+      const child = vectorData(
+        elementColumn(column),
+        vector.elements,
+        vector.elementCount,
+        (type as List).valueType,
+      );
+      return makeData({
+        type: type as List,
+        length,
+        ...nulls,
+        valueOffsets: vector.offsets.subarray(0, length + 1),
+        child,
+      });
+    }
     case 'bytes':
       // Decimals arrive as their text and UUIDs as their 16 bytes: each is taken value by value.
       if (column.parquetType === 'DECIMAL' || column.parquetType === 'UUID')

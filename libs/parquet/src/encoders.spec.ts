@@ -52,7 +52,7 @@ const ROWS: PartRow[] = [
   [null, 7, null, -1n, -0, 5, null, Buffer.from([0x00, 0x00]), null, 'z'],
 ];
 
-type NativeOnlyType = 'TIMESTAMP_MICROS_LOCAL' | 'DATE' | 'TIME_MICROS' | 'UUID' | 'JSON';
+type NativeOnlyType = 'TIMESTAMP_MICROS_LOCAL' | 'DATE' | 'TIME_MICROS' | 'UUID' | 'JSON' | 'LIST';
 
 /** Physical type, converted type, and the logical type a writer may add that says the same thing. */
 const EXPECTED_TYPES: Record<

@@ -12,7 +12,7 @@ export type PartRow = readonly PartValue[];
 /** Rows, as an array of rows or column by column. */
 export type PartBatch = readonly PartRow[] | ColumnarBatch;
 
-export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType' | 'decimal'>;
+export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType' | 'decimal' | 'element'>;
 
 export interface PartEncoderOptions {
   /** Rows per row group: bounds the rows held in memory before they are encoded and written. */

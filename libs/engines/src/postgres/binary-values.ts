@@ -1,5 +1,7 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { ColumnarBatch, ColumnVector } from '@snapex/parquet';
+import { ListBuilder } from './array-values';
+import { PG_EPOCH_MICROS, unixDays, unixMicros } from './pg-epoch';
 import { BinaryCopyFormatError, CopyRowSink } from './binary-copy-parser';
 import { PgDecoder } from './pg-types';
 import { quoteIdentifier, textOutputExpression } from './sql';
@@ -165,14 +167,6 @@ class BytesBuilder implements ColumnBuilder {
   }
 }
 
-/** Days from 1970-01-01 to 2000-01-01, PostgreSQL's epoch for dates and timestamps. */
-const PG_EPOCH_DAYS = 10_957;
-const PG_EPOCH_MICROS = BigInt(PG_EPOCH_DAYS) * 86_400_000_000n;
-const INT32_MAX = 2 ** 31 - 1;
-const INT32_MIN = -(2 ** 31);
-const INT64_MAX = 2n ** 63n - 1n;
-const INT64_MIN = -(2n ** 63n);
-
 /**
  * A binary send format of `width` bytes turned into the value Parquet's type holds, one slot per row;
  * `convert` gives null for a value that type cannot hold.
@@ -201,35 +195,18 @@ function convertingBuilder<A extends Int32Array | BigInt64Array>(
   };
 }
 
-/** A date as days since 1970; `infinity` and `-infinity` (INT32 extremes) are not representable. */
+/** A date as days since 1970; `infinity` and `-infinity` are not representable. */
 function dateBuilder(capacity: number): ColumnBuilder {
-  return convertingBuilder(
-    capacity,
-    4,
-    (length) => new Int32Array(length),
-    (buffer, start) => {
-      const days = buffer.readInt32BE(start);
-      return days === INT32_MAX || days === INT32_MIN ? null : days + PG_EPOCH_DAYS;
-    },
-  );
+  return convertingBuilder(capacity, 4, (length) => new Int32Array(length), unixDays);
 }
 
-/**
- * Microseconds as INT64: a time since midnight as it is (`shift` 0), a timestamp moved to the Unix
- * epoch. Infinities, and the last few thousand years PostgreSQL holds that the move would carry past
- * INT64, are not representable.
- */
+/** Microseconds as INT64 (see unixMicros); the infinities and what INT64 cannot hold are not representable. */
 function microsBuilder(capacity: number, shift: bigint): ColumnBuilder {
   return convertingBuilder(
     capacity,
     8,
     (length) => new BigInt64Array(length),
-    (buffer, start) => {
-      const raw = buffer.readBigInt64BE(start);
-      if (raw === INT64_MAX || raw === INT64_MIN) return null;
-      const micros = raw + shift;
-      return micros > INT64_MAX || micros < INT64_MIN ? null : micros;
-    },
+    (buffer, start) => unixMicros(buffer, start, shift),
   );
 }
 
@@ -275,7 +252,7 @@ function numbers<A extends Int16Array | Int32Array | Float32Array | Float64Array
  * their binary send format (big-endian integers, IEEE floats with NaN and infinities, one byte per
  * boolean, raw bytea), everything else as the UTF-8 bytes of its text output, however it was selected.
  */
-const BUILDERS: Record<PgDecoder, (capacity: number, column: string) => ColumnBuilder> = {
+const BUILDERS: Record<Exclude<PgDecoder, 'list'>, (capacity: number, column: string) => ColumnBuilder> = {
   int8: (capacity) => new Int8Builder(capacity),
   int4: numbers(4, Int32Array, (buffer, start) => buffer.readInt32BE(start)),
   int2: numbers(2, Int16Array, (buffer, start) => buffer.readInt16BE(start)),
@@ -293,11 +270,12 @@ const BUILDERS: Record<PgDecoder, (capacity: number, column: string) => ColumnBu
   numeric: numericBuilder,
 };
 
-function isPgDecoder(decoder: string): decoder is PgDecoder {
+function isPgDecoder(decoder: string): decoder is Exclude<PgDecoder, 'list'> {
   return Object.prototype.hasOwnProperty.call(BUILDERS, decoder);
 }
 
 function builderFor(column: ColumnPlan, capacity: number): ColumnBuilder {
+  if (column.decoder === 'list') return ListBuilder.for(column, capacity);
   if (!isPgDecoder(column.decoder)) throw new UnknownDecoderError(column.decoder);
   return BUILDERS[column.decoder](capacity, column.name);
 }

@@ -29,6 +29,7 @@ const COLUMNS_SQL = `
          CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END AS base_type_oid,
          CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS base_typmod,
          b.typtype = 'd' AS base_is_domain,
+         CASE WHEN b.typcategory = 'A' AND b.typlen = -1 THEN b.typelem ELSE 0 END AS base_element_oid,
          EXISTS (SELECT 1 FROM pg_catalog.pg_cast k
                   WHERE k.castsource = b.oid AND k.casttarget = 'pg_catalog.text'::pg_catalog.regtype
                 ) AS base_casts_to_text
@@ -103,6 +104,7 @@ interface ColumnRow {
   base_type_oid: number;
   base_typmod: number;
   base_is_domain: boolean;
+  base_element_oid: number;
   base_casts_to_text: boolean;
 }
 
@@ -120,6 +122,7 @@ function catalogColumn(row: ColumnRow): CatalogColumn {
     baseTypeOid: row.base_type_oid,
     baseTypmod: row.base_typmod,
     baseIsDomain: row.base_is_domain,
+    baseElementOid: row.base_element_oid,
     baseCastsToText: row.base_casts_to_text,
   };
 }

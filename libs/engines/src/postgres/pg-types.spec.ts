@@ -206,6 +206,21 @@ describe('columnPlanFor in native types mode', () => {
     expect(columnPlanFor(column(0, 'birthday', nested), 'native').parquetType).toBe('STRING');
   });
 
+  it('makes an array of a scalar type a LIST of it, and keeps other arrays text', () => {
+    const array = (elementOid: number) =>
+      columnPlanFor(column(OTHER_TYPES.int4Array, 'x[]', { baseElementOid: elementOid }), 'native');
+    expect(array(PG_TYPE.int4)).toMatchObject({
+      decoder: 'list',
+      parquetType: 'LIST',
+      element: { parquetType: 'INT32' },
+      expectedExportedType: 'list<int32>',
+    });
+    expect(array(PG_TYPE.timestamptz).element).toEqual({ parquetType: 'TIMESTAMP_MICROS' });
+    expect(array(PG_TYPE.varchar).element).toEqual({ parquetType: 'STRING' });
+    expect(array(PG_TYPE.numeric).parquetType).toBe('STRING');
+    expect(array(OTHER_TYPES.uuid).parquetType).toBe('STRING');
+  });
+
   it('leaves every other type as the AWS mode maps it', () => {
     for (const [typeOid, formatted] of [
       [PG_TYPE.interval, 'interval'],

@@ -1,6 +1,7 @@
 import {
   ColumnPlan,
   DecimalShape,
+  ListElement,
   MAX_DECIMAL_PRECISION,
   ParquetColumnType,
   TypeMode,
@@ -56,13 +57,35 @@ export type PgDecoder =
   | 'time'
   | 'timestamp'
   | 'uuid'
-  | 'numeric';
+  | 'numeric'
+  | 'list'; // an array's binary send format, its elements as ColumnPlan.element says
 
 interface NativeMapping {
   decoder: PgDecoder;
   parquetType: ParquetColumnType;
   decimal?: DecimalShape;
+  element?: ListElement;
 }
+
+/**
+ * Arrays of these element types become LISTs in native types mode; each element's binary send
+ * format is what its Parquet type takes (see binary-values.ts). Arrays of anything else stay text.
+ */
+const LIST_ELEMENTS: ReadonlyMap<number, ListElement['parquetType']> = new Map([
+  [PG_TYPE.int2, 'INT16'],
+  [PG_TYPE.int4, 'INT32'],
+  [PG_TYPE.int8, 'INT64'],
+  [PG_TYPE.float4, 'FLOAT'],
+  [PG_TYPE.float8, 'DOUBLE'],
+  [PG_TYPE.bool, 'BOOLEAN'],
+  [PG_TYPE.text, 'STRING'],
+  [PG_TYPE.varchar, 'STRING'],
+  [PG_TYPE.bpchar, 'STRING'],
+  [PG_TYPE.date, 'DATE'],
+  [PG_TYPE.time, 'TIME_MICROS'],
+  [PG_TYPE.timestamp, 'TIMESTAMP_MICROS_LOCAL'],
+  [PG_TYPE.timestamptz, 'TIMESTAMP_MICROS'],
+]);
 
 /**
  * The seed's table: only these types keep a native Parquet type. Everything else (numeric, money,
@@ -106,6 +129,8 @@ export interface CatalogColumn {
   baseTypmod: number;
   /** The base type is itself a domain (a domain over a domain). */
   baseIsDomain: boolean;
+  /** The element type of an array base type (pg_type.typelem); 0 for every other type. */
+  baseElementOid?: number;
   /** pg_cast holds a cast from the base type to text, which `::text` would take instead of the output function. */
   baseCastsToText: boolean;
 }
@@ -152,6 +177,8 @@ function nativeModeMapping(column: CatalogColumn): NativeMapping | null {
     if (scale > precision) return null;
     return { decoder: 'numeric', parquetType: 'DECIMAL', decimal: { precision, scale } };
   }
+  const element = column.baseElementOid ? LIST_ELEMENTS.get(column.baseElementOid) : undefined;
+  if (element) return { decoder: 'list', parquetType: 'LIST', element: { parquetType: element } };
   return NATIVE_MODE_MAPPINGS.get(baseTypeOid) ?? null;
 }
 
@@ -208,7 +235,7 @@ export function datetimePrecision(typeOid: number, typmod: number): number | nul
 
 /** The plan of one column; absent lengths and precisions are 0, as export_tables_info shows them. */
 export function columnPlanFor(column: CatalogColumn, typeMode: TypeMode = 'aws'): ColumnPlan {
-  const { decoder, parquetType, decimal } = mappingFor(column, typeMode);
+  const { decoder, parquetType, decimal, element } = mappingFor(column, typeMode);
   const { baseTypeOid, baseTypmod } = column;
   return {
     name: column.name,
@@ -216,7 +243,8 @@ export function columnPlanFor(column: CatalogColumn, typeMode: TypeMode = 'aws')
     decoder,
     parquetType,
     ...(decimal ? { decimal } : {}),
-    expectedExportedType: expectedExportedType({ parquetType, decimal }),
+    ...(element ? { element } : {}),
+    expectedExportedType: expectedExportedType({ parquetType, decimal, element }),
     originalCharMaxLength: charMaxLength(baseTypeOid, baseTypmod) ?? 0,
     originalNumPrecision: numericPrecision(baseTypeOid, baseTypmod) ?? 0,
     originalDateTimePrecision: datetimePrecision(baseTypeOid, baseTypmod) ?? 0,
