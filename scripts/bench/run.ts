@@ -9,6 +9,7 @@
  *   - snapex end to end through the HTTP API to COMPLETE, default encoder and parquetjs, 1 and 2 extractors,
  *   - a small live-cluster export (the demo's sample database): StartExportTask to the first Parquet file,
  *   - raw PutObject throughput of the S3 endpoint (moto).
+ *   - codecs and type modes: the table read and encoded once per codec and level (codecs.ts).
  * `--reads-only` stops after the two read measurements.
  * Prints rows/s, MB/s, the ratio to the floor and each process's peak RSS, and writes them as JSON.
  * The snapex runs use a JetStream server of their own, so end-to-end tests may run meanwhile (but
@@ -17,6 +18,7 @@
 import { cpus } from 'node:os';
 import { SnapexConfigSchema } from '@snapex/config';
 import type { PartEncoderName } from '@snapex/parquet';
+import { measureCodecs } from './codecs';
 import { measureCopyFloor } from './copy-floor';
 import { measureCsvIntoDuckDb } from './csv-duckdb';
 import {
@@ -99,6 +101,13 @@ async function main(): Promise<void> {
 
   const encoder = defaultEncoder();
   if (!options.readsOnly) measurements.push(...(await measureWrites(url, options.rows, floor, encoder)));
+  if (!options.readsOnly)
+    measurements.push(
+      ...(await measureCodecs(url, options.rows, floor.dataBytes, async (name, measure) => {
+        step(`codecs: ${name}`);
+        return measured(await measure());
+      })),
+    );
 
   const report: BenchReport = {
     machine: {

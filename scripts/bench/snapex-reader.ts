@@ -1,5 +1,5 @@
 import { SourceConfig } from '@snapex/config';
-import { engineFor, NO_READ_LIMITS, PinnedReadPoint } from '@snapex/engines';
+import { DiscoveredTable, engineFor, ExportBatch, NO_READ_LIMITS, PinnedReadPoint } from '@snapex/engines';
 import { BENCH_DATABASE, BENCH_TABLE } from './dataset';
 import { Measurement, secondsSince } from './measurement';
 import { peakRssMiB } from './process-memory';
@@ -8,12 +8,13 @@ const [BENCH_SCHEMA, BENCH_TABLE_NAME] = BENCH_TABLE.split('.');
 /** The extractor's default batch size (extractor.batchRows). */
 const BATCH_ROWS = 5000;
 
-async function countRows(source: SourceConfig, point: PinnedReadPoint): Promise<number> {
-  const table = (await point.listTables()).find(
-    (candidate) => candidate.schema === BENCH_SCHEMA && candidate.table === BENCH_TABLE_NAME,
-  );
-  if (!table) throw new Error(`${BENCH_TABLE} is not in ${BENCH_DATABASE}`);
-  const batches = engineFor('postgres').readPartition(source, {
+/** The whole benchmark table at the pinned point, in the extractor's batches. */
+export function benchTableBatches(
+  source: SourceConfig,
+  point: PinnedReadPoint,
+  table: DiscoveredTable,
+): AsyncIterable<ExportBatch> {
+  return engineFor('postgres').readPartition(source, {
     database: BENCH_DATABASE,
     snapshotId: point.snapshotId,
     schema: table.schema,
@@ -23,7 +24,15 @@ async function countRows(source: SourceConfig, point: PinnedReadPoint): Promise<
     batchRows: BATCH_ROWS,
     limits: NO_READ_LIMITS,
   });
+}
+
+async function countRows(source: SourceConfig, point: PinnedReadPoint): Promise<number> {
+  const table = (await point.listTables()).find(
+    (candidate) => candidate.schema === BENCH_SCHEMA && candidate.table === BENCH_TABLE_NAME,
+  );
+  if (!table) throw new Error(`${BENCH_TABLE} is not in ${BENCH_DATABASE}`);
   let rows = 0;
+  const batches = benchTableBatches(source, point, table);
   for await (const batch of batches) rows += batch.length;
   return rows;
 }

@@ -161,7 +161,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
     engine: DatabaseEngine,
     log: Logger,
   ): Promise<Extraction> {
-    const { rowGroupRows, fileTargetBytes, stallTimeoutSeconds } = this.config.extractor;
+    const { rowGroupRows, stallTimeoutSeconds } = this.config.extractor;
+    const fileTargetBytes = request.output?.fileTargetBytes ?? this.config.extractor.fileTargetBytes;
+    const encoderOptions = { rowGroupRows, compression: request.output?.compression };
     const watchdog = new StallWatchdog(stallTimeoutSeconds * 1000);
     const files = new PartSeries(
       (fileIndex) =>
@@ -170,7 +172,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
           this.openEncoder,
           this.targetOf(request, fileIndex),
           request.columns,
-          rowGroupRows,
+          encoderOptions,
           watchdog,
         ),
       fileTargetBytes,
@@ -266,12 +268,16 @@ export class ExportPartition implements BeforeApplicationShutdown {
 
   private targetOf(request: PartitionRequest, fileIndex: number): PartTarget {
     const { destination } = request;
-    const key = partObjectKey(destination.partitionKeyPrefix, {
-      taskId: request.taskId,
-      tableIndex: request.table.tableIndex,
-      partitionIndex: request.partitionIndex,
-      fileIndex,
-    });
+    const key = partObjectKey(
+      destination.partitionKeyPrefix,
+      {
+        taskId: request.taskId,
+        tableIndex: request.table.tableIndex,
+        partitionIndex: request.partitionIndex,
+        fileIndex,
+      },
+      request.output?.compression.codec,
+    );
     return {
       bucket: destination.bucket,
       key,

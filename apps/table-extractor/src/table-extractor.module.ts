@@ -22,6 +22,7 @@ function encoderTuning(config: SnapexConfig): ParquetWasmTuning {
     maxBatchBytes,
     maxBytesInFlight,
     gzipLevel: config.extractor.gzipLevel,
+    zstdLevel: config.extractor.zstdLevel,
   };
 }
 

@@ -1,4 +1,5 @@
 import { requireSection, SnapexConfig } from '@snapex/config';
+import { Codec, TypeMode } from '@snapex/contracts';
 
 export const REGISTRY_SETTINGS = Symbol('snapex:registry-settings');
 
@@ -8,6 +9,8 @@ export interface RegistrySettings {
   schema: string;
   maxActiveTasksPerAccount: number;
   maxManualSnapshotsPerAccount: number;
+  /** What a StartExportTask that does not say writes (config `output`). */
+  outputDefaults: { typeMode: TypeMode; codec: Codec };
 }
 
 export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
@@ -18,5 +21,6 @@ export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
     schema: registry.schema,
     maxActiveTasksPerAccount: registry.maxActiveTasksPerAccount,
     maxManualSnapshotsPerAccount: registry.maxManualSnapshotsPerAccount,
+    outputDefaults: { typeMode: config.output.typeMode, codec: config.output.codec },
   };
 }

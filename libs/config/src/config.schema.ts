@@ -226,6 +226,8 @@ export const SnapexConfigSchema = z
          * larger than 6 (README, Performance); 9 the smallest.
          */
         gzipLevel: z.number().int().min(1).max(9).default(1),
+        /** zstd level of zstd pages, for exports that ask for zstd without a level. */
+        zstdLevel: z.number().int().min(1).max(22).default(3),
         /** Threads parquet-wasm encodes on; no more than `concurrency` of them are ever busy. */
         encoderThreads: z
           .number()
@@ -242,6 +244,16 @@ export const SnapexConfigSchema = z
           .int()
           .min(64 * 1024 * 1024)
           .default(512 * 1024 * 1024),
+      })
+      .default({}),
+    /**
+     * How exports write Parquet when StartExportTask does not say (SnapexOutput): `aws` types and gzip
+     * are what RDS writes; `native` keeps dates, times, decimals, UUIDs and JSON as Parquet logical types.
+     */
+    output: z
+      .strictObject({
+        typeMode: z.enum(['aws', 'native']).default('aws'),
+        codec: z.enum(['gzip', 'zstd', 'snappy']).default('gzip'),
       })
       .default({}),
     logging: z

@@ -3,6 +3,7 @@ export * from './model/table-plan';
 export * from './model/snapshot';
 export * from './model/export-plan';
 export * from './model/nulled-values';
+export * from './model/output-format';
 export * from './events/event-contract';
 export * from './events/lifecycle.v1';
 export * from './events/work.v1';

@@ -1,3 +1,4 @@
+import { Codec } from './model/output-format';
 /** The seed: these characters in an S3 file path become underscores. */
 export function sanitizePathSegment(segment: string): string {
   return segment.replace(/[\\`" ]/g, '_');
@@ -34,8 +35,11 @@ export function partitionKeyPrefix(tablePrefix: string, partitionIndex: number):
   return `${tablePrefix}/${partitionIndex}`;
 }
 
-export function partFileName(fileIndex: number, uuid: string): string {
-  return `part-${String(fileIndex).padStart(5, '0')}-${uuid}-c000.gz.parquet`;
+/** The extension Spark gives a part file compressed with each codec; RDS's is gzip's. */
+const CODEC_EXTENSIONS: Record<Codec, string> = { gzip: 'gz', zstd: 'zstd', snappy: 'snappy' };
+
+export function partFileName(fileIndex: number, uuid: string, codec: Codec = 'gzip'): string {
+  return `part-${String(fileIndex).padStart(5, '0')}-${uuid}-c000.${CODEC_EXTENSIONS[codec]}.parquet`;
 }
 
 export function exportInfoKey(s3Prefix: string, exportTaskIdentifier: string): string {

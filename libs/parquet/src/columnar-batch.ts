@@ -6,7 +6,7 @@ import { PartValue } from './part-encoder';
  * value: a validity bitmap (bit i set when value i is not NULL, least significant bit first) and the
  * values themselves.
  */
-export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector;
+export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector | ListVector;
 
 export type FixedWidthValues = Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
@@ -35,6 +35,25 @@ export interface BytesVector {
   data: Uint8Array;
 }
 
+/** A LIST column: row i's elements are elements[offsets[i], offsets[i + 1]) of the child vector. */
+export interface ListVector {
+  kind: 'list';
+  validity: Uint8Array;
+  nullCount: number;
+  offsets: Int32Array;
+  /** Every row's elements one after the other, `elementCount` of them. */
+  elements: ColumnVector;
+  elementCount: number;
+}
+
+/** A LIST has no value of its own among the row encoders' values: only columnar encoders take it. */
+export class ListWithoutRowFormError extends TypeError {
+  constructor() {
+    super('a LIST column has no row form; it is written from columnar batches by parquet-wasm only');
+    this.name = 'ListWithoutRowFormError';
+  }
+}
+
 /** `length` rows held column by column, in the part's column order. */
 export class ColumnarBatch {
   constructor(
@@ -47,13 +66,15 @@ export function isSet(bitmap: Uint8Array, index: number): boolean {
   return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
 }
 
-function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValue {
+export function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValue {
   if (!isSet(vector.validity, index)) return null;
   switch (vector.kind) {
     case 'fixed':
       return vector.values[index];
     case 'boolean':
       return isSet(vector.bits, index);
+    case 'list':
+      throw new ListWithoutRowFormError();
     case 'bytes': {
       const bytes = Buffer.from(vector.data.buffer, vector.data.byteOffset, vector.data.byteLength);
       const start = vector.offsets[index];
@@ -63,6 +84,9 @@ function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValu
   }
 }
 
+/** Types a bytes vector holds the UTF-8 text of: decimals come as their exact decimal text. */
+const TEXT_TYPES: ReadonlySet<ParquetColumnType> = new Set(['STRING', 'JSON', 'DECIMAL']);
+
 /**
  * The batch as rows of values in the representation the row encoders take (bigint for INT64, string
  * for STRING, Buffer for BINARY).
@@ -71,7 +95,7 @@ export function rowsOfBatch(
   batch: ColumnarBatch,
   columns: readonly { parquetType: ParquetColumnType }[],
 ): PartValue[][] {
-  const text = columns.map((column) => column.parquetType === 'STRING');
+  const text = columns.map((column) => TEXT_TYPES.has(column.parquetType));
   const rows: PartValue[][] = [];
   for (let index = 0; index < batch.length; index++) {
     rows.push(batch.columns.map((vector, column) => valueAt(vector, index, text[column])));

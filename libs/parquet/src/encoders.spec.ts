@@ -52,9 +52,11 @@ const ROWS: PartRow[] = [
   [null, 7, null, -1n, -0, 5, null, Buffer.from([0x00, 0x00]), null, 'z'],
 ];
 
+type NativeOnlyType = 'TIMESTAMP_MICROS_LOCAL' | 'DATE' | 'TIME_MICROS' | 'UUID' | 'JSON' | 'LIST';
+
 /** Physical type, converted type, and the logical type a writer may add that says the same thing. */
 const EXPECTED_TYPES: Record<
-  Exclude<ParquetColumnType, 'DECIMAL' | 'TIMESTAMP_MICROS'>,
+  Exclude<ParquetColumnType, 'DECIMAL' | 'TIMESTAMP_MICROS' | NativeOnlyType>,
   { type: string; converted: string | null; logical: RegExp }
 > = {
   BOOLEAN: { type: 'BOOLEAN', converted: null, logical: /^$/ },

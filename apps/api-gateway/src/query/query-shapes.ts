@@ -23,6 +23,8 @@ export const StartExportTaskShape = structure({
   KmsKeyId: string,
   S3Prefix: string,
   ExportOnly: list('member', string),
+  // snapex's own: `SnapexOutput.TypeMode=native&SnapexOutput.Codec=zstd&SnapexOutput.CodecLevel=9`.
+  SnapexOutput: structure({ TypeMode: string, Codec: string, CodecLevel: integer, FileTargetBytes: integer }),
 });
 
 export const DescribeExportTasksShape = structure({

@@ -2,6 +2,7 @@ import {
   Engine,
   ExportTaskStatus,
   Fault,
+  OutputFormat,
   SkippedObjective,
   SnapshotSource,
   SourceType,
@@ -49,6 +50,8 @@ export interface TaskRecord {
   extractionCompletedAt: Date | null;
   /** The snapshot a SourceType SNAPSHOT export reads; null for a live cluster. */
   snapshot: SnapshotSource | null;
+  /** How the Parquet files are written; null for the RDS output. */
+  output: OutputFormat | null;
 }
 
 export function specOf(task: TaskRecord): TaskSpec {
@@ -66,6 +69,7 @@ export function specOf(task: TaskRecord): TaskSpec {
     kmsKeyId: task.kmsKeyId,
     exportOnly: task.exportOnly,
     ...(task.snapshot ? { snapshot: task.snapshot } : {}),
+    ...(task.output ? { output: task.output } : {}),
   };
 }
 

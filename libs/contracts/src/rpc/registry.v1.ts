@@ -25,6 +25,16 @@ export const StartExportTaskInputSchema = z.object({
   KmsKeyId: InputText,
   S3Prefix: InputText.optional(),
   ExportOnly: z.array(InputText).optional(),
+  /** snapex's own parameter, not RDS's: how the Parquet files are written (README, Output format). */
+  SnapexOutput: z
+    .object({
+      TypeMode: InputText.optional(),
+      Codec: InputText.optional(),
+      CodecLevel: z.number().int().optional(),
+      FileTargetBytes: z.number().int().optional(),
+    })
+    .strict()
+    .optional(),
 });
 export type StartExportTaskInput = z.infer<typeof StartExportTaskInputSchema>;
 

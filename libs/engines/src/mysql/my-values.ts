@@ -98,6 +98,41 @@ export function datetimeMicros(text: string): bigint | null {
   return BigInt(seconds) * MICROS_PER_SECOND + BigInt(micros);
 }
 
+/** `YYYY-MM-DD` as days since 1970-01-01; a zero date, or a zero month or day, names no day. */
+export function dateDays(text: string): number | null {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (text.length !== 10 || text[4] !== '-' || text[7] !== '-' || Math.min(year, month, day) < 0)
+    throw new UnexpectedMySqlValueError('date', text);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return daysFromCivil(year, month, day);
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/**
+ * `[-]H…H:MM:SS[.ffffff]` as microseconds since midnight; a TIME is also a duration (-838:59:59 to
+ * 838:59:59), and only those within one day are a time of day that Parquet's TIME can hold.
+ */
+export function timeMicros(text: string): bigint | null {
+  const match = /^(-?)(\d+):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/.exec(text);
+  if (!match) throw new UnexpectedMySqlValueError('time', text);
+  const [, sign, hours, minutes, seconds, fraction = ''] = match;
+  const micros =
+    BigInt((Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1_000_000) +
+    BigInt(fraction.padEnd(6, '0') || '0');
+  if (sign === '-' && micros !== 0n) return null;
+  return micros < MICROS_PER_DAY ? micros : null;
+}
+
+/** MariaDB's UUID text as its 16 bytes, in the order the text writes them. */
+export function uuidBytes(text: string): Buffer {
+  const hex = text.replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new UnexpectedMySqlValueError('uuid', text);
+  return Buffer.from(hex, 'hex');
+}
+
 function expectString(decoder: string, value: Exclude<MySqlValue, null>): string {
   if (typeof value !== 'string') throw new UnexpectedMySqlValueError(decoder, value);
   return value;
@@ -121,6 +156,10 @@ const DECODERS: Record<MySqlDecoder, ValueDecoder> = {
   'text-to-bytes': (value) => Buffer.from(expectString('text-to-bytes', value), 'utf8'),
   text: (value) => (value instanceof Buffer ? value.toString('utf8') : String(value)),
   datetime: (value) => datetimeMicros(expectString('datetime', value)),
+  date: (value) => dateDays(expectString('date', value)),
+  time: (value) => timeMicros(expectString('time', value)),
+  uuid: (value) =>
+    uuidBytes(value instanceof Buffer ? value.toString('latin1') : expectString('uuid', value)),
 };
 
 function isMySqlDecoder(decoder: string): decoder is MySqlDecoder {
@@ -133,7 +172,11 @@ export function mySqlDecoderFor(decoder: string): ValueDecoder {
 }
 
 /** Why a decoder returns NULL for a value; only these decoders ever do. */
-const NULLING_DECODERS: Partial<Record<MySqlDecoder, NulledValueReason>> = { datetime: 'NO_INSTANT' };
+const NULLING_DECODERS: Partial<Record<MySqlDecoder, NulledValueReason>> = {
+  datetime: 'NO_INSTANT',
+  date: 'NO_INSTANT',
+  time: 'NOT_REPRESENTABLE',
+};
 
 /** What a decoder that turned the value of column `index` into NULL is told. */
 export type OnNulled = (index: number, reason: NulledValueReason) => void;
