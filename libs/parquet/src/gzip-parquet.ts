@@ -74,7 +74,14 @@ export class GzipParquetAssembler {
   private readonly rowGroups: format.RowGroup[] = [];
   private readonly pageIndexes: ChunkPageIndex[] = [];
 
-  constructor(private readonly level: number) {}
+  /**
+   * `level`: the zlib level of every page; `declare`, when given, puts right what the writer could not
+   * declare as the file should (declaredDecimals) in the footer written last.
+   */
+  constructor(
+    private readonly level: number,
+    private readonly declare: ((metadata: format.FileMetaData) => void) | null = null,
+  ) {}
 
   /** The next bytes of the file: the magic first, then the row groups of `file`, recompressed. */
   append(file: Buffer): Buffer[] {
@@ -102,6 +109,7 @@ export class GzipParquetAssembler {
       index.chunk.offset_index_length = encoded.length;
       this.emit(out, encoded);
     }
+    this.declare?.(this.template);
     const { version, schema, key_value_metadata, created_by, column_orders } = this.template;
     const metadata = new format.FileMetaData({
       version,

@@ -6,6 +6,7 @@ import {
   WriterPropertiesBuilder,
   WriterVersion,
 } from 'parquet-wasm';
+import { declaredDecimals } from './declared-decimals';
 import { release } from './garbage';
 import { GzipParquetAssembler } from './gzip-parquet';
 import { joinIpcStreams } from './ipc-streams';
@@ -59,7 +60,7 @@ export class WasmFileWriter {
     private readonly settings: WasmFileSettings,
     private readonly output: WasmFileOutput,
   ) {
-    this.assembler = new GzipParquetAssembler(settings.gzipLevel);
+    this.assembler = new GzipParquetAssembler(settings.gzipLevel, declaredDecimals(settings.columns));
     this.done = new Promise<void>((resolve) => {
       this.finished = resolve;
     });
