@@ -2,7 +2,9 @@ import { ScratchServerConfig, scratchServerAsSource } from '@snapex/config';
 import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
 import { Connection, createConnection } from 'mysql2/promise';
 import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
+import { MembersUnreadableError } from '../../apps/restorer/src/restore/enum-members';
 import { MysqlScratchEngine } from '../../apps/restorer/src/restore/mysql-scratch-engine';
+import { RestoreFailedError, restoreFailure } from '../../apps/restorer/src/restore/restore-failures';
 import { UnrestorableDumpError } from '../../apps/restorer/src/restore/scratch-engine';
 import { MariaDbDumpTool } from '../../apps/restorer/src/snapshots/mariadb-dump.tool';
 import { mysqlSqlDumpGz, putDump, startLocalSnapshotStore } from './snapshot-store-fixtures';
@@ -173,6 +175,39 @@ describe('MySQL scratch copies', () => {
       expect(source[1]).toMatchObject({ f: '0/1', inv: Buffer.from('20').toString('hex').toUpperCase() });
       expect(await exactValues(client, EXACT_COPY_DB)).toEqual(source);
     } finally {
+      await engine.dropDatabase(target);
+    }
+  });
+
+  it('says which privilege to grant when 4-byte ENUM members cannot be read', async () => {
+    const user = `snapex_notemp_${process.pid}`;
+    await client.query(
+      `DROP USER IF EXISTS '${user}'@'%'; CREATE USER '${user}'@'%' IDENTIFIED BY 'pw';
+       GRANT SELECT, SHOW VIEW ON ${EXACT_DB}.* TO '${user}'@'%';`,
+    );
+    const url = new URL(MYSQL_URL);
+    url.username = user;
+    url.password = 'pw';
+    const target = { server: SERVER, database: EXACT_COPY_DB };
+    try {
+      await engine.recreateDatabase(target);
+      const copying = engine.cloneDatabase(
+        { ...scratchServerAsSource(SERVER, MOTO_ACCOUNT), url: url.toString() },
+        EXACT_DB,
+        target,
+        NO_ABORT,
+      );
+      await expect(copying).rejects.toBeInstanceOf(MembersUnreadableError);
+      const failure = restoreFailure(await copying.catch((error: unknown) => error), EXACT_DB);
+      expect(failure).toBeInstanceOf(RestoreFailedError);
+      expect((failure as RestoreFailedError).failureCause).toContain(
+        `Database ${EXACT_DB} could not be restored: the ENUM column exact.e has members with 4-byte characters`,
+      );
+      expect((failure as RestoreFailedError).failureCause).toContain(
+        `grant the CREATE TEMPORARY TABLES privilege on ${EXACT_DB}`,
+      );
+    } finally {
+      await client.query(`DROP USER IF EXISTS '${user}'@'%'`);
       await engine.dropDatabase(target);
     }
   });
