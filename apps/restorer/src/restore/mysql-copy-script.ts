@@ -116,7 +116,9 @@ export async function startMySqlScript(
       failure = error;
       throw error;
     } finally {
-      await session.close();
+      // A script stopped mid-way may leave a read under way, which only dropping the connection ends.
+      if (failure === undefined) await session.close();
+      else session.destroy();
       settle(failure);
     }
   }

@@ -95,14 +95,17 @@ export class MysqlScratchEngine implements ScratchEngine {
     const script = await startMySqlScript(source.url, database, { routinesAndTriggers: false });
     const stop = () => script.abort();
     signal.addEventListener('abort', stop, { once: true });
-    try {
-      await Promise.all([runCommand(this.client(target), signal, script.output), script.finished]);
-    } catch (error) {
-      script.abort();
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
+    // The loading client's own failure (its server gone, say) explains more than the script it stopped.
+    const results = await Promise.allSettled([
+      runCommand(this.client(target), signal, script.output).catch((error: unknown) => {
+        script.abort();
+        throw error;
+      }),
+      script.finished,
+    ]);
+    signal.removeEventListener('abort', stop);
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
     await refreshStatistics(target);
   }
 
