@@ -91,8 +91,17 @@ function decimalShapeOf(column: PartColumn): DecimalShape {
   return column.decimal;
 }
 
+/**
+ * The precision a DECIMAL is handed to arrow-rs with. arrow-rs stores a Decimal128 of one digit on
+ * INT64 (INT32 only from 2 to 9 digits); as two digits, which hold the same unscaled values, it goes
+ * on INT32 as the mapping wants, and the file's footer is given back its one digit (declaredDecimals).
+ */
+export function carriedDecimalPrecision(precision: number): number {
+  return precision === 1 ? 2 : precision;
+}
+
 function decimalType({ precision, scale }: DecimalShape): Decimal {
-  return new Decimal(scale, precision, DECIMAL128_BITS);
+  return new Decimal(scale, carriedDecimalPrecision(precision), DECIMAL128_BITS);
 }
 
 /** Arrow's 32-bit offsets address at most this many bytes of strings or binaries in one batch. */
@@ -115,6 +124,19 @@ export class UnexpectedValueError extends TypeError {
 export function arrowSchemaFor(columns: readonly PartColumn[]): Schema {
   return new Schema(
     columns.map((column) => new Field(column.name, ARROW_TYPES[column.parquetType](column), true)),
+  );
+}
+
+/** The Arrow schema as the columns declare it: DECIMALs with their own precision (see carriedDecimalPrecision). */
+export function declaredArrowSchemaFor(columns: readonly PartColumn[]): Schema {
+  return new Schema(
+    columns.map((column) => {
+      const type =
+        column.parquetType === 'DECIMAL'
+          ? new Decimal(decimalShapeOf(column).scale, decimalShapeOf(column).precision, DECIMAL128_BITS)
+          : ARROW_TYPES[column.parquetType](column);
+      return new Field(column.name, type, true);
+    }),
   );
 }
 

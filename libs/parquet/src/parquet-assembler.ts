@@ -7,6 +7,7 @@ import {
   numberOf,
   PARQUET_MAGIC,
   readThrift,
+  topLevelElements,
   writeThrift,
 } from './parquet-thrift';
 import { PageCodec } from './page-codecs';
@@ -81,6 +82,8 @@ export class ParquetAssembler {
     private readonly codec: PageCodec,
     /** What the writer cannot annotate itself (UUID, JSON), put into the footer's schema. */
     private readonly logicalTypes: FooterLogicalTypes = new Map(),
+    /** What the writer could not declare as the file should (declaredDecimals), put right last. */
+    private readonly declare: ((metadata: format.FileMetaData) => void) | null = null,
   ) {}
 
   /** The next bytes of the file: the magic first, then the row groups of `file`, recompressed. */
@@ -109,6 +112,7 @@ export class ParquetAssembler {
       index.chunk.offset_index_length = encoded.length;
       this.emit(out, encoded);
     }
+    this.declare?.(this.template);
     const { version, schema, key_value_metadata, created_by, column_orders } = this.template;
     const metadata = new format.FileMetaData({
       version,
@@ -125,10 +129,10 @@ export class ParquetAssembler {
 
   private annotated(schema: format.SchemaElement[]): format.SchemaElement[] {
     if (this.logicalTypes.size === 0) return schema;
-    // Element 0 is the root; a top-level column's element has the column's name and no children.
-    return schema.map((element, index) => {
+    const columns = new Set(topLevelElements(schema));
+    return schema.map((element) => {
       const logicalType =
-        index > 0 && !element.num_children ? this.logicalTypes.get(element.name) : undefined;
+        columns.has(element) && !element.num_children ? this.logicalTypes.get(element.name) : undefined;
       if (!logicalType) return element;
       const converted = logicalType.JSON ? format.ConvertedType.JSON : element.converted_type;
       return new format.SchemaElement({ ...element, logicalType, converted_type: converted });

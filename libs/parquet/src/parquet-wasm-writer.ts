@@ -6,6 +6,7 @@ import {
   WriterPropertiesBuilder,
   WriterVersion,
 } from 'parquet-wasm';
+import { declaredDecimals } from './declared-decimals';
 import { release } from './garbage';
 import { footerLogicalTypes } from './logical-types';
 import { pageCodecFor } from './page-codecs';
@@ -62,7 +63,8 @@ export class WasmFileWriter {
     private readonly output: WasmFileOutput,
   ) {
     this.assembler = pageCodecFor(settings.compression).then(
-      (codec) => new ParquetAssembler(codec, footerLogicalTypes(settings.columns)),
+      (codec) =>
+        new ParquetAssembler(codec, footerLogicalTypes(settings.columns), declaredDecimals(settings.columns)),
     );
     // A codec that cannot be loaded fails the first step that needs it.
     this.assembler.catch(() => undefined);

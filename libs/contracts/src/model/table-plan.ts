@@ -35,13 +35,9 @@ export type DecimalShape = z.infer<typeof DecimalShapeSchema>;
 export type DecimalStorage =
   { physicalType: 'INT32' | 'INT64' } | { physicalType: 'FIXED_LEN_BYTE_ARRAY'; byteLength: number };
 
-/**
- * INT32 from 2 to 9 digits, INT64 up to 18, else the fewest bytes whose two's complement holds
- * 10^p - 1. One digit goes on INT64 because the arrow-rs writer puts it there, and both encoders
- * must write the same file.
- */
+/** INT32 up to 9 digits, INT64 up to 18, else the fewest bytes whose two's complement holds 10^p - 1. */
 export function decimalStorage(precision: number): DecimalStorage {
-  if (precision > 1 && precision <= 9) return { physicalType: 'INT32' };
+  if (precision <= 9) return { physicalType: 'INT32' };
   if (precision <= 18) return { physicalType: 'INT64' };
   const largest = 10n ** BigInt(precision) - 1n;
   let byteLength = 1;

@@ -101,6 +101,12 @@ export class MySqlSession {
     return this.connection.query({ sql, rowsAsArray: true }).stream({ highWaterMark });
   }
 
+  /** As stream(), every value the bytes the server sent (a Buffer, or null for NULL), none decoded. */
+  rawStream(sql: string, highWaterMark: number): Readable {
+    if (this.lostWith) throw this.lostWith;
+    return this.connection.query({ sql, rowsAsArray: true, typeCast: false }).stream({ highWaterMark });
+  }
+
   /** Ends the transaction if one is open; a failed or lost one needs nothing more. */
   async commitQuietly(): Promise<void> {
     if (this.lostWith || this.closed) return;

@@ -43,7 +43,8 @@ const TEXT: Mapping = { decoder: 'text', parquetType: 'STRING' };
 
 const GEOMETRY: Mapping = { decoder: 'geometry', parquetType: 'BINARY' };
 
-const GEOMETRY_TYPES: readonly string[] = [
+/** MySQL's and MariaDB's spatial types (MySQL 8 spells the collection `geomcollection`). */
+export const GEOMETRY_TYPES: readonly string[] = [
   'geometry',
   'point',
   'linestring',
