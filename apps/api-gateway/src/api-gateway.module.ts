@@ -4,6 +4,7 @@ import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
 import { ActionInterceptor } from './api/action';
+import { EventsController } from './api/events.controller';
 import { ExportTasksController } from './api/export-tasks.controller';
 import { HealthController } from './api/health.controller';
 import { RegistryClient } from './api/registry.client';
@@ -41,6 +42,7 @@ export function apiGatewayModule(
     controllers: [
       ExportTasksController,
       SnapshotsController,
+      EventsController,
       QueryController,
       HealthController,
       OpenApiController,

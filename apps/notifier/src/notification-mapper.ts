@@ -60,6 +60,7 @@ export const toNotification = {
   tableSkipped: (event: EventPayload<typeof TableSkipped>) =>
     notification(event, {
       category: 'table-skipped',
+      rdsEventId: 'RDS-EVENT-0484',
       message: `Table ${event.target} was skipped: ${event.reason}.`,
       detail: { target: event.target, reason: event.reason, detail: event.detail },
     }),

@@ -1,4 +1,5 @@
 import { EventPayload, Notification, TablePlanned } from '@snapex/contracts';
+import { EventFanOut } from './delivery/event-fan-out';
 import { NotificationPublisher } from './notification.publisher';
 import { NotifierHandlers } from './notifier.handlers';
 
@@ -33,7 +34,10 @@ function tablePlanned(
 describe('NotifierHandlers.tablePlanned', () => {
   it('announces a table without a partition key with RDS-EVENT-0486', async () => {
     const publisher = new RecordingPublisher();
-    const handlers = new NotifierHandlers(publisher as unknown as NotificationPublisher);
+    const handlers = new NotifierHandlers(
+      publisher as unknown as NotificationPublisher,
+      { fanOut: () => Promise.resolve() } as unknown as EventFanOut,
+    );
     await handlers.tablePlanned(tablePlanned({ singleWorkerReason: 'NO_PARTITION_KEY' }));
     expect(publisher.published).toHaveLength(1);
     expect(publisher.published[0]).toMatchObject({
@@ -45,7 +49,10 @@ describe('NotifierHandlers.tablePlanned', () => {
 
   it('says nothing of a small table read whole', async () => {
     const publisher = new RecordingPublisher();
-    const handlers = new NotifierHandlers(publisher as unknown as NotificationPublisher);
+    const handlers = new NotifierHandlers(
+      publisher as unknown as NotificationPublisher,
+      { fanOut: () => Promise.resolve() } as unknown as EventFanOut,
+    );
     await handlers.tablePlanned(tablePlanned({ estimatedBytes: 8192 }));
     expect(publisher.published).toHaveLength(0);
   });

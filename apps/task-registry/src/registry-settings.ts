@@ -8,6 +8,9 @@ export interface RegistrySettings {
   schema: string;
   maxActiveTasksPerAccount: number;
   maxManualSnapshotsPerAccount: number;
+  maxEventSubscriptionsPerAccount: number;
+  /** Accounts with a webhook signing key: only they may subscribe a webhook. */
+  webhookAccounts: ReadonlySet<string>;
 }
 
 export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
@@ -18,5 +21,7 @@ export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
     schema: registry.schema,
     maxActiveTasksPerAccount: registry.maxActiveTasksPerAccount,
     maxManualSnapshotsPerAccount: registry.maxManualSnapshotsPerAccount,
+    maxEventSubscriptionsPerAccount: registry.maxEventSubscriptionsPerAccount,
+    webhookAccounts: new Set(config.accounts.filter((account) => account.webhookSecret).map(({ id }) => id)),
   };
 }

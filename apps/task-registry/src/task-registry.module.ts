@@ -23,6 +23,7 @@ import { REGISTRY_SETTINGS, registrySettingsFrom } from './registry-settings';
 import { TaskReportsUseCase } from './reports/task-reports.use-case';
 import { RegistryRpcHandler, SERVED_RPCS } from './rpc/registry-rpc.handler';
 import { SnapshotCatalogue } from './snapshots/snapshot-catalogue';
+import { SubscriptionCatalogue } from './subscriptions/subscription-catalogue';
 import { StartExportTaskUseCase } from './start/start-export-task.use-case';
 import { TaskTransitions } from './tasks/task-transitions';
 import { TaskRepository } from './tasks/task.repository';
@@ -46,7 +47,7 @@ export function taskRegistryModule(
     bus: {
       service: options.serviceName ?? TASK_REGISTRY,
       consumes: [...CONSUMED_EVENTS, ...SnapshotCatalogue.events],
-      serves: [...SERVED_RPCS, ...SnapshotCatalogue.rpcs],
+      serves: [...SERVED_RPCS, ...SnapshotCatalogue.rpcs, ...SubscriptionCatalogue.rpcs],
     },
     failureStage: null,
     providers: [
@@ -86,6 +87,7 @@ export function taskRegistryModule(
       RegistryRpcHandler,
       TaskEventsHandler,
       ...SnapshotCatalogue.providers(config, logger),
+      ...SubscriptionCatalogue.providers,
     ],
   });
 }

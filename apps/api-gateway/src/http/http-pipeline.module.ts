@@ -15,6 +15,7 @@ export interface HttpPipelineOptions {
 export const PUBLIC_ROUTES = [
   { path: 'healthz', method: RequestMethod.GET },
   { path: 'openapi.json', method: RequestMethod.GET },
+  { path: 'asyncapi.json', method: RequestMethod.GET },
 ];
 
 /** Order matters: every request is logged, then its caller identified, and only then is its body read. */
