@@ -8,6 +8,7 @@ import {
   RdsEventIdSchema,
   TablePlanned,
   TableSkipped,
+  TableStillExporting,
   TaskCanceled,
   TaskCompleted,
   TaskFailed,
@@ -46,6 +47,11 @@ export class NotifierHandlers {
     return this.notify(event, toNotification.tableSkipped(event));
   }
 
+  @OnEvent(TableStillExporting)
+  tableStillExporting(event: EventPayload<typeof TableStillExporting>) {
+    return this.notify(event, toNotification.tableStillExporting(event));
+  }
+
   @OnEvent(TaskCompleted)
   completed(event: EventPayload<typeof TaskCompleted>) {
     return this.notify(event, toNotification.completed(event));
@@ -79,6 +85,7 @@ export const NOTIFIED_EVENTS = [
   TaskProgressed,
   TablePlanned,
   TableSkipped,
+  TableStillExporting,
   TaskCompleted,
   TaskFailed,
   CancelRequested,

@@ -9,6 +9,7 @@ export interface RegistrySettings {
   maxActiveTasksPerAccount: number;
   maxManualSnapshotsPerAccount: number;
   maxEventSubscriptionsPerAccount: number;
+  longTableNoticeMinutes: number;
   /** Accounts with a webhook signing key: only they may subscribe a webhook. */
   webhookAccounts: ReadonlySet<string>;
 }
@@ -22,6 +23,7 @@ export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
     maxActiveTasksPerAccount: registry.maxActiveTasksPerAccount,
     maxManualSnapshotsPerAccount: registry.maxManualSnapshotsPerAccount,
     maxEventSubscriptionsPerAccount: registry.maxEventSubscriptionsPerAccount,
+    longTableNoticeMinutes: registry.longTableNoticeMinutes,
     webhookAccounts: new Set(config.accounts.filter((account) => account.webhookSecret).map(({ id }) => id)),
   };
 }

@@ -8,6 +8,7 @@ import { RegistryDatabase } from './database/registry-database';
 import { DescribeExportTasksUseCase } from './describe/describe-export-tasks.use-case';
 import { EventApplication } from './events/event-application';
 import { ExtractionTracker } from './events/extraction-tracker';
+import { LongTableWatch } from './events/long-table-watch';
 import { OutcomeRecorder } from './events/outcome-recorder';
 import { PartitionRecorder } from './events/partition-recorder';
 import { PlanRecorder } from './events/plan-recorder';
@@ -80,6 +81,7 @@ export function taskRegistryModule(
       PlanRecorder,
       PartitionRecorder,
       OutcomeRecorder,
+      LongTableWatch,
       StartExportTaskUseCase,
       DescribeExportTasksUseCase,
       CancelExportTaskUseCase,

@@ -79,6 +79,8 @@ export const SnapexConfigSchema = z
         maxActiveTasksPerAccount: z.number().int().min(1).default(5),
         /** Manual snapshots one account may keep (RDS's default quota is 100); automated ones are not counted. */
         maxManualSnapshotsPerAccount: z.number().int().min(1).default(100),
+        /** A table still exporting this long after it started is announced (RDS-EVENT-0487), again each period. */
+        longTableNoticeMinutes: z.number().int().min(1).default(60),
         /** Event subscriptions one account may have (RDS's default quota is 20). */
         maxEventSubscriptionsPerAccount: z.number().int().min(1).default(20),
       })
