@@ -1,4 +1,9 @@
-import { CreateEventSubscriptionCommand, DescribeEventsCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateEventSubscriptionCommand,
+  DescribeEventsCommand,
+  DescribeEventSubscriptionsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -138,6 +143,7 @@ describe('an export’s RDS events delivered to subscriptions', () => {
       SourceIds: ['other-cluster'],
     });
     await subscribe('switched-off', `${receiver.url}/ok`, { Enabled: false });
+    await subscribe('deleted-topic', `arn:aws:sns:${MOTO_REGION}:${MOTO_ACCOUNT}:no-such-topic`);
 
     const task = await stack.exportCluster(identifier, 'events-cluster');
     expect(task.Status).toBe('COMPLETE');
@@ -246,6 +252,11 @@ describe('an export’s RDS events delivered to subscriptions', () => {
     expect(body.EventDeliveries.every((entry: { Status: string }) => entry.Status === 'delivered')).toBe(
       true,
     );
+    // A topic that does not exist shows in the subscription's Status, as RDS shows it.
+    const { EventSubscriptionsList } = await rds.send(
+      new DescribeEventSubscriptionsCommand({ SubscriptionName: 'deleted-topic' }),
+    );
+    expect(EventSubscriptionsList?.[0].Status).toBe('topic-not-exist');
     const other = await stack.api('/v1/DescribeEventDeliveries', {}, OTHER_API_KEY);
     expect(other.body.EventDeliveries).toEqual([]);
   });
