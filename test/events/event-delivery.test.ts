@@ -1,5 +1,6 @@
 import {
   CreateEventSubscriptionCommand,
+  DeleteEventSubscriptionCommand,
   DescribeEventsCommand,
   DescribeEventSubscriptionsCommand,
   RDSClient,
@@ -41,14 +42,20 @@ interface Received {
   body: string;
 }
 
-/** A webhook receiver: `/ok` takes every delivery, `/fail` answers 500 to all of them. */
-async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+/**
+ * A webhook receiver: `/ok` takes every delivery, `/fail` answers 500 to all of them, `/gone` runs
+ * `onGone` (which deletes its subscription) and then answers 500.
+ */
+async function startReceiver(
+  onGone: () => Promise<unknown>,
+): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
       const path = request.url ?? '/';
+      if (path === '/gone') await onGone().catch(() => undefined);
       received.push({
         path,
         at: Date.now(),
@@ -84,7 +91,9 @@ describe('an export’s RDS events delivered to subscriptions', () => {
 
   beforeAll(async () => {
     nats = await startPrivateNats();
-    receiver = await startReceiver();
+    receiver = await startReceiver(() =>
+      rds.send(new DeleteEventSubscriptionCommand({ SubscriptionName: 'deleted-on-first-call' })),
+    );
     const sourceUrl = await recreateDatabase(SOURCE_DB);
     await withPg(sourceUrl, (client) =>
       client.query(
@@ -143,6 +152,7 @@ describe('an export’s RDS events delivered to subscriptions', () => {
       SourceIds: ['other-cluster'],
     });
     await subscribe('switched-off', `${receiver.url}/ok`, { Enabled: false });
+    await subscribe('deleted-on-first-call', `${receiver.url}/gone`);
     await subscribe('deleted-topic', `arn:aws:sns:${MOTO_REGION}:${MOTO_ACCOUNT}:no-such-topic`);
 
     const task = await stack.exportCluster(identifier, 'events-cluster');
@@ -252,6 +262,10 @@ describe('an export’s RDS events delivered to subscriptions', () => {
     expect(body.EventDeliveries.every((entry: { Status: string }) => entry.Status === 'delivered')).toBe(
       true,
     );
+    // A subscription deleted after a failed attempt gets no retry, nor any later event.
+    const gone = receiver.received.filter((request) => request.path === '/gone');
+    expect(gone.length).toBeGreaterThan(0);
+    expect(gone.every((request) => request.headers['x-snapex-attempt'] === '1')).toBe(true);
     // A topic that does not exist shows in the subscription's Status, as RDS shows it.
     const { EventSubscriptionsList } = await rds.send(
       new DescribeEventSubscriptionsCommand({ SubscriptionName: 'deleted-topic' }),

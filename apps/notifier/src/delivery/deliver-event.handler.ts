@@ -4,6 +4,7 @@ import { SnapexConfig } from '@snapex/config';
 import {
   DeliveryOutcome,
   DeliveryRequested,
+  DeliveryWantedRpc,
   EventPayload,
   RecordDeliveryAttemptRpc,
 } from '@snapex/contracts';
@@ -33,6 +34,18 @@ export class DeliverEventHandler {
   @OnEvent(DeliveryRequested)
   async deliver(delivery: Delivery, context: MessageContext): Promise<void> {
     const attempt = context.attempt;
+    const { wanted } = await this.rpc.call(DeliveryWantedRpc, {
+      accountId: delivery.accountId,
+      subscriptionName: delivery.subscriptionName,
+      target: delivery.target,
+    });
+    if (!wanted) {
+      this.logger.info(
+        { deliveryId: delivery.eventId, taskId: delivery.taskId },
+        'subscription deleted, disabled or moved since the event was queued; not delivered',
+      );
+      return;
+    }
     const started = Date.now();
     try {
       const { httpStatus } = await this.send(delivery, attempt);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PermanentError } from '@snapex/bus';
 import {
+  DeliveryWantedRpc,
   DescribeEventDeliveriesRpc,
   DescribeEventsInput,
   EXPORT_EVENT_CATEGORY,
@@ -95,6 +96,15 @@ export class RdsEventsUseCase {
       events: page.map((row) => RdsEventSchema.parse(row)),
       ...(rows.length > maxRecords ? { marker: encodeMarker(page[page.length - 1].seq) } : {}),
     };
+  }
+
+  async deliveryWanted(request: RpcRequest<typeof DeliveryWantedRpc>): Promise<boolean> {
+    const subscription = await this.database.read((connection) =>
+      this.subscriptions.find(connection, request.accountId, request.subscriptionName),
+    );
+    if (!subscription?.enabled) return false;
+    const target = recordedTargetOf(subscription.snsTopicArn);
+    return JSON.stringify(target) === JSON.stringify(request.target);
   }
 
   async recordAttempt(attempt: DeliveryAttempt): Promise<void> {

@@ -3,6 +3,7 @@ import { OnRpc } from '@snapex/bus';
 import {
   CreateEventSubscriptionRpc,
   DeleteEventSubscriptionRpc,
+  DeliveryWantedRpc,
   DescribeEventDeliveriesRpc,
   DescribeEventsRpc,
   DescribeEventSubscriptionsRpc,
@@ -23,6 +24,7 @@ export const SUBSCRIPTION_RPCS = [
   DescribeEventSubscriptionsRpc,
   DescribeEventsRpc,
   RecordRdsEventRpc,
+  DeliveryWantedRpc,
   RecordDeliveryAttemptRpc,
   DescribeEventDeliveriesRpc,
 ];
@@ -68,6 +70,13 @@ export class SubscriptionRpcHandler {
     request: RpcRequest<typeof RecordRdsEventRpc>,
   ): Promise<RpcResponse<typeof RecordRdsEventRpc>> {
     return this.events.record(request);
+  }
+
+  @OnRpc(DeliveryWantedRpc)
+  async onDeliveryWanted(
+    request: RpcRequest<typeof DeliveryWantedRpc>,
+  ): Promise<RpcResponse<typeof DeliveryWantedRpc>> {
+    return { wanted: await this.events.deliveryWanted(request) };
   }
 
   @OnRpc(RecordDeliveryAttemptRpc)

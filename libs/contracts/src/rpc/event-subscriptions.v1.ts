@@ -102,6 +102,16 @@ export const RecordRdsEventRpc = defineRpc(
   z.object({ event: RdsEventSchema, deliveries: z.array(DeliveryOrderSchema) }),
 );
 
+/**
+ * Asked before each delivery attempt: a subscription deleted, disabled or pointed elsewhere since the
+ * event was queued gets nothing more, as on RDS.
+ */
+export const DeliveryWantedRpc = defineRpc(
+  'snapex.rpc.registry.delivery-wanted.v1',
+  z.object({ accountId: AccountId, subscriptionName: z.string(), target: DeliveryTargetSchema }),
+  z.object({ wanted: z.boolean() }),
+);
+
 /** The delivery log: one row per attempt; a dead-lettered delivery keeps its event for a replay. */
 export const RecordDeliveryAttemptRpc = defineRpc(
   'snapex.rpc.registry.record-delivery-attempt.v1',
