@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { eventIdFor, TableStillExporting } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
 import { RegistryDatabase } from '../database/registry-database';
-import { RepeatingPass } from '../database/repeating-pass';
+import { RepeatingWork } from '../database/repeating-pass';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { LongRunningTable, PlanRepository } from '../plan/plan.repository';
@@ -18,9 +18,7 @@ const WATCH_INTERVAL_MS = 30_000;
  * The event id names the period, so replicas that look at the same moment announce it once.
  */
 @Injectable()
-export class LongTableWatch implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly passes = new RepeatingPass(() => this.look(), WATCH_INTERVAL_MS);
-
+export class LongTableWatch extends RepeatingWork {
   constructor(
     @Inject(RegistryDatabase) private readonly database: RegistryDatabase,
     @Inject(PlanRepository) private readonly plans: PlanRepository,
@@ -28,22 +26,11 @@ export class LongTableWatch implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.passes.start();
+  ) {
+    super(WATCH_INTERVAL_MS);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.passes.stop();
-  }
-
-  /** Looks now, or once more after the look in flight. */
-  kick(): void {
-    this.passes.kick();
-  }
-
-  private async look(): Promise<void> {
+  protected async pass(): Promise<void> {
     const periodMs = this.settings.longTableNoticeMinutes * 60_000;
     const now = new Date();
     try {
