@@ -5,6 +5,7 @@ import { Logger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
 import { ActionInterceptor } from './api/action';
 import { ClustersController } from './api/clusters.controller';
+import { EventsController } from './api/events.controller';
 import { ExportTasksController } from './api/export-tasks.controller';
 import { HealthController } from './api/health.controller';
 import { RegistryClient } from './api/registry.client';
@@ -49,6 +50,7 @@ export function apiGatewayModule(
       ExportTasksController,
       SnapshotsController,
       ClustersController,
+      EventsController,
       QueryController,
       HealthController,
       OpenApiController,

@@ -11,6 +11,10 @@ export interface RegistrySettings {
   maxManualSnapshotsPerAccount: number;
   /** What a StartExportTask that does not say writes (config `output`). */
   outputDefaults: { typeMode: TypeMode; codec: Codec };
+  maxEventSubscriptionsPerAccount: number;
+  longTableNoticeMinutes: number;
+  /** Accounts with a webhook signing key: only they may subscribe a webhook. */
+  webhookAccounts: ReadonlySet<string>;
 }
 
 export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
@@ -22,5 +26,8 @@ export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
     maxActiveTasksPerAccount: registry.maxActiveTasksPerAccount,
     maxManualSnapshotsPerAccount: registry.maxManualSnapshotsPerAccount,
     outputDefaults: { typeMode: config.output.typeMode, codec: config.output.codec },
+    maxEventSubscriptionsPerAccount: registry.maxEventSubscriptionsPerAccount,
+    longTableNoticeMinutes: registry.longTableNoticeMinutes,
+    webhookAccounts: new Set(config.accounts.filter((account) => account.webhookSecret).map(({ id }) => id)),
   };
 }

@@ -8,6 +8,7 @@ import { RegistryDatabase } from './database/registry-database';
 import { DescribeExportTasksUseCase } from './describe/describe-export-tasks.use-case';
 import { EventApplication } from './events/event-application';
 import { ExtractionTracker } from './events/extraction-tracker';
+import { LongTableWatch } from './events/long-table-watch';
 import { OutcomeRecorder } from './events/outcome-recorder';
 import { PartitionRecorder } from './events/partition-recorder';
 import { PlanRecorder } from './events/plan-recorder';
@@ -23,6 +24,7 @@ import { REGISTRY_SETTINGS, registrySettingsFrom } from './registry-settings';
 import { TaskReportsUseCase } from './reports/task-reports.use-case';
 import { RegistryRpcHandler, SERVED_RPCS } from './rpc/registry-rpc.handler';
 import { SnapshotCatalogue } from './snapshots/snapshot-catalogue';
+import { SubscriptionCatalogue } from './subscriptions/subscription-catalogue';
 import { StartExportTaskUseCase } from './start/start-export-task.use-case';
 import { TaskTransitions } from './tasks/task-transitions';
 import { TaskRepository } from './tasks/task.repository';
@@ -46,7 +48,7 @@ export function taskRegistryModule(
     bus: {
       service: options.serviceName ?? TASK_REGISTRY,
       consumes: [...CONSUMED_EVENTS, ...SnapshotCatalogue.events],
-      serves: [...SERVED_RPCS, ...SnapshotCatalogue.rpcs],
+      serves: [...SERVED_RPCS, ...SnapshotCatalogue.rpcs, ...SubscriptionCatalogue.rpcs],
     },
     failureStage: null,
     providers: [
@@ -79,6 +81,7 @@ export function taskRegistryModule(
       PlanRecorder,
       PartitionRecorder,
       OutcomeRecorder,
+      LongTableWatch,
       StartExportTaskUseCase,
       DescribeExportTasksUseCase,
       CancelExportTaskUseCase,
@@ -86,6 +89,7 @@ export function taskRegistryModule(
       RegistryRpcHandler,
       TaskEventsHandler,
       ...SnapshotCatalogue.providers(config, logger),
+      ...SubscriptionCatalogue.providers,
     ],
   });
 }

@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsCredentialIdentity, AwsCredentialIdentityProvider, InitializeMiddleware } from '@aws-sdk/types';
 import { SnapexConfig } from '@snapex/config';
@@ -17,7 +18,7 @@ export interface RoleClients {
   kms: KMSClient;
 }
 
-export type AwsService = 's3' | 'sts' | 'kms';
+export type AwsService = 's3' | 'sts' | 'kms' | 'sns';
 type S3Middleware = InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes>;
 
 /** Every write that asks for SSE-KMS first proves its key usable (see KeyGuard). */
@@ -51,6 +52,7 @@ export class AwsClients {
   private readonly roles = new Map<string, RoleClients>();
   private sts: STSClient | undefined;
   private s3: S3Client | undefined;
+  private sns: SNSClient | undefined;
 
   constructor(
     private readonly config: SnapexConfig,
@@ -75,23 +77,32 @@ export class AwsClients {
 
   /** STS as snapex's own identity, the one every role's trust policy names. */
   serviceSts(): STSClient {
-    const { serviceCredentials } = this.config.aws;
-    this.sts ??= new STSClient({
-      ...this.settingsFor('sts'),
-      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
-    });
+    this.sts ??= new STSClient(this.asService('sts'));
     return this.sts;
   }
 
   /** S3 as snapex's own identity: the snapshot store is snapex's bucket, not a caller's. */
   serviceS3(): S3Client {
-    const { serviceCredentials, forcePathStyle } = this.config.aws;
-    this.s3 ??= new S3Client({
-      ...this.settingsFor('s3'),
-      forcePathStyle,
-      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
-    });
+    this.s3 ??= new S3Client({ ...this.asService('s3'), forcePathStyle: this.config.aws.forcePathStyle });
     return this.s3;
+  }
+
+  /**
+   * SNS as snapex's own identity, which publishes event subscriptions' notifications where RDS
+   * publishes as events.rds.amazonaws.com: a topic's access policy must let it Publish.
+   */
+  serviceSns(): SNSClient {
+    this.sns ??= new SNSClient(this.asService('sns'));
+    return this.sns;
+  }
+
+  /** A client's settings as snapex's own identity: the configured keys, or the SDK default chain. */
+  private asService(service: AwsService) {
+    const { serviceCredentials } = this.config.aws;
+    return {
+      ...this.settingsFor(service),
+      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
+    };
   }
 
   forRole(role: ExportRole): RoleClients {

@@ -51,6 +51,11 @@ export const SnapexConfigSchema = z
            * default: an export may use only roles and key ARNs of the caller's own account.
            */
           trustedAccounts: z.array(AccountId).default([]),
+          /**
+           * Key of the HMAC-SHA256 signature on every webhook delivery of the account's event
+           * subscriptions (`X-Snapex-Signature`); subscriptions to a webhook URL need one.
+           */
+          webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
         }),
       )
       .min(1, 'must list at least one account'),
@@ -74,6 +79,10 @@ export const SnapexConfigSchema = z
         maxActiveTasksPerAccount: z.number().int().min(1).default(5),
         /** Manual snapshots one account may keep (RDS's default quota is 100); automated ones are not counted. */
         maxManualSnapshotsPerAccount: z.number().int().min(1).default(100),
+        /** A table still exporting this long after it started is announced (RDS-EVENT-0487), again each period. */
+        longTableNoticeMinutes: z.number().int().min(1).default(60),
+        /** Event subscriptions one account may have (RDS's default quota is 20). */
+        maxEventSubscriptionsPerAccount: z.number().int().min(1).default(20),
       })
       .optional(),
     aws: z
@@ -89,6 +98,7 @@ export const SnapexConfigSchema = z
             s3: z.string().url().optional(),
             sts: z.string().url().optional(),
             kms: z.string().url().optional(),
+            sns: z.string().url().optional(),
           })
           .default({}),
         forcePathStyle: z.boolean().default(false),
@@ -119,6 +129,20 @@ export const SnapexConfigSchema = z
          * MiB on a slow link does not trip it while its bytes still flow.
          */
         socketTimeoutMs: z.number().int().min(100).default(120_000),
+      })
+      .default({}),
+    /** How the notifier delivers events to subscriptions' SNS topics and webhooks. */
+    notifier: z
+      .strictObject({
+        /** Attempts at one delivery before it is dead-lettered. */
+        maxAttempts: z.number().int().min(1).max(50).default(8),
+        /** Delay before the second attempt; it doubles with each further one, with random jitter. */
+        initialRetryDelayMs: z.number().int().min(10).default(1_000),
+        maxRetryDelayMs: z.number().int().min(10).default(300_000),
+        /** One webhook request or SNS Publish that has not answered in this long fails. */
+        requestTimeoutMs: z.number().int().min(100).default(10_000),
+        /** Deliveries in flight at once. */
+        concurrency: z.number().int().min(1).default(4),
       })
       .default({}),
     gateway: z

@@ -3,6 +3,13 @@ import { RetryableError, RpcClient } from '@snapex/bus';
 import { ErrorCode, NatsError } from 'nats';
 import {
   CancelExportTaskRpc,
+  CreateEventSubscriptionRpc,
+  DeleteEventSubscriptionRpc,
+  DescribeEventDeliveriesRpc,
+  DescribeEventsRpc,
+  DescribeEventSubscriptionsRpc,
+  EventSubscriptionView,
+  ModifyEventSubscriptionRpc,
   CreateSnapshotRpc,
   DeleteSnapshotRpc,
   DescribeSnapshotsResult,
@@ -68,6 +75,42 @@ export class RegistryClient {
 
   deleteSnapshot(request: RpcRequest<typeof DeleteSnapshotRpc>): Promise<SnapshotView> {
     return this.call(DeleteSnapshotRpc, request);
+  }
+
+  createEventSubscription(
+    request: RpcRequest<typeof CreateEventSubscriptionRpc>,
+  ): Promise<EventSubscriptionView> {
+    return this.call(CreateEventSubscriptionRpc, request);
+  }
+
+  modifyEventSubscription(
+    request: RpcRequest<typeof ModifyEventSubscriptionRpc>,
+  ): Promise<EventSubscriptionView> {
+    return this.call(ModifyEventSubscriptionRpc, request);
+  }
+
+  deleteEventSubscription(
+    request: RpcRequest<typeof DeleteEventSubscriptionRpc>,
+  ): Promise<EventSubscriptionView> {
+    return this.call(DeleteEventSubscriptionRpc, request);
+  }
+
+  describeEventSubscriptions(
+    request: RpcRequest<typeof DescribeEventSubscriptionsRpc>,
+  ): Promise<RpcResponse<typeof DescribeEventSubscriptionsRpc>> {
+    return this.call(DescribeEventSubscriptionsRpc, request);
+  }
+
+  describeEvents(
+    request: RpcRequest<typeof DescribeEventsRpc>,
+  ): Promise<RpcResponse<typeof DescribeEventsRpc>> {
+    return this.call(DescribeEventsRpc, request);
+  }
+
+  describeEventDeliveries(
+    request: RpcRequest<typeof DescribeEventDeliveriesRpc>,
+  ): Promise<RpcResponse<typeof DescribeEventDeliveriesRpc>> {
+    return this.call(DescribeEventDeliveriesRpc, request);
   }
 
   private async call<C extends RpcContract>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {

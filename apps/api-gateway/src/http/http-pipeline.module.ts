@@ -17,6 +17,7 @@ export const PUBLIC_ROUTES = [
   { path: 'openapi.json', method: RequestMethod.GET },
   { path: 'console', method: RequestMethod.GET },
   { path: 'console/*path', method: RequestMethod.GET },
+  { path: 'asyncapi.json', method: RequestMethod.GET },
 ];
 
 /** Order matters: every request is logged, then its caller identified, and only then is its body read. */
