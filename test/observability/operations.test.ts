@@ -1,8 +1,10 @@
 import { StartExportTaskRpc } from '@snapex/contracts';
+import { readFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { dropDatabase, recreateDatabase, withPg } from '../../scripts/local-stack/databases';
-import { SERVICES, Stack } from '../../scripts/local-stack/stack';
+import { REPO_ROOT, SERVICES, Stack } from '../../scripts/local-stack/stack';
 import { eventuallyValue } from '../support/eventually';
 import { NatsServer, startPrivateNats } from '../support/private-nats';
 import { printLogsIfFailed } from '../support/service-logs';
@@ -53,6 +55,14 @@ async function startTraceReceiver(): Promise<{ url: string; spans: ReceivedSpan[
 async function get(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(url);
   return { status: response.status, text: await response.text() };
+}
+
+/** Prometheus text without the service label every series carries, for shorter expectations. */
+function withoutService(metrics: string): string {
+  return metrics
+    .replace(/,?service="[^"]*"/g, '')
+    .replace(/\{,/g, '{')
+    .replace(/\{\}/g, '');
 }
 
 /** One sample's value from Prometheus text, e.g. `snapex_export_tasks{status="COMPLETE"}`; 0 when absent. */
@@ -116,14 +126,14 @@ describe('health, metrics and traces of the seven services', () => {
   });
 
   it('moves the export metrics during an export', async () => {
-    const before = (await get(`${ops('table-extractor')}/metrics`)).text;
+    const before = withoutService((await get(`${ops('table-extractor')}/metrics`)).text);
     expect(sample(before, 'snapex_partitions_exported_total')).toBe(0);
     expect(sample(before, 'process_resident_memory_bytes')).toBeGreaterThan(0);
 
     const task = await stack.exportCluster('observed-export', 'observed');
     expect(task.Status).toBe('COMPLETE');
 
-    const extractor = (await get(`${ops('table-extractor')}/metrics`)).text;
+    const extractor = withoutService((await get(`${ops('table-extractor')}/metrics`)).text);
     const exported = sample(extractor, 'snapex_partitions_exported_total');
     expect(exported).toBeGreaterThanOrEqual(2);
     expect(sample(extractor, 'snapex_partitions_started_total')).toBe(exported);
@@ -136,10 +146,27 @@ describe('health, metrics and traces of the seven services', () => {
     );
     expect(extractor).toMatch(/^snapex_messages_handled_total\{subject="[\w.]+",outcome="acked"\} [1-9]/m);
 
-    const registry = (await get(`${ops('task-registry')}/metrics`)).text;
+    const registry = withoutService((await get(`${ops('task-registry')}/metrics`)).text);
     expect(sample(registry, 'snapex_export_tasks{status="COMPLETE"}')).toBe(1);
     expect(sample(registry, 'snapex_export_tasks{status="IN_PROGRESS"}')).toBe(0);
     expect(extractor).toMatch(/^# TYPE snapex_s3_request_errors_total counter$/m);
+  });
+
+  it('serves every series the Grafana dashboard charts, each naming its service', async () => {
+    const served = (await Promise.all(SERVICES.map((service) => get(`${ops(service)}/metrics`)))).map(
+      ({ text }) => text,
+    );
+    const types = new Set(served.flatMap((text) => [...text.matchAll(/^# TYPE (\w+) /gm)].map((m) => m[1])));
+    const dashboard = readFileSync(join(REPO_ROOT, 'deploy', 'grafana', 'snapex-dashboard.json'), 'utf8');
+    const charted = new Set(
+      [...dashboard.matchAll(/\b((?:snapex|process|nodejs)_\w+)/g)].map(([, name]) =>
+        name.replace(/_(bucket|sum|count)$/, ''),
+      ),
+    );
+    expect([...charted].filter((name) => !types.has(name))).toEqual([]);
+    SERVICES.forEach((service, index) =>
+      expect(served[index]).toContain(`process_resident_memory_bytes{service="${service}"}`),
+    );
   });
 
   it('is not ready while NATS is down, alive all the same, and ready again once NATS is back', async () => {

@@ -8,7 +8,13 @@ import {
 import { NatsConnectionHolder } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
-import { collectProcessMetrics, HealthChecks, OpsServer, shutdownTracing } from '@snapex/telemetry';
+import {
+  collectProcessMetrics,
+  HealthChecks,
+  metricsRegistry,
+  OpsServer,
+  shutdownTracing,
+} from '@snapex/telemetry';
 import { CONFIG, LOGGER } from './tokens';
 
 /**
@@ -38,6 +44,8 @@ export class ServiceOperations implements OnModuleInit, BeforeApplicationShutdow
     const { host, ports } = this.config.observability;
     const port = ports[service as keyof typeof ports];
     if (port === undefined) throw new Error(`observability.ports has no port for ${service}`);
+    // Every series names its service, whatever labels the scraper adds.
+    metricsRegistry.setDefaultLabels({ service });
     this.server = await OpsServer.listen(this.health, host, port);
     this.logger.info({ url: this.server.url }, 'operations listener ready');
     return this.server.url;
