@@ -208,5 +208,11 @@ describe('health, metrics and traces of the seven services', () => {
     const ids = new Set(trace.map((span) => span.spanId));
     const orphans = trace.filter((span) => span !== start && !ids.has(span.parentSpanId));
     expect(orphans).toEqual([]);
+    // Log lines written while handling the export name its trace.
+    const exportedLine = stack
+      .logs('table-extractor')
+      .split('\n')
+      .find((line) => line.includes('"msg":"partition exported"'));
+    expect(JSON.parse(exportedLine!).traceId).toBe(start!.traceId);
   });
 });

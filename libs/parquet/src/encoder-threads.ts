@@ -209,6 +209,7 @@ export class EncoderThreads {
   }
 
   private started(): EncoderThread {
+    this.terminated = false;
     const thread = new EncoderThread(
       (gone, error) => {
         const index = this.threads.indexOf(gone);

@@ -105,11 +105,3 @@ export async function inSpan<T>(name: string, options: SpanOptions, work: () => 
     span.end();
   }
 }
-
-/** Trace and span ids of the active span, for log lines; empty when nothing is traced. */
-export function activeTraceIds(): { traceId?: string; spanId?: string } {
-  const span = trace.getSpan(context.active());
-  if (!span || !span.isRecording()) return {};
-  const { traceId, spanId } = span.spanContext();
-  return { traceId, spanId };
-}
