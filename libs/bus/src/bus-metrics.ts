@@ -17,15 +17,23 @@ export function watchBacklog(backlog: ConsumerBacklog): () => void {
   return () => backlogs.delete(backlog);
 }
 
+type Backlogs = { backlog: ConsumerBacklog; info: ConsumerInfo }[];
+
+/** One scrape's answer, shared by the gauges that read it, so each consumer is asked once a scrape. */
+let recent: { at: number; infos: Promise<Backlogs> } | null = null;
+const SHARED_FOR_MS = 1000;
+
 /** Every watched consumer's info; one that cannot be asked now (NATS down) is left out. */
-async function consumerInfos(): Promise<{ backlog: ConsumerBacklog; info: ConsumerInfo }[]> {
-  const settled = await Promise.allSettled(
+function consumerInfos(): Promise<Backlogs> {
+  if (recent && Date.now() - recent.at < SHARED_FOR_MS) return recent.infos;
+  const infos = Promise.allSettled(
     [...backlogs].map(async (backlog) => ({
       backlog,
       info: await withinMs(backlog.info(), INFO_TIMEOUT_MS),
     })),
-  );
-  return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  ).then((settled) => settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])));
+  recent = { at: Date.now(), infos };
+  return infos;
 }
 
 /** A gauge of every watched consumer, read from its info on each scrape. */
