@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { SERVICE_NAMES, ServiceName } from '@snapex/config';
 import { connect } from 'nats';
 import { stringify } from 'yaml';
 import { PG_ADMIN_URL, recreateDatabase } from './databases';
@@ -18,16 +19,8 @@ import { createExportTarget, createSnapshotStore, ExportTarget, serviceCredentia
 export { adminClients } from './export-target';
 import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
 
-export const SERVICES = [
-  'task-registry',
-  'api-gateway',
-  'credential-validator',
-  'restorer',
-  'table-extractor',
-  'metadata-writer',
-  'notifier',
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export const SERVICES = SERVICE_NAMES;
+export type { ServiceName };
 
 /** The checkout's root, found from here whether running from sources or from dist/. */
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -169,6 +162,16 @@ export class Stack {
     return running && existsSync(running.logFile) ? readFileSync(running.logFile, 'utf8') : '';
   }
 
+  /** Where a running service's operations listener (health, metrics) answers, from its log. */
+  opsUrl(service: string): string {
+    for (const line of this.logs(service).split('\n')) {
+      if (!line.includes('operations listener ready')) continue;
+      const { url } = JSON.parse(line) as { url: string };
+      return url;
+    }
+    throw new Error(`${service} logged no operations listener`);
+  }
+
   async api(path: string, body?: unknown, apiKey = API_KEY): Promise<{ status: number; body: any }> {
     const response = await fetch(`${this.gatewayUrl}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -278,6 +281,8 @@ function stackConfig(
       databasePrefix: scratchPrefixOf(options),
     },
     logging: { level: 'debug' },
+    // Any free port: several services (and extractor copies) share the host.
+    observability: { ports: Object.fromEntries(SERVICES.map((service) => [service, 0])) },
     ...options.config,
   };
 }

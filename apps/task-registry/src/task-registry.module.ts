@@ -14,6 +14,7 @@ import { PartitionRecorder } from './events/partition-recorder';
 import { PlanRecorder } from './events/plan-recorder';
 import { ProcessedEventRepository } from './events/processed-event.repository';
 import { CONSUMED_EVENTS, TaskEventsHandler } from './events/task-events.handler';
+import { RegistryOperations } from './operations/registry-operations';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { PlanAudit } from './plan/plan-audit';
@@ -88,6 +89,7 @@ export function taskRegistryModule(
       TaskReportsUseCase,
       RegistryRpcHandler,
       TaskEventsHandler,
+      RegistryOperations,
       ...SnapshotCatalogue.providers(config, logger),
       ...SubscriptionCatalogue.providers,
     ],

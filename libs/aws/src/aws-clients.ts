@@ -8,6 +8,7 @@ import { Logger } from '@snapex/logging';
 import { assumeRoleInput, ExportRole, exportRoleKey } from './export-role';
 import { KeyGuard } from './key-guard';
 import { renewalMarginMs, RoleSession } from './role-session';
+import { countingS3Errors } from './s3-metrics';
 
 /** A caller's role as snapex uses it: S3 and KMS clients signed with the role's temporary credentials. */
 export interface RoleClients {
@@ -83,7 +84,9 @@ export class AwsClients {
 
   /** S3 as snapex's own identity: the snapshot store is snapex's bucket, not a caller's. */
   serviceS3(): S3Client {
-    this.s3 ??= new S3Client({ ...this.asService('s3'), forcePathStyle: this.config.aws.forcePathStyle });
+    this.s3 ??= countingS3Errors(
+      new S3Client({ ...this.asService('s3'), forcePathStyle: this.config.aws.forcePathStyle }),
+    );
     return this.s3;
   }
 
@@ -115,11 +118,13 @@ export class AwsClients {
     );
     const credentials = session.provider;
     const kms = new KMSClient({ ...this.settingsFor('kms'), credentials });
-    const s3 = new S3Client({
-      ...this.settingsFor('s3'),
-      forcePathStyle: this.config.aws.forcePathStyle,
-      credentials,
-    });
+    const s3 = countingS3Errors(
+      new S3Client({
+        ...this.settingsFor('s3'),
+        forcePathStyle: this.config.aws.forcePathStyle,
+        credentials,
+      }),
+    );
     const guard = new KeyGuard(kms, this.config.aws.keyRecheckSeconds * 1000);
     s3.middlewareStack.add(guardingKmsWrites(guard), { step: 'initialize', name: 'snapexKmsKeyGuard' });
     const clients: RoleClients = { role, session, credentials, s3, kms };

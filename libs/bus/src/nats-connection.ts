@@ -1,14 +1,18 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { connect, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+import { connect, Events, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 
 /** One NATS connection per process, with its JetStream client and manager. */
 @Injectable()
 export class NatsConnectionHolder implements OnApplicationShutdown {
+  private isConnected = true;
+
   private constructor(
     readonly connection: NatsConnection,
     readonly jetstream: JetStreamClient,
     readonly manager: JetStreamManager,
-  ) {}
+  ) {
+    void this.followStatus();
+  }
 
   static async open(url: string, name: string): Promise<NatsConnectionHolder> {
     const connection = await connect({
@@ -21,7 +25,19 @@ export class NatsConnectionHolder implements OnApplicationShutdown {
     return new NatsConnectionHolder(connection, connection.jetstream(), manager);
   }
 
+  /** Connected to a server now: false from a lost connection until the client is back. */
+  get connected(): boolean {
+    return this.isConnected && !this.connection.isClosed();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  private async followStatus(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === Events.Disconnect) this.isConnected = false;
+      else if (status.type === Events.Reconnect) this.isConnected = true;
+    }
   }
 }

@@ -32,6 +32,22 @@ const AccessKeySchema = z.strictObject({
   secretAccessKey: z.string().min(16, 'must be at least 16 characters'),
 });
 
+/** The seven services, by the names they log and listen under, in the order they are best started. */
+export const SERVICE_NAMES = [
+  'task-registry',
+  'api-gateway',
+  'credential-validator',
+  'restorer',
+  'table-extractor',
+  'metadata-writer',
+  'notifier',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const Port = z.number().int().min(0).max(65_535);
+/** task-registry's operations port; the others follow it in SERVICE_NAMES order. */
+export const DEFAULT_OPS_PORT = 9464;
+
 /** AWS STS refuses shorter sessions; other STS endpoints (moto, Ceph RGW) apply bounds of their own. */
 export const AWS_MINIMUM_ROLE_SESSION_SECONDS = 900;
 
@@ -278,6 +294,33 @@ export const SnapexConfigSchema = z
       .strictObject({
         typeMode: z.enum(['aws', 'native']).default('aws'),
         codec: z.enum(['gzip', 'zstd', 'snappy']).default('gzip'),
+      })
+      .default({}),
+    /**
+     * The operations listener every service runs (GET /healthz/live, /healthz/ready, /metrics) and
+     * tracing. Each service listens on its own port, so that all seven fit on one host; 0 takes any
+     * free port (the service logs the address it got).
+     */
+    observability: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        ports: z
+          .strictObject(
+            Object.fromEntries(
+              SERVICE_NAMES.map((service, index) => [service, Port.default(DEFAULT_OPS_PORT + index)]),
+            ) as Record<ServiceName, z.ZodDefault<typeof Port>>,
+          )
+          .default({}),
+        tracing: z
+          .strictObject({
+            /** Off by default: no span is recorded and messages carry no trace context. */
+            enabled: z.boolean().default(false),
+            /** OTLP/HTTP endpoint spans are sent to (`http://collector:4318/v1/traces`); none when absent. */
+            otlpEndpoint: z.string().url().optional(),
+            /** Share of new traces recorded (an export's whole trace follows its first span's decision). */
+            sampleRatio: z.number().min(0).max(1).default(1),
+          })
+          .default({}),
       })
       .default({}),
     logging: z

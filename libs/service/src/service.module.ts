@@ -2,6 +2,8 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { BusModule, BusOptions, FailureStage } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
+import { HealthChecks } from '@snapex/telemetry';
+import { ServiceOperations } from './service-health';
 import { CONFIG, LOGGER } from './tokens';
 
 export interface ServiceModuleOptions {
@@ -15,7 +17,10 @@ export interface ServiceModuleOptions {
   imports?: DynamicModule[];
 }
 
-/** Root module every service uses: configuration, logger and the bus, plus the service's own parts. */
+/**
+ * Root module every service uses: configuration, logger, the bus and its health, plus the service's
+ * own parts (which add their readiness checks to HealthChecks).
+ */
 @Module({})
 export class ServiceModule {
   static create(options: ServiceModuleOptions): DynamicModule {
@@ -43,6 +48,8 @@ export class ServiceModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        HealthChecks,
+        ServiceOperations,
         ...options.providers,
       ],
     };

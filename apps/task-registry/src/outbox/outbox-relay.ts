@@ -56,7 +56,7 @@ export class OutboxRelay extends RepeatingWork {
 
   private async tryPublish(entry: OutboxEntry): Promise<boolean> {
     try {
-      await this.publisher.publishRaw(entry.subject, entry.eventId, entry.json);
+      await this.publisher.publishRaw(entry.subject, entry.eventId, entry.json, entry.trace);
       return true;
     } catch (error) {
       this.logger.warn(
