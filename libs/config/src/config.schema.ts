@@ -197,8 +197,13 @@ export const SnapexConfigSchema = z
           // PostgreSQL cuts names past 63 bytes and MySQL refuses them: 27 + 32 hex digits + `_<n>`.
           .max(27, 'must be at most 27 characters, so that scratch database names stay within 63')
           .default('snapex_scratch_'),
-        /** Parallel jobs of one restore (`pg_restore --jobs`). */
-        restoreJobs: z.number().int().min(1).default(2),
+        /**
+         * Parallel jobs of one restore (`pg_restore --jobs`). With 1, a custom-format dump streams
+         * from the snapshot store into pg_restore and nothing is staged on local disk; more jobs seek
+         * in the archive, so it is first written whole to the temporary folder (as a directory-format
+         * dump always is).
+         */
+        restoreJobs: z.number().int().min(1).default(1),
       })
       .default({}),
     restorer: z
