@@ -100,7 +100,15 @@ describe('a three-node JetStream cluster losing a node mid-export', () => {
     // The node died with partitions still to export.
     expect(before.exported).toBeLessThan((await partitionCounts(identifier)).planned);
     // The export went on without the dead node: JetStream elected another leader.
-    const after = (await manager.streams.info(STREAMS.work.name)).cluster?.leader;
+    // This connection may itself be moving off the dead node: asked again until a node answers.
+    const after = await eventuallyValue(
+      () =>
+        manager.streams.info(STREAMS.work.name).then(
+          (info) => info.cluster?.leader,
+          () => undefined,
+        ),
+      30_000,
+    );
     expect(after).not.toBe(leader);
   });
 });
