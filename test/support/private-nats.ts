@@ -142,7 +142,7 @@ async function untilJetStreamClustered(url: string, auth: Auth): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
