@@ -62,6 +62,8 @@ export interface StackOptions {
   enforceAuth?: boolean;
   /** A NATS server of the stack's own; the shared one (SNAPEX_TEST_NATS_URL) when absent. */
   natsUrl?: string;
+  /** Further `nats` settings of the services (replicas, user and password, TLS). */
+  nats?: { streamReplicas?: number; auth?: { user: string; password: string } };
   /** Where the services reach S3, given moto's endpoint (e.g. a proxy in front of it); moto itself when absent. */
   s3Endpoint?: (motoEndpoint: string) => Promise<string>;
 }
@@ -86,7 +88,7 @@ export class Stack {
 
   static async start(options: StackOptions): Promise<Stack> {
     assertBuilt();
-    await resetStreams(options.natsUrl);
+    await resetStreams(options.natsUrl, options.nats?.auth);
     const moto = await startMoto({ enforceAuth: options.enforceAuth });
     const target = await createExportTarget(moto, options.name);
     await createSnapshotStore(moto, snapshotStoreOf(options));
@@ -262,7 +264,7 @@ function stackConfig(
       url: source.url,
       ...(source.databases ? { databases: source.databases } : {}),
     })),
-    nats: { url: options.natsUrl ?? NATS_URL, ackWaitSeconds: 10, maxDeliver: 5 },
+    nats: { url: options.natsUrl ?? NATS_URL, ackWaitSeconds: 10, maxDeliver: 5, ...options.nats },
     registry: { databaseUrl: registryUrl },
     aws: {
       endpoint: moto.endpoint,
@@ -304,8 +306,14 @@ function assertBuilt(): void {
 }
 
 /** Each stack starts from empty streams, so nothing left by an earlier run is redelivered to it. */
-export async function resetStreams(natsUrl = NATS_URL): Promise<void> {
-  const connection = await connect({ servers: natsUrl });
+export async function resetStreams(
+  natsUrl = NATS_URL,
+  auth?: { user: string; password: string },
+): Promise<void> {
+  const connection = await connect({
+    servers: natsUrl.split(','),
+    ...(auth ? { user: auth.user, pass: auth.password } : {}),
+  });
   try {
     const manager = await connection.jetstreamManager();
     for await (const stream of manager.streams.list()) {

@@ -14,6 +14,7 @@ export class MetadataRepository {
         Bucket: spec.s3Bucket,
         Key: key,
         Body: body,
+        ContentLength: Buffer.byteLength(body),
         ContentType: contentType,
         ServerSideEncryption: 'aws:kms',
         SSEKMSKeyId: spec.kmsKeyId,

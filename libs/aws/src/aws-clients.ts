@@ -73,6 +73,7 @@ export class AwsClients {
       ...(endpoint ? { endpoint } : {}),
       maxAttempts: 3,
       requestHandler: requestHandlerOf(this.config),
+      logger: sdkLoggerOf(this.logger),
     };
   }
 
@@ -160,4 +161,17 @@ export class AwsClients {
       expiration: Credentials.Expiration,
     };
   }
+}
+
+/**
+ * The SDK's warnings as the service's structured log lines: without a logger it prints some (e.g.
+ * S3's check for a body of unknown length) with console.warn, a line that is not JSON. Its info and
+ * error lines (every command's input and output, every failed command, even those the caller
+ * expects and handles, such as a HEAD of a missing key) are dropped: callers log their failures.
+ */
+function sdkLoggerOf(logger: Logger | undefined) {
+  const ignore = () => undefined;
+  const warn = (...content: unknown[]) =>
+    logger?.warn({ sdk: content.length === 1 ? content[0] : content }, 'AWS SDK');
+  return { trace: ignore, debug: ignore, info: ignore, warn, error: ignore };
 }

@@ -69,7 +69,7 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     const events = this.wire(EVENT_HANDLER, this.options.consumes, 'event');
     const rpcs = this.wire(RPC_HANDLER, this.options.serves ?? [], 'request/reply');
     const signals = this.wire(SIGNAL_HANDLER, this.options.listens ?? [], 'signal');
-    await provisionStreams(this.nats.manager);
+    await provisionStreams(this.nats.manager, this.options.streamReplicas);
     for (const [subject, bound] of rpcs) this.serveRpc(subject, bound);
     for (const [subject, bound] of signals) this.listen(subject, bound);
     for (const bound of events.values()) await this.consume(bound);

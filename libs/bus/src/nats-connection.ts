@@ -1,5 +1,15 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { connect, Events, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+import { readFileSync } from 'node:fs';
+import {
+  ConnectionOptions,
+  connect,
+  credsAuthenticator,
+  Events,
+  JetStreamClient,
+  JetStreamManager,
+  NatsConnection,
+} from 'nats';
+import { NatsConnectionSettings } from './bus.options';
 
 /** One NATS connection per process, with its JetStream client and manager. */
 @Injectable()
@@ -14,9 +24,9 @@ export class NatsConnectionHolder implements OnApplicationShutdown {
     void this.followStatus();
   }
 
-  static async open(url: string, name: string): Promise<NatsConnectionHolder> {
+  static async open(settings: NatsConnectionSettings, name: string): Promise<NatsConnectionHolder> {
     const connection = await connect({
-      servers: url,
+      ...natsConnectionOptions(settings),
       name,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
@@ -40,4 +50,16 @@ export class NatsConnectionHolder implements OnApplicationShutdown {
       else if (status.type === Events.Reconnect) this.isConnected = true;
     }
   }
+}
+
+/** Servers, TLS and credentials as the nats client takes them. */
+export function natsConnectionOptions(settings: NatsConnectionSettings): ConnectionOptions {
+  const { tls, auth } = settings;
+  return {
+    servers: settings.url.split(',').map((server) => server.trim()),
+    ...(tls ? { tls: { ...tls } } : {}),
+    ...(auth?.credsFile ? { authenticator: credsAuthenticator(readFileSync(auth.credsFile)) } : {}),
+    ...(auth?.user ? { user: auth.user, pass: auth.password } : {}),
+    ...(auth?.token ? { token: auth.token } : {}),
+  };
 }

@@ -78,7 +78,42 @@ export const SnapexConfigSchema = z
     sources: z.array(SourceConfigSchema).default([]),
     nats: z
       .strictObject({
-        url: z.string().min(1).default('nats://127.0.0.1:4222'),
+        /**
+         * One server, or several separated by commas (the seeds of a cluster; the client learns the
+         * others from them and moves to another when its server goes away).
+         */
+        url: z
+          .string()
+          .min(1)
+          .default('nats://127.0.0.1:4222')
+          .refine(
+            (url) => url.split(',').every((server) => /^(nats|tls):\/\/[^\s,]+$/.test(server.trim())),
+            'must be nats:// or tls:// URLs separated by commas',
+          ),
+        /** Copies JetStream keeps of every snapex stream: 3 on a three-node cluster survives a node lost. */
+        streamReplicas: z.number().int().min(1).max(5).default(1),
+        /** TLS to the servers; the system's CAs verify them unless caFile is given. */
+        tls: z
+          .strictObject({
+            /** PEM file of the CA that signed the servers' certificates. */
+            caFile: z.string().min(1).optional(),
+            /** Client certificate and key (PEM) for servers that verify clients; both or neither. */
+            certFile: z.string().min(1).optional(),
+            keyFile: z.string().min(1).optional(),
+          })
+          .optional(),
+        /**
+         * How the services authenticate: exactly one of a credentials file (user JWT and NKey seed,
+         * `credsFile`), `user` with `password`, or `token`. Give secrets as `env:NAME` or `file:/path`.
+         */
+        auth: z
+          .strictObject({
+            credsFile: z.string().min(1).optional(),
+            user: z.string().min(1).optional(),
+            password: z.string().min(1).optional(),
+            token: z.string().min(1).optional(),
+          })
+          .optional(),
         /** How long a message may stay unacknowledged before JetStream redelivers it. */
         ackWaitSeconds: z.number().int().min(5).default(60),
         maxDeliver: z.number().int().min(1).default(10),
@@ -202,8 +237,13 @@ export const SnapexConfigSchema = z
           // PostgreSQL cuts names past 63 bytes and MySQL refuses them: 27 + 32 hex digits + `_<n>`.
           .max(27, 'must be at most 27 characters, so that scratch database names stay within 63')
           .default('snapex_scratch_'),
-        /** Parallel jobs of one restore (`pg_restore --jobs`). */
-        restoreJobs: z.number().int().min(1).default(2),
+        /**
+         * Parallel jobs of one restore (`pg_restore --jobs`). With 1, a custom-format dump streams
+         * from the snapshot store into pg_restore and nothing is staged on local disk; more jobs seek
+         * in the archive, so it is first written whole to the temporary folder (as a directory-format
+         * dump always is).
+         */
+        restoreJobs: z.number().int().min(1).default(1),
       })
       .default({}),
     restorer: z
@@ -328,6 +368,8 @@ export const SnapexConfigSchema = z
       .default({}),
   })
   .superRefine((config, ctx) => {
+    for (const problem of natsProblems(config.nats))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
     const memory = extractorMemoryPlan(config.extractor);
     if ('problem' in memory) {
       ctx.addIssue({
@@ -404,3 +446,37 @@ export const SnapexConfigSchema = z
   });
 
 export type SnapexConfig = z.infer<typeof SnapexConfigSchema>;
+export type NatsConfig = SnapexConfig['nats'];
+
+/** TLS files that only work together, and exactly one way to authenticate. */
+function natsProblems(nats: Pick<NatsConfig, 'tls' | 'auth'>): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  if (nats.tls && Boolean(nats.tls.certFile) !== Boolean(nats.tls.keyFile)) {
+    const missing = nats.tls.certFile ? 'keyFile' : 'certFile';
+    problems.push({
+      path: ['nats', 'tls', missing],
+      message: 'must be given with the other one (certFile and keyFile)',
+    });
+  }
+  if (nats.auth) {
+    const { credsFile, user, password, token } = nats.auth;
+    const ways = [credsFile && 'credsFile', (user || password) && 'user/password', token && 'token'].filter(
+      Boolean,
+    );
+    if (ways.length !== 1) {
+      problems.push({
+        path: ['nats', 'auth'],
+        message:
+          ways.length === 0
+            ? 'must give credsFile, user and password, or token'
+            : `gives ${ways.join(' and ')}: choose one`,
+      });
+    } else if (Boolean(user) !== Boolean(password)) {
+      problems.push({
+        path: ['nats', 'auth', user ? 'password' : 'user'],
+        message: 'must be given with the other one (user and password)',
+      });
+    }
+  }
+  return problems;
+}

@@ -82,7 +82,7 @@ export class WasmFileWriter {
   end(entries: FooterEntries): void {
     if (this.building.length > 0) this.writeRowGroup(this.building.splice(0));
     this.then(async () => {
-      await this.output.chunk(Buffer.concat((await this.assembler).finish(entries)));
+      await this.output.chunk(concatOwned((await this.assembler).finish(entries)));
       this.finished();
     });
   }
@@ -107,7 +107,7 @@ export class WasmFileWriter {
       // writeParquet takes the table: its WebAssembly memory is freed once the file is written.
       const encoded = writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(this.settings));
       const assembler = await this.assembler;
-      const compressed = Buffer.concat(
+      const compressed = concatOwned(
         assembler.append(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)),
       );
       release(...batches, ipc, encoded);
@@ -115,4 +115,18 @@ export class WasmFileWriter {
       await this.output.chunk(compressed);
     });
   }
+}
+
+/**
+ * The parts in one buffer of its own, which the encoder thread can transfer as it is: Buffer.concat
+ * answers a view into a larger, untransferable buffer on current Node versions.
+ */
+function concatOwned(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
 }

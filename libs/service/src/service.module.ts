@@ -9,7 +9,7 @@ import { CONFIG, LOGGER } from './tokens';
 export interface ServiceModuleOptions {
   config: SnapexConfig;
   logger: Logger;
-  bus: Omit<BusOptions, 'natsUrl' | 'rpcTimeoutMs'>;
+  bus: Omit<BusOptions, 'nats' | 'streamReplicas' | 'rpcTimeoutMs'>;
   /** Stage reported in TaskFailed when this service gives up on a task's message; null for none. */
   failureStage: FailureStage | null;
   providers: Provider[];
@@ -31,7 +31,8 @@ export class ServiceModule {
         BusModule.forService(
           {
             ...options.bus,
-            natsUrl: config.nats.url,
+            nats: config.nats,
+            streamReplicas: config.nats.streamReplicas,
             rpcTimeoutMs: config.nats.rpcTimeoutMs,
             tuning: {
               ackWaitSeconds: config.nats.ackWaitSeconds,
