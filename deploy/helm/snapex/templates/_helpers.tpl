@@ -19,7 +19,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 
 {{/*
 One service's snapex.yaml: region, nats and logging, the sections it reads, and the accounts; the
-accounts' API keys and access keys only where accountKeys is set.
+accounts' API keys and access keys only where accountKeys is set; its operations listener on all
+interfaces at observability.port, so probes and Prometheus reach it.
 */}}
 {{- define "snapex.config" -}}
 {{- $config := .root.Values.config -}}
@@ -38,6 +39,10 @@ accounts' API keys and access keys only where accountKeys is set.
 {{- end -}}
 {{- end -}}
 {{- $_ := set $out "accounts" $accounts -}}
+{{- $observability := deepCopy (default (dict) $config.observability) -}}
+{{- $_ := set $observability "host" "0.0.0.0" -}}
+{{- $_ := set $observability "ports" (dict .service .root.Values.observability.port) -}}
+{{- $_ := set $out "observability" $observability -}}
 {{- toYaml $out -}}
 {{- end -}}
 
