@@ -16,3 +16,4 @@ export * from './faults';
 export * from './input-text';
 export * from './notifications.v1';
 export * from './s3-layout';
+export * from './export-tables-info';
