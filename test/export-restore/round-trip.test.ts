@@ -13,6 +13,7 @@ import { mySampleSql, ownValuesOf } from '../../scripts/local-stack/mysql-sample
 import { downloadPrefix, ParquetReader } from '../../scripts/local-stack/readback';
 import { createSampleDatabase } from '../../scripts/local-stack/sample-database';
 import { adminClients, Stack } from '../../scripts/local-stack/stack';
+import { eventuallyValue } from '../support/eventually';
 import { runSnapex } from '../support/snapex-cli';
 import { printLogsIfFailed } from '../support/service-logs';
 
@@ -20,6 +21,7 @@ jest.setTimeout(300_000);
 
 const PG_SOURCE = `snapex_rt_pg_src_${process.pid}`;
 const PG_RESTORED = `snapex_rt_pg_dst_${process.pid}`;
+const PG_RESTORED_BY_API = `snapex_rt_pg_api_${process.pid}`;
 const MY_SOURCE = `snapex_rt_my_src_${process.pid}`;
 const MY_RESTORED = `snapex_rt_my_dst_${process.pid}`;
 const PG_TABLES = [
@@ -80,6 +82,7 @@ describe('an export read back: table definitions and a restore into a fresh data
     await stack?.stop();
     await dropDatabase(PG_SOURCE);
     await dropDatabase(PG_RESTORED);
+    await dropDatabase(PG_RESTORED_BY_API);
     await dropMySqlDatabase(MY_SOURCE);
     await dropMySqlDatabase(MY_RESTORED);
   });
@@ -182,6 +185,30 @@ describe('an export read back: table definitions and a restore into a fresh data
     const again = await snapex(restoreArgs(identifier, pgUrl(PG_RESTORED)));
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/already exists in the target/);
+
+    // The same through the gateway, which reads the files as the export's role.
+    await recreateDatabase(PG_RESTORED_BY_API);
+    const started = await stack.api('/v1/RestoreExportTask', {
+      ExportTaskIdentifier: identifier,
+      TargetUrl: pgUrl(PG_RESTORED_BY_API),
+      Concurrency: 2,
+    });
+    expect(started).toMatchObject({ status: 200, body: { Status: 'IN_PROGRESS' } });
+    const restored = await eventuallyValue(async () => {
+      const { body } = await stack.api('/v1/DescribeExportTaskRestore', { ExportTaskIdentifier: identifier });
+      return body.Status === 'IN_PROGRESS' ? undefined : body;
+    }, 60_000);
+    expect(restored).toMatchObject({
+      Status: 'COMPLETE',
+      TablesRestored: 5,
+      RowsRestored: 3066,
+      RowsTotal: 3066,
+    });
+    expect(await pgDigests(PG_RESTORED_BY_API)).toEqual(await pgDigests(PG_SOURCE));
+    const unknown = await stack.api('/v1/DescribeExportTaskRestore', {
+      ExportTaskIdentifier: 'no-such-export',
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('MySQL: the DuckDB views read every table, and the restore holds every value exactly', async () => {

@@ -3,7 +3,9 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
+import { awsClientsProvider } from '@snapex/aws';
 import { ActionInterceptor } from './api/action';
+import { ExportRestores } from './api/export-restores';
 import { ExportTasksController } from './api/export-tasks.controller';
 import { HealthController } from './api/health.controller';
 import { RegistryClient } from './api/registry.client';
@@ -50,6 +52,8 @@ export function apiGatewayModule(
       { provide: APP_INTERCEPTOR, useClass: ActionInterceptor },
       RegistryClient,
       QueryActions,
+      awsClientsProvider(config),
+      ExportRestores,
     ],
   });
 }
