@@ -267,7 +267,6 @@ function stackConfig(
       forcePathStyle: true,
       serviceCredentials: serviceCredentialsOf(target.service),
     },
-    gateway: { host: '127.0.0.1', port },
     snapshotStore: { bucket: snapshotStoreOf(options), prefix: 'snapshots/' },
     // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.
     scratch: {
@@ -279,6 +278,8 @@ function stackConfig(
     },
     logging: { level: 'debug' },
     ...options.config,
+    // Gateway settings merge with the stack's own address.
+    gateway: { host: '127.0.0.1', port, ...(options.config?.gateway as object | undefined) },
   };
 }
 

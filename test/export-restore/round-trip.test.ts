@@ -74,6 +74,7 @@ describe('an export read back: table definitions and a restore into a fresh data
         { name: 'pg-cluster', url: pgUrl(PG_SOURCE), databases: [PG_SOURCE] },
         { name: 'maria-cluster', engine: 'mysql', url: myUrl(), databases: [MY_SOURCE] },
       ],
+      config: { gateway: { restoreExports: true } },
     });
     reader = await ParquetReader.open();
   });

@@ -3,7 +3,8 @@ import { AwsClients, exportRoleOf } from '@snapex/aws';
 import { ExportTask, Fault } from '@snapex/contracts';
 import { restoreExport, RestoreProgress, S3ExportSource, targetFor } from '@snapex/export-restore';
 import { Logger } from '@snapex/logging';
-import { LOGGER } from '@snapex/service';
+import { SnapexConfig } from '@snapex/config';
+import { CONFIG, LOGGER } from '@snapex/service';
 
 export interface ExportTaskRestore {
   ExportTaskIdentifier: string;
@@ -36,9 +37,20 @@ export class ExportRestores {
   constructor(
     @Inject(AwsClients) private readonly aws: AwsClients,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: SnapexConfig,
   ) {}
 
+  /** Restores connect to whatever database a caller names: off unless the operator turned them on. */
+  assertEnabled(): void {
+    if (!this.config.gateway.restoreExports)
+      throw new Fault(
+        'InvalidAction',
+        'RestoreExportTask is not enabled on this gateway (gateway.restoreExports).',
+      );
+  }
+
   start(accountId: string, task: ExportTask, request: RestoreRequest): ExportTaskRestore {
+    this.assertEnabled();
     if (task.Status !== 'COMPLETE')
       throw new Fault(
         'InvalidExportTaskStateFault',

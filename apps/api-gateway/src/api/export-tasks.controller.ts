@@ -54,6 +54,7 @@ export class ExportTasksController {
   @Action('RestoreExportTask')
   async restoreExportTask(@Req() request: GatewayRequest): Promise<ExportTaskRestore> {
     const input = parseInput(RestoreExportTaskBody, jsonBodyOf(request));
+    this.restores.assertEnabled();
     const account = accountOf(request);
     const { ExportTasks } = await this.registry.describeExportTasks(account, {
       ExportTaskIdentifier: input.ExportTaskIdentifier,
