@@ -272,7 +272,6 @@ function stackConfig(
       forcePathStyle: true,
       serviceCredentials: serviceCredentialsOf(target.service),
     },
-    gateway: { host: '127.0.0.1', port },
     snapshotStore: { bucket: snapshotStoreOf(options), prefix: 'snapshots/' },
     // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.
     scratch: {
@@ -286,6 +285,8 @@ function stackConfig(
     // Any free port: several services (and extractor copies) share the host.
     observability: { ports: Object.fromEntries(SERVICES.map((service) => [service, 0])) },
     ...options.config,
+    // Gateway settings merge with the stack's own address.
+    gateway: { host: '127.0.0.1', port, ...(options.config?.gateway as object | undefined) },
   };
 }
 

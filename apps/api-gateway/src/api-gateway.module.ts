@@ -3,9 +3,11 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
+import { awsClientsProvider } from '@snapex/aws';
 import { ActionInterceptor } from './api/action';
 import { ClustersController } from './api/clusters.controller';
 import { EventsController } from './api/events.controller';
+import { ExportRestores } from './api/export-restores';
 import { ExportTasksController } from './api/export-tasks.controller';
 import { HealthController } from './api/health.controller';
 import { RegistryClient } from './api/registry.client';
@@ -62,6 +64,8 @@ export function apiGatewayModule(
       RegistryClient,
       QueryActions,
       { provide: ConsoleBundle, useValue: consoleBundle },
+      awsClientsProvider(config),
+      ExportRestores,
     ],
   });
 }

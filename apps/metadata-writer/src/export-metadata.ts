@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import {
   exportRootKey,
+  partFileName,
+  partitionKeyPrefix,
   GetExportReportRpc,
   RpcResponse,
   TableReport,
@@ -60,4 +63,14 @@ export function tableChunks(
     chunks.push({ from, to: from + slice.length - 1, tables: slice });
   }
   return chunks;
+}
+
+/**
+ * Where an empty table's schema-only part goes: partition 0's first file, its uuid drawn from the
+ * task and the table so that a redelivered event writes the same key.
+ */
+export function emptyTablePartKey(spec: TaskSpec, table: TableReport): string {
+  const hex = createHash('sha256').update(`${spec.taskId}/${table.table.tableIndex}`).digest('hex');
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `${partitionKeyPrefix(table.tableKeyPrefix!, 0)}/${partFileName(0, uuid)}`;
 }

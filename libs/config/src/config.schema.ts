@@ -201,6 +201,11 @@ export const SnapexConfigSchema = z
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8080),
         maxBodyBytes: z.number().int().min(1024).default(1_048_576),
+        /**
+         * RestoreExportTask: the gateway connects to whatever database a caller's TargetUrl names,
+         * so it is off unless the operator turns it on.
+         */
+        restoreExports: z.boolean().default(false),
       })
       .default({}),
     /**

@@ -59,3 +59,21 @@ export function exportTablesInfoKey(
 export function successMarkerKey(tablePrefix: string): string {
   return `${tablePrefix}/_SUCCESS`;
 }
+
+/** The export_tables_info files of an export, among the keys under its folder. */
+export function isExportTablesInfoKey(s3Prefix: string, exportTaskIdentifier: string, key: string): boolean {
+  const head = exportTablesInfoKey(s3Prefix, exportTaskIdentifier, 0, 0).replace(/0_to_0\.json$/, '');
+  return key.startsWith(head) && /^\d+_to_\d+\.json$/.test(key.slice(head.length));
+}
+
+export type TableDefinitionDialect = 'athena' | 'duckdb';
+
+/** `<prefix>/<id>/export_table_definitions_<id>_<dialect>.sql`: SQL that makes the export's tables queryable. */
+export function tableDefinitionsKey(
+  s3Prefix: string,
+  exportTaskIdentifier: string,
+  dialect: TableDefinitionDialect,
+): string {
+  const id = sanitizePathSegment(exportTaskIdentifier);
+  return `${exportRootKey(s3Prefix, exportTaskIdentifier)}/export_table_definitions_${id}_${dialect}.sql`;
+}

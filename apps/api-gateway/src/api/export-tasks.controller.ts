@@ -1,13 +1,16 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ExportTask, perTableStatus } from '@snapex/contracts';
+import { ExportTask, Fault, perTableStatus } from '@snapex/contracts';
 import { accountOf, rawBodyOf } from '../http/authentication.middleware';
 import { parseJsonObject } from '../http/json-body';
 import { GatewayRequest } from '../http/request-context';
 import { Action } from './action';
+import { ExportRestores, ExportTaskRestore } from './export-restores';
 import {
   CancelExportTaskBody,
+  DescribeExportTaskRestoreBody,
   DescribeExportTasksBody,
   ExportTaskPath,
+  RestoreExportTaskBody,
   StartExportTaskBody,
 } from './input-schemas';
 import { parseInput } from './parse-input';
@@ -16,7 +19,10 @@ import { DescribeExportTasksResult, RegistryClient } from './registry.client';
 /** The RDS export actions as JSON over HTTP: one POST per action, bodies and answers with RDS's names. */
 @Controller('v1')
 export class ExportTasksController {
-  constructor(@Inject(RegistryClient) private readonly registry: RegistryClient) {}
+  constructor(
+    @Inject(RegistryClient) private readonly registry: RegistryClient,
+    @Inject(ExportRestores) private readonly restores: ExportRestores,
+  ) {}
 
   @Post('StartExportTask')
   @HttpCode(200)
@@ -40,6 +46,38 @@ export class ExportTasksController {
   cancelExportTask(@Req() request: GatewayRequest): Promise<ExportTask> {
     const input = parseInput(CancelExportTaskBody, jsonBodyOf(request));
     return this.registry.cancelExportTask(accountOf(request), input.ExportTaskIdentifier);
+  }
+
+  /** snapex's own: recreate a COMPLETE export's tables and rows in a database, in the background. */
+  @Post('RestoreExportTask')
+  @HttpCode(200)
+  @Action('RestoreExportTask')
+  async restoreExportTask(@Req() request: GatewayRequest): Promise<ExportTaskRestore> {
+    const input = parseInput(RestoreExportTaskBody, jsonBodyOf(request));
+    this.restores.assertEnabled();
+    const account = accountOf(request);
+    const { ExportTasks } = await this.registry.describeExportTasks(account, {
+      ExportTaskIdentifier: input.ExportTaskIdentifier,
+    });
+    if (ExportTasks.length === 0)
+      throw new Fault(
+        'ExportTaskNotFound',
+        `The export task with the ID ${input.ExportTaskIdentifier} is not found.`,
+      );
+    return this.restores.start(account, ExportTasks[0], {
+      targetUrl: input.TargetUrl,
+      only: input.Only,
+      concurrency: input.Concurrency,
+    });
+  }
+
+  /** snapex's own: how far the restore of an export has come. */
+  @Post('DescribeExportTaskRestore')
+  @HttpCode(200)
+  @Action('DescribeExportTaskRestore')
+  describeExportTaskRestore(@Req() request: GatewayRequest): ExportTaskRestore {
+    const input = parseInput(DescribeExportTaskRestoreBody, jsonBodyOf(request));
+    return this.restores.describe(accountOf(request), input.ExportTaskIdentifier);
   }
 
   /** One task by its identifier, for callers that prefer a plain GET. */
