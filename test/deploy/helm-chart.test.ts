@@ -1,4 +1,4 @@
-import { parseConfig } from '@snapex/config';
+import { parseConfig, SERVICE_NAMES } from '@snapex/config';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,15 +8,7 @@ import { parseAllDocuments } from 'yaml';
 const CHART = join(__dirname, '..', '..', 'deploy', 'helm', 'snapex');
 const HELM = process.env.SNAPEX_HELM ?? 'helm';
 const SECRETS_DIR = '/etc/snapex/secrets/';
-const SERVICES = [
-  'api-gateway',
-  'credential-validator',
-  'metadata-writer',
-  'notifier',
-  'restorer',
-  'table-extractor',
-  'task-registry',
-];
+const SERVICES = [...SERVICE_NAMES].sort();
 /** Values a real secret could have, for the keys the chart's default configuration names. */
 const SECRET_VALUES = {
   'api-key': 'an-api-key-of-at-least-16',
@@ -118,9 +110,12 @@ describe('the Helm chart', () => {
     expect(config.accounts[0].apiKeys.length > 0).toBe(service === 'api-gateway');
 
     const [container] = pod.containers;
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'metrics' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'metrics' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz/live', port: 'metrics' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz/ready', port: 'metrics' });
     expect(container.ports.find((port: any) => port.name === 'metrics').containerPort).toBe(9464);
+    // The probes and Prometheus reach the service's own operations listener.
+    expect(config.observability.host).toBe('0.0.0.0');
+    expect(config.observability.ports[service]).toBe(9464);
     expect(find(manifests, 'PodDisruptionBudget', name).spec.selector.matchLabels).toEqual(
       find(manifests, 'Deployment', name).spec.selector.matchLabels,
     );

@@ -3,9 +3,9 @@ import {
   exportedKindOf,
   MAX_DECIMAL_PRECISION,
   OriginalTypeMapping,
+  perTableStatus,
   TableReport,
 } from '@snapex/contracts';
-import { perTableStatus } from './export-metadata';
 
 /** One exported table as the definitions name it: where its files are and what its columns hold. */
 export interface DefinedTable {
