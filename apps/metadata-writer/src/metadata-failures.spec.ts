@@ -1,6 +1,7 @@
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { KeyUnusableError } from '@snapex/aws';
 import { FailureMessages } from '@snapex/contracts';
+import { CatalogRegistrationError } from './glue-catalog';
 import { metadataFailureCause } from './metadata-failures';
 
 const DESTINATION = {
@@ -44,6 +45,18 @@ describe('why the metadata could not be written', () => {
     });
     expect(metadataFailureCause(refused, DESTINATION)).toBe(
       FailureMessages.cannotAssumeRole(DESTINATION.iamRoleArn),
+    );
+  });
+
+  it('names the Glue database and code when the catalog refused the tables, not the bucket', () => {
+    const refused = answer(400, 'AccessDeniedException');
+    expect(
+      metadataFailureCause(
+        new CatalogRegistrationError('shop', 'AccessDeniedException', { cause: refused }),
+        DESTINATION,
+      ),
+    ).toBe(
+      FailureMessages.catalogRegistrationFailed('shop', DESTINATION.iamRoleArn, 'AccessDeniedException'),
     );
   });
 

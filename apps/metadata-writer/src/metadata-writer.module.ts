@@ -5,6 +5,7 @@ import { SnapexConfig } from '@snapex/config';
 import { EventPayload, ExtractionCompleted } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { ServiceModule } from '@snapex/service';
+import { GlueCatalog } from './glue-catalog';
 import { MetadataRepository } from './metadata.repository';
 import { WriteExportMetadata } from './write-export-metadata.use-case';
 
@@ -28,6 +29,7 @@ export const MetadataWriterModule = {
       providers: [
         awsClientsProvider(config),
         MetadataRepository,
+        GlueCatalog,
         WriteExportMetadata,
         ExtractionCompletedHandler,
       ],

@@ -1,40 +1,5 @@
-import { OriginalTypeMapping } from '@snapex/contracts';
-import {
-  athenaDefinitions,
-  athenaNames,
-  DefinedTable,
-  duckdbDefinitions,
-  textCastOf,
-} from './table-definitions';
-
-const column = (
-  columnName: string,
-  originalType: string,
-  expectedExportedType: string,
-): OriginalTypeMapping => ({
-  columnName,
-  originalType,
-  expectedExportedType,
-  originalCharMaxLength: 0,
-  originalNumPrecision: 0,
-  originalDateTimePrecision: 0,
-});
-
-const ORDERS: DefinedTable = {
-  database: 'shop',
-  schema: 'sales',
-  table: 'Order "Lines"',
-  folder: 'p/x/shop/sales.Order__Lines_',
-  columns: [
-    column('id', 'bigint', 'int64'),
-    column('amount', 'numeric(12,2)', 'binary (UTF8)'),
-    column('huge', 'numeric(50,2)', 'binary (UTF8)'),
-    column('on', 'date', 'binary (UTF8)'),
-    column('at', 'timestamp(3) with time zone', 'binary (UTF8)'),
-    column("it's", 'text', 'binary (UTF8)'),
-    column('u', 'bigint(20) unsigned', 'fixed_len_byte_array(9) (DECIMAL(20,0))'),
-  ],
-};
+import { athenaDefinitions, athenaNames, duckdbDefinitions, textCastOf } from './table-definitions';
+import { ORDERS } from './table-definitions.fixture';
 
 describe('table definitions', () => {
   it('reads text as the type its original type names, and leaves what no DECIMAL holds as text', () => {

@@ -106,6 +106,26 @@ export function athenaNames(tables: readonly DefinedTable[]): { database: string
   });
 }
 
+/** A column as Athena and Glue declare it: its Hive type, and its original type as the comment. */
+export interface HiveColumn {
+  name: string;
+  type: string;
+  comment: string;
+}
+
+export function hiveColumnsOf(table: DefinedTable): HiveColumn[] {
+  return table.columns.map((column) => ({
+    name: column.columnName,
+    type: athenaColumnType(exportedKindOf(column.expectedExportedType)),
+    comment: column.originalType,
+  }));
+}
+
+/** The S3 location of a table's folder, as an external table names it. */
+export function tableLocation(bucket: string, table: DefinedTable): string {
+  return `s3://${bucket}/${table.folder}/`;
+}
+
 /** A view column: the column as it is, or its text cast, named as the source names it. */
 function viewColumn(column: OriginalTypeMapping, cast: string | null, tryCast: string): string {
   const name = sqlName(column.columnName);
@@ -125,9 +145,8 @@ export function athenaDefinitions(bucket: string, tables: readonly DefinedTable[
   tables.forEach((table, index) => {
     if (table.columns.length === 0) return;
     const { database, table: name } = names[index];
-    const columns = table.columns.map(
-      (column) =>
-        `  ${hiveName(column.columnName)} ${athenaColumnType(exportedKindOf(column.expectedExportedType))} COMMENT ${sqlText(column.originalType)}`,
+    const columns = hiveColumnsOf(table).map(
+      (column) => `  ${hiveName(column.name)} ${column.type} COMMENT ${sqlText(column.comment)}`,
     );
     statements.push(
       [
@@ -135,7 +154,7 @@ export function athenaDefinitions(bucket: string, tables: readonly DefinedTable[
         columns.join(',\n'),
         ')',
         'STORED AS PARQUET',
-        `LOCATION ${sqlText(`s3://${bucket}/${table.folder}/`)}`,
+        `LOCATION ${sqlText(tableLocation(bucket, table))}`,
         "TBLPROPERTIES ('parquet.compression'='GZIP');",
       ].join('\n'),
     );

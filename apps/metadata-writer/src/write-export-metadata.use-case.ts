@@ -16,10 +16,12 @@ import {
   TaskSpec,
 } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
-import { LOGGER } from '@snapex/service';
+import { SnapexConfig } from '@snapex/config';
+import { CONFIG, LOGGER } from '@snapex/service';
 import { schemaOnlyPart } from '@snapex/parquet';
 import { emptyTablePartKey, exportInfo, movedFolder, tableChunks, wholeGb } from './export-metadata';
-import { athenaDefinitions, definedTables, duckdbDefinitions } from './table-definitions';
+import { catalogTablesOf, GlueCatalog } from './glue-catalog';
+import { athenaDefinitions, DefinedTable, definedTables, duckdbDefinitions } from './table-definitions';
 import { metadataFailureCause } from './metadata-failures';
 import { MetadataRepository } from './metadata.repository';
 
@@ -37,6 +39,8 @@ export class WriteExportMetadata {
     @Inject(RpcClient) private readonly rpc: RpcClient,
     @Inject(MetadataRepository) private readonly metadata: MetadataRepository,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(GlueCatalog) private readonly catalog: GlueCatalog,
+    @Inject(CONFIG) private readonly config: SnapexConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -90,6 +94,7 @@ export class WriteExportMetadata {
         duckdbDefinitions(spec.s3Bucket, tables),
         SQL,
       );
+      await this.registerInCatalog(spec, tables, log);
       log.info({ step: 4 }, 'writing export_info');
       const info = JSON.stringify(exportInfo(report, taskEndTime));
       await this.metadata.put(spec, exportInfoKey(spec.s3Prefix, spec.exportTaskIdentifier), info);
@@ -108,6 +113,19 @@ export class WriteExportMetadata {
       totalBytes: report.totalBytes,
     });
     log.info({ totalBytes: report.totalBytes }, 'export complete');
+  }
+
+  /**
+   * metadataWriter.glueCatalog: the tables in the Glue Data Catalog, before export_info, so that a
+   * registration refused fails the task (its files stay as written) rather than going unnoticed.
+   */
+  private async registerInCatalog(spec: TaskSpec, tables: DefinedTable[], log: Logger): Promise<void> {
+    const { enabled, databasePrefix } = this.config.metadataWriter.glueCatalog;
+    if (!enabled) return;
+    const catalogTables = catalogTablesOf(spec, tables, databasePrefix);
+    log.info({ step: 3, tables: catalogTables.length }, 'registering tables in the Glue Data Catalog');
+    const counts = await this.catalog.register(spec, catalogTables);
+    log.info({ step: 3, ...counts }, 'tables registered in the Glue Data Catalog');
   }
 
   /** A finished table without rows gets a part with its columns and no rows, so that readers see its schema. */

@@ -1,3 +1,4 @@
+import { GlueClient } from '@aws-sdk/client-glue';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -10,16 +11,21 @@ import { KeyGuard } from './key-guard';
 import { renewalMarginMs, RoleSession } from './role-session';
 import { countingS3Errors } from './s3-metrics';
 
-/** A caller's role as snapex uses it: S3 and KMS clients signed with the role's temporary credentials. */
+/**
+ * A caller's role as snapex uses it: S3, KMS and Glue clients signed with the role's temporary
+ * credentials.
+ */
 export interface RoleClients {
   role: ExportRole;
   session: RoleSession;
   credentials: AwsCredentialIdentityProvider;
   s3: S3Client;
   kms: KMSClient;
+  /** The Data Catalog of the role's account (metadataWriter.glueCatalog). */
+  glue: GlueClient;
 }
 
-export type AwsService = 's3' | 'sts' | 'kms' | 'sns';
+export type AwsService = 's3' | 'sts' | 'kms' | 'sns' | 'glue';
 type S3Middleware = InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes>;
 
 /** Every write that asks for SSE-KMS first proves its key usable (see KeyGuard). */
@@ -128,7 +134,8 @@ export class AwsClients {
     );
     const guard = new KeyGuard(kms, this.config.aws.keyRecheckSeconds * 1000);
     s3.middlewareStack.add(guardingKmsWrites(guard), { step: 'initialize', name: 'snapexKmsKeyGuard' });
-    const clients: RoleClients = { role, session, credentials, s3, kms };
+    const glue = new GlueClient({ ...this.settingsFor('glue'), credentials });
+    const clients: RoleClients = { role, session, credentials, s3, kms, glue };
     this.roles.set(key, clients);
     return clients;
   }
@@ -139,6 +146,7 @@ export class AwsClients {
     const cached = this.roles.get(key);
     cached?.s3.destroy();
     cached?.kms.destroy();
+    cached?.glue.destroy();
     this.roles.delete(key);
   }
 

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { GlueServiceException } from '@aws-sdk/client-glue';
 import { KMSServiceException } from '@aws-sdk/client-kms';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import type { CredentialRefusal } from '@snapex/contracts';
@@ -77,7 +78,9 @@ export function credentialRefusalOf(error: unknown): CredentialRefusal | null {
       ? 'AWS STS'
       : error instanceof KMSServiceException
         ? 'AWS KMS'
-        : 'Amazon S3';
+        : error instanceof GlueServiceException
+          ? 'AWS Glue'
+          : 'Amazon S3';
   return { kind, service, errorCode };
 }
 

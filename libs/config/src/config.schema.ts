@@ -150,6 +150,7 @@ export const SnapexConfigSchema = z
             sts: z.string().url().optional(),
             kms: z.string().url().optional(),
             sns: z.string().url().optional(),
+            glue: z.string().url().optional(),
           })
           .default({}),
         forcePathStyle: z.boolean().default(false),
@@ -329,6 +330,26 @@ export const SnapexConfigSchema = z
           .int()
           .min(64 * 1024 * 1024)
           .default(512 * 1024 * 1024),
+      })
+      .default({}),
+    metadataWriter: z
+      .strictObject({
+        /**
+         * Registers every exported table in the Glue Data Catalog of the export's account, as the
+         * export's role (glue:GetDatabase, CreateDatabase, GetTable, CreateTable, UpdateTable): one
+         * Glue database per source database, `<databasePrefix><database>`, whose tables point at the
+         * latest export of each table. A refusal fails the task at its metadata stage.
+         */
+        glueCatalog: z
+          .strictObject({
+            enabled: z.boolean().default(false),
+            databasePrefix: z
+              .string()
+              .regex(/^[a-z0-9_]*$/, 'must be lower-case letters, digits and underscores')
+              .max(64)
+              .default(''),
+          })
+          .default({}),
       })
       .default({}),
     /**

@@ -74,6 +74,9 @@ export const FailureMessages = {
   unknown: () => 'An unknown internal error occurred.',
   unknownMetadata: (bucket: string) =>
     `An unknown internal error occurred writing the export task's metadata to the S3 bucket ${bucket}.`,
+  /** snapex's own: metadataWriter.glueCatalog asked for the tables in the Glue Data Catalog. */
+  catalogRegistrationFailed: (database: string, roleArn: string, errorCode: string) =>
+    `The export's files are complete, but registering its tables in the Glue Data Catalog database ${database} using the IAM role ${roleArn} failed. Error code: ${errorCode}`,
   cannotAssumeRole: (roleArn: string) =>
     `The RDS export failed to write the export task's metadata because it can't assume the IAM role ${roleArn}.`,
   metadataWriteDenied: (bucket: string, roleArn: string, keyId: string, errorCode: string) =>
