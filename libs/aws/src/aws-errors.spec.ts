@@ -25,6 +25,8 @@ describe('AWS error classification', () => {
   it('names the error by its code, or by its HTTP status when the service sent none', () => {
     expect(awsErrorCode(answer(404, 'NoSuchBucket', '', 'NoSuchBucket'))).toBe('NoSuchBucket');
     expect(awsErrorCode(answer(403, 'Unknown', 'UnknownError'))).toBe('403 Forbidden');
+    // An answer the SDK could not read (XML from an endpoint of a JSON service).
+    expect(awsErrorCode(answer(403, 'SyntaxError', 'Unexpected token'))).toBe('403 Forbidden');
     expect(awsErrorCode(new KeyUnusableError('KMS.DisabledException', 'k'))).toBe('KMS.DisabledException');
     expect(awsErrorCode(undefined)).toBe('UnknownError');
   });

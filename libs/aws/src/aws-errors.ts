@@ -12,8 +12,11 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
-/** Names the SDK gives an error whose body carried no code (RGW's STS errors, HEAD responses). */
-const CODELESS = new Set(['Unknown', 'UnknownError']);
+/**
+ * Names the SDK gives an error whose body carried no code (RGW's STS errors, HEAD responses) or one
+ * it could not read (an XML error from an endpoint of a JSON service, as moto's IAM refusals are).
+ */
+const CODELESS = new Set(['Unknown', 'UnknownError', 'SyntaxError']);
 
 export function httpStatusOf(error: unknown): number | undefined {
   return (error as SdkErrorShape | null)?.$metadata?.httpStatusCode;
