@@ -100,6 +100,20 @@ def ensure_role(iam, key_arn):
                 "Action": ["kms:DescribeKey", "kms:GenerateDataKey*", "kms:Decrypt", "kms:Encrypt"],
                 "Resource": key_arn,
             },
+            {
+                # metadataWriter.glueCatalog registers the exported tables in the account's catalog.
+                "Sid": "ExportCatalog",
+                "Effect": "Allow",
+                "Action": [
+                    "glue:GetDatabase",
+                    "glue:CreateDatabase",
+                    "glue:GetTable",
+                    "glue:CreateTable",
+                    "glue:UpdateTable",
+                ],
+                # On AWS: the catalog, database/* and table/*/* (README); moto checks Glue calls against "*".
+                "Resource": "*",
+            },
         ],
     }
     iam.put_role_policy(RoleName=ROLE, PolicyName="snapex-export", PolicyDocument=json.dumps(policy))

@@ -22,6 +22,8 @@ export interface ExportTarget {
   /** The managed policies attached to the role: the seed's S3 policy and the key-use policy. */
   s3PolicyArn: string;
   keyUsePolicyArn: string;
+  /** What metadataWriter.glueCatalog registers tables with, as README.md lists it. */
+  catalogPolicyArn: string;
 }
 
 /** The seed's S3 actions, as its export policy lists them. */
@@ -41,6 +43,33 @@ export const EXPORT_KMS_ACTIONS = [
   'kms:DescribeKey',
   'kms:ReEncrypt*',
 ];
+
+/** What registering an export's tables in the Glue Data Catalog needs (metadataWriter.glueCatalog). */
+export const EXPORT_GLUE_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:CreateDatabase',
+  'glue:GetTable',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+];
+
+/**
+ * README.md's catalog policy names the catalog, its databases and their tables; moto authorizes Glue
+ * calls against resource "*", as it does KMS calls.
+ */
+export function catalogPolicyDocument() {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ExportCatalog',
+        Effect: 'Allow',
+        Action: EXPORT_GLUE_ACTIONS,
+        Resource: '*',
+      },
+    ],
+  });
+}
 
 /** Ways a target can differ from the seed's setup, each a real misconfiguration the tests provoke. */
 export interface ExportTargetOptions {
@@ -202,6 +231,10 @@ export async function createExportTarget(
     }),
   );
   await iam.send(new AttachRolePolicyCommand({ RoleName: Role!.RoleName!, PolicyArn: keyUse!.Arn! }));
+  const { Policy: catalog } = await iam.send(
+    new CreatePolicyCommand({ PolicyName: `${name}-catalog`, PolicyDocument: catalogPolicyDocument() }),
+  );
+  await iam.send(new AttachRolePolicyCommand({ RoleName: Role!.RoleName!, PolicyArn: catalog!.Arn! }));
   return {
     bucket,
     roleArn: Role!.Arn!,
@@ -210,6 +243,7 @@ export async function createExportTarget(
     roleName: Role!.RoleName!,
     s3PolicyArn: Policy!.Arn!,
     keyUsePolicyArn: keyUse!.Arn!,
+    catalogPolicyArn: catalog!.Arn!,
   };
 }
 

@@ -138,7 +138,7 @@ export const SnapexConfigSchema = z
       .optional(),
     aws: z
       .strictObject({
-        /** S3/KMS/STS endpoint for S3-compatible stores and local testing; AWS itself when absent. */
+        /** S3/KMS/STS/SNS/Glue endpoint for S3-compatible stores and local testing; AWS itself when absent. */
         endpoint: z.string().url().optional(),
         /**
          * One service's endpoint, over `endpoint`: e.g. S3 and STS served by an object store such as
