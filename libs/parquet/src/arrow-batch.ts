@@ -339,6 +339,7 @@ const FIXED_WIDTH_ARRAYS: Partial<Record<ParquetColumnType, TypedArrayClass>> = 
   INT64: BigInt64Array,
   FLOAT: Float32Array,
   DOUBLE: Float64Array,
+  TIMESTAMP_MICROS: BigInt64Array,
 };
 
 function vectorData(column: PartColumn, vector: ColumnVector, length: number, type: DataType): Data {
@@ -355,6 +356,14 @@ function vectorData(column: PartColumn, vector: ColumnVector, length: number, ty
     case 'boolean':
       if (column.parquetType !== 'BOOLEAN') throw new UnexpectedVectorError(column, vector);
       return makeData({ type: new Bool(), length, ...nulls, data: vector.bits });
+    case 'decimal':
+      if (column.parquetType !== 'DECIMAL') throw new UnexpectedVectorError(column, vector);
+      return makeData({
+        type,
+        length,
+        ...nulls,
+        data: new Uint32Array(vector.words.buffer, vector.words.byteOffset, length * 4),
+      } as never);
     case 'bytes':
       if (column.parquetType !== 'STRING' && column.parquetType !== 'BINARY')
         throw new UnexpectedVectorError(column, vector);

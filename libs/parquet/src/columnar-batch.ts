@@ -6,7 +6,7 @@ import { PartValue } from './part-encoder';
  * value: a validity bitmap (bit i set when value i is not NULL, least significant bit first) and the
  * values themselves.
  */
-export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector;
+export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector | DecimalVector;
 
 export type FixedWidthValues = Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
@@ -35,6 +35,27 @@ export interface BytesVector {
   data: Uint8Array;
 }
 
+/**
+ * DECIMAL values as Arrow's Decimal128 holds them: each the unscaled integer as two little-endian
+ * 64-bit words, low word first.
+ */
+export interface DecimalVector {
+  kind: 'decimal';
+  validity: Uint8Array;
+  nullCount: number;
+  /** Two words per row. */
+  words: BigInt64Array;
+  scale: number;
+}
+
+/** The exact text of an unscaled decimal at `scale`: 12345 at scale 2 is `123.45`, -5 is `-0.05`. */
+export function decimalText(unscaled: bigint, scale: number): string {
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const sign = unscaled < 0n ? '-' : '';
+  if (scale === 0) return `${sign}${digits}`;
+  return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
 /** `length` rows held column by column, in the part's column order. */
 export class ColumnarBatch {
   constructor(
@@ -54,6 +75,10 @@ function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValu
       return vector.values[index];
     case 'boolean':
       return isSet(vector.bits, index);
+    case 'decimal': {
+      const low = BigInt.asUintN(64, vector.words[2 * index]);
+      return decimalText((vector.words[2 * index + 1] << 64n) | low, vector.scale);
+    }
     case 'bytes': {
       const bytes = Buffer.from(vector.data.buffer, vector.data.byteOffset, vector.data.byteLength);
       const start = vector.offsets[index];

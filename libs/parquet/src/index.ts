@@ -8,3 +8,4 @@ export * from './encoder-threads';
 export * from './parquet-wasm-part-encoder';
 export * from './encoders';
 export * from './columnar-batch';
+export { unscaledDecimal } from './decimal';
