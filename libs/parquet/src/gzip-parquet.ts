@@ -12,6 +12,12 @@ import {
 } from './parquet-thrift';
 import { FooterEntries } from './part-encoder';
 
+/**
+ * zlib's largest hash table (memLevel 9, 256 KiB more per call than the default 8): on the benchmark's
+ * pages at level 1, about 5% less CPU and slightly smaller output.
+ */
+const GZIP_MEM_LEVEL = 9;
+
 /** A file given to the assembler was not written the way it expects. */
 export class UnexpectedParquetError extends Error {
   constructor(message: string) {
@@ -188,7 +194,7 @@ export class GzipParquetAssembler {
       const header = new format.PageHeader();
       const bodyStart = at + readThrift(header, file, at, 'page header');
       at = bodyStart + header.compressed_page_size;
-      const body = gzipSync(file.subarray(bodyStart, at), { level: this.level });
+      const body = gzipSync(file.subarray(bodyStart, at), { level: this.level, memLevel: GZIP_MEM_LEVEL });
       header.compressed_page_size = body.length;
       // A checksum is of the compressed body: none is written rather than a wrong one.
       header.crc = undefined;
