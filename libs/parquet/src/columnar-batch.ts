@@ -64,6 +64,29 @@ export class ColumnarBatch {
   ) {}
 }
 
+/** Bytes the batch's vectors take. */
+export function batchBytes(batch: ColumnarBatch): number {
+  let bytes = 0;
+  for (const vector of batch.columns) {
+    bytes += vector.validity.byteLength;
+    switch (vector.kind) {
+      case 'fixed':
+        bytes += vector.values.byteLength;
+        break;
+      case 'boolean':
+        bytes += vector.bits.byteLength;
+        break;
+      case 'bytes':
+        bytes += vector.offsets.byteLength + vector.data.byteLength;
+        break;
+      case 'decimal':
+        bytes += vector.words.byteLength;
+        break;
+    }
+  }
+  return bytes;
+}
+
 export function isSet(bitmap: Uint8Array, index: number): boolean {
   return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
 }
