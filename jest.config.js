@@ -5,7 +5,8 @@ const shared = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleNameMapper: {
     '^@snapex/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
-    '^@snapex/(contracts|bus|config|logging|aws|engines|parquet|service)$': '<rootDir>/libs/$1/src',
+    '^@snapex/(contracts|bus|config|logging|aws|engines|parquet|service|telemetry|export-restore)$':
+      '<rootDir>/libs/$1/src',
     '^uuid$': '<rootDir>/test/support/uuid-unavailable.js',
   },
   rootDir: __dirname,

@@ -5,16 +5,13 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const concurrently = require('concurrently');
 
-const services = [
-  'task-registry',
-  'api-gateway',
-  'credential-validator',
-  'restorer',
-  'table-extractor',
-  'metadata-writer',
-  'notifier',
-];
 const root = join(__dirname, '..');
+const schema = join(root, 'dist', 'libs', 'config', 'src', 'config.schema.js');
+if (!existsSync(schema)) {
+  console.error(`${schema} is missing: run \`npm run build\` first`);
+  process.exit(1);
+}
+const { SERVICE_NAMES: services } = require(schema);
 for (const service of services) {
   const entry = join(root, 'dist', 'apps', service, 'src', 'main.js');
   if (!existsSync(entry)) {

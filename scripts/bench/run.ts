@@ -10,7 +10,8 @@
  *   - snapex end to end through the HTTP API to COMPLETE, default encoder and parquetjs (or those
  *     --encoders names), 1 and 2 extractors,
  * and with PostgreSQL a small live-cluster export (the demo's sample database): StartExportTask to the
- * first Parquet file, and the raw PutObject throughput of the S3 endpoint (moto).
+ * first Parquet file, the raw PutObject throughput of the S3 endpoint (moto), and codecs and type
+ * modes side by side: the table read and encoded once per codec and level (codecs.ts).
  * `--reads-only` stops after the two read measurements.
  * Prints rows/s, MB/s, the ratios to the floor and to DuckDB, CPU seconds per million rows and each
  * process's peak RSS, and writes them as JSON. The snapex runs use a JetStream server of their own,
@@ -21,6 +22,7 @@ import { cpus } from 'node:os';
 import { SnapexConfigSchema } from '@snapex/config';
 import type { PartEncoderName } from '@snapex/parquet';
 import { BENCH_ENGINES, BenchEngine } from './bench-engines';
+import { measureCodecs } from './codecs';
 import { ensureSmallDataset, SMALL_DATABASE, SMALL_ORDER_ROWS } from './dataset';
 import { measureDuckDbPeer } from './duckdb-peer';
 import { measureClientFloor } from './floors';
@@ -85,6 +87,11 @@ async function measureOthers(nats: PrivateNats): Promise<Measurement[]> {
   return measurements;
 }
 
+async function codecStep(name: string, measure: () => Promise<Measurement>): Promise<Measurement> {
+  step(`codecs: ${name}`);
+  return measured(await measure());
+}
+
 async function measureEngine(
   bench: BenchEngine,
   options: BenchOptions,
@@ -100,7 +107,10 @@ async function measureEngine(
   measurements.push(measured(await measureSnapexReader(bench, url, options.rows, floor.dataBytes)));
   if (!options.readsOnly) {
     measurements.push(...(await measureWrites(bench, url, options, floor, nats)));
-    if (bench.engine === 'postgres') measurements.push(...(await measureOthers(nats)));
+    if (bench.engine === 'postgres') {
+      measurements.push(...(await measureOthers(nats)));
+      measurements.push(...(await measureCodecs(url, options.rows, floor.dataBytes, codecStep)));
+    }
   }
   const peer = measurements.find((measurement) => measurement.role === 'peer');
   return {

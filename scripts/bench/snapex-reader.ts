@@ -1,5 +1,5 @@
 import { SourceConfig } from '@snapex/config';
-import { engineFor, NO_READ_LIMITS, PinnedReadPoint } from '@snapex/engines';
+import { DiscoveredTable, engineFor, ExportBatch, NO_READ_LIMITS, PinnedReadPoint } from '@snapex/engines';
 import { BenchEngine } from './bench-engines';
 import { BENCH_DATABASE } from './dataset';
 import { Measurement, secondsSince } from './measurement';
@@ -13,10 +13,13 @@ function cpuSecondsSince(before: NodeJS.CpuUsage): number {
 /** The extractor's default batch size (extractor.batchRows). */
 const BATCH_ROWS = 5000;
 
-async function countRows(bench: BenchEngine, source: SourceConfig, point: PinnedReadPoint): Promise<number> {
-  const table = (await point.listTables()).find((candidate) => candidate.table === bench.table);
-  if (!table) throw new Error(`${bench.table} is not in ${BENCH_DATABASE}`);
-  const batches = engineFor(bench.engine).readPartition(source, {
+/** The whole benchmark table at the pinned point, in the extractor's batches, read by the source's engine. */
+export function benchTableBatches(
+  source: SourceConfig,
+  point: PinnedReadPoint,
+  table: DiscoveredTable,
+): AsyncIterable<ExportBatch> {
+  return engineFor(source.engine).readPartition(source, {
     database: BENCH_DATABASE,
     snapshotId: point.snapshotId,
     schema: table.schema,
@@ -26,7 +29,13 @@ async function countRows(bench: BenchEngine, source: SourceConfig, point: Pinned
     batchRows: BATCH_ROWS,
     limits: NO_READ_LIMITS,
   });
+}
+
+async function countRows(bench: BenchEngine, source: SourceConfig, point: PinnedReadPoint): Promise<number> {
+  const table = (await point.listTables()).find((candidate) => candidate.table === bench.table);
+  if (!table) throw new Error(`${bench.table} is not in ${BENCH_DATABASE}`);
   let rows = 0;
+  const batches = benchTableBatches(source, point, table);
   for await (const batch of batches) rows += batch.length;
   return rows;
 }

@@ -77,6 +77,26 @@ export const MY_ALL_TYPES_SQL = `
   INSERT INTO all_types (id) VALUES (5);
 `;
 
+/**
+ * The MariaDB sample the exports are tried on: all_types, `orders` of `orderRows` rows keyed for
+ * cutting into ranges, a table whose names need quoting and an empty table.
+ */
+export function mySampleSql(orderRows: number): string {
+  return `
+    SET SESSION sql_mode = '';
+    SET SESSION max_recursive_iterations = 1000000;
+    ${MY_ALL_TYPES_SQL}
+    CREATE TABLE orders (order_id INT UNSIGNED PRIMARY KEY, amount DECIMAL(12,2), placed_at DATETIME(6), note VARCHAR(100));
+    INSERT INTO orders WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${orderRows})
+      SELECT n, n * 1.13, TIMESTAMP('1960-01-01') + INTERVAL n HOUR + INTERVAL n MICROSECOND,
+             IF(n % 10 = 0, NULL, CONCAT('order ü ', n)) FROM s;
+    CREATE TABLE ${q('Odd `name` select')} (${q('select')} INT, ${q('Mixed`Case$ü')} VARCHAR(10));
+    INSERT INTO ${q('Odd `name` select')} VALUES (1, 'x');
+    CREATE TABLE empty_table (id INT PRIMARY KEY);
+    ANALYZE TABLE orders;
+  `;
+}
+
 const BINARY_TYPES = new Set(['binary', 'varbinary', 'tinyblob', 'blob', 'mediumblob', 'longblob']);
 const GEOMETRY_TYPES = new Set([
   'geometry',

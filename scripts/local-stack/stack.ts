@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { SERVICE_NAMES, ServiceName } from '@snapex/config';
 import { connect } from 'nats';
 import { stringify } from 'yaml';
 import { PG_ADMIN_URL, recreateDatabase } from './databases';
@@ -18,16 +19,8 @@ import { createExportTarget, createSnapshotStore, ExportTarget, serviceCredentia
 export { adminClients } from './export-target';
 import { freePort, MOTO_ACCOUNT, MOTO_REGION, MotoServer, startMoto } from './moto';
 
-export const SERVICES = [
-  'task-registry',
-  'api-gateway',
-  'credential-validator',
-  'restorer',
-  'table-extractor',
-  'metadata-writer',
-  'notifier',
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export const SERVICES = SERVICE_NAMES;
+export type { ServiceName };
 
 /** The checkout's root, found from here whether running from sources or from dist/. */
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -69,6 +62,8 @@ export interface StackOptions {
   enforceAuth?: boolean;
   /** A NATS server of the stack's own; the shared one (SNAPEX_TEST_NATS_URL) when absent. */
   natsUrl?: string;
+  /** Further `nats` settings of the services (replicas, user and password, TLS). */
+  nats?: { streamReplicas?: number; auth?: { user: string; password: string } };
   /** Where the services reach S3, given moto's endpoint (e.g. a proxy in front of it); moto itself when absent. */
   s3Endpoint?: (motoEndpoint: string) => Promise<string>;
 }
@@ -93,7 +88,7 @@ export class Stack {
 
   static async start(options: StackOptions): Promise<Stack> {
     assertBuilt();
-    await resetStreams(options.natsUrl);
+    await resetStreams(options.natsUrl, options.nats?.auth);
     const moto = await startMoto({ enforceAuth: options.enforceAuth });
     const target = await createExportTarget(moto, options.name);
     await createSnapshotStore(moto, snapshotStoreOf(options));
@@ -167,6 +162,16 @@ export class Stack {
   logs(service: string): string {
     const running = [...this.services].reverse().find((candidate) => candidate.name.startsWith(service));
     return running && existsSync(running.logFile) ? readFileSync(running.logFile, 'utf8') : '';
+  }
+
+  /** Where a running service's operations listener (health, metrics) answers, from its log. */
+  opsUrl(service: string): string {
+    for (const line of this.logs(service).split('\n')) {
+      if (!line.includes('operations listener ready')) continue;
+      const { url } = JSON.parse(line) as { url: string };
+      return url;
+    }
+    throw new Error(`${service} logged no operations listener`);
   }
 
   async api(path: string, body?: unknown, apiKey = API_KEY): Promise<{ status: number; body: any }> {
@@ -259,7 +264,7 @@ function stackConfig(
       url: source.url,
       ...(source.databases ? { databases: source.databases } : {}),
     })),
-    nats: { url: options.natsUrl ?? NATS_URL, ackWaitSeconds: 10, maxDeliver: 5 },
+    nats: { url: options.natsUrl ?? NATS_URL, ackWaitSeconds: 10, maxDeliver: 5, ...options.nats },
     registry: { databaseUrl: registryUrl },
     aws: {
       endpoint: moto.endpoint,
@@ -267,7 +272,6 @@ function stackConfig(
       forcePathStyle: true,
       serviceCredentials: serviceCredentialsOf(target.service),
     },
-    gateway: { host: '127.0.0.1', port },
     snapshotStore: { bucket: snapshotStoreOf(options), prefix: 'snapshots/' },
     // Snapshots are restored, and live MySQL sources cloned, into databases of the stack's own prefix.
     scratch: {
@@ -278,7 +282,11 @@ function stackConfig(
       databasePrefix: scratchPrefixOf(options),
     },
     logging: { level: 'debug' },
+    // Any free port: several services (and extractor copies) share the host.
+    observability: { ports: Object.fromEntries(SERVICES.map((service) => [service, 0])) },
     ...options.config,
+    // Gateway settings merge with the stack's own address.
+    gateway: { host: '127.0.0.1', port, ...(options.config?.gateway as object | undefined) },
   };
 }
 
@@ -299,8 +307,14 @@ function assertBuilt(): void {
 }
 
 /** Each stack starts from empty streams, so nothing left by an earlier run is redelivered to it. */
-export async function resetStreams(natsUrl = NATS_URL): Promise<void> {
-  const connection = await connect({ servers: natsUrl });
+export async function resetStreams(
+  natsUrl = NATS_URL,
+  auth?: { user: string; password: string },
+): Promise<void> {
+  const connection = await connect({
+    servers: natsUrl.split(','),
+    ...(auth ? { user: auth.user, pass: auth.password } : {}),
+  });
   try {
     const manager = await connection.jetstreamManager();
     for await (const stream of manager.streams.list()) {

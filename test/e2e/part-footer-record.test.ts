@@ -47,7 +47,14 @@ describe('part files recording a finished partition in their footers, on S3', ()
     // parquetjs counts a row group's bytes as it writes them: every batch fills a file.
     const series = new PartSeries(
       (fileIndex) =>
-        new PartFile(storage, openParquetPart, targetOf('whole', fileIndex), COLUMNS, 500, watch),
+        new PartFile(
+          storage,
+          openParquetPart,
+          targetOf('whole', fileIndex),
+          COLUMNS,
+          { rowGroupRows: 500 },
+          watch,
+        ),
       1,
     );
     for (let from = 0; from < 3000; from += 1000)
@@ -62,7 +69,14 @@ describe('part files recording a finished partition in their footers, on S3', ()
   });
 
   it('reads a footer longer than the first ranged read, and finds no footer where there is no object', async () => {
-    const file = new PartFile(storage, openParquetWasmPart, targetOf('long', 0), COLUMNS, 500, watch);
+    const file = new PartFile(
+      storage,
+      openParquetWasmPart,
+      targetOf('long', 0),
+      COLUMNS,
+      { rowGroupRows: 500 },
+      watch,
+    );
     await file.append([[1n], [2n]]);
     const long = 'x'.repeat(FOOTER_PROBE_BYTES);
     const part = await file.finish({ 'snapex.test.long': long });

@@ -123,7 +123,13 @@ function expectedValue(column: ColumnPlan, text: string | null): ExportRow[numbe
     case 'DECIMAL':
       return text;
     case 'BOOLEAN':
-      throw new Error('MySQL columns are never BOOLEAN');
+    case 'DATE':
+    case 'JSON':
+    case 'TIME_MICROS':
+    case 'TIMESTAMP_MICROS_LOCAL':
+    case 'UUID':
+    case 'LIST':
+      throw new Error(`these MySQL columns are never ${column.parquetType}`);
   }
 }
 

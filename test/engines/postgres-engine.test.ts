@@ -169,9 +169,15 @@ function expectedValue(column: ColumnPlan, text: string | null): ExportRow[numbe
       return Buffer.from(text, 'hex');
     case 'STRING':
       return text;
+    case 'DATE':
     case 'DECIMAL':
+    case 'JSON':
+    case 'TIME_MICROS':
+    case 'TIMESTAMP_MICROS_LOCAL':
     case 'TIMESTAMP_MICROS':
-      throw new Error(`PostgreSQL columns are never ${column.parquetType}`);
+    case 'UUID':
+    case 'LIST':
+      throw new Error(`PostgreSQL columns are never ${column.parquetType} in the AWS mapping`);
   }
 }
 

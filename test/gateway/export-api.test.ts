@@ -539,6 +539,17 @@ describe('api-gateway: the RDS export actions over HTTP', () => {
     });
   });
 
+  it('refuses RestoreExportTask on a gateway where gateway.restoreExports is off, the default', async () => {
+    const response = await call(stack, '/v1/RestoreExportTask', {
+      body: { ExportTaskIdentifier: 'some-export', TargetUrl: 'postgresql://127.0.0.1/restored' },
+    });
+    expectFault(response, 400, 'InvalidAction', /gateway\.restoreExports/);
+    const unknownTarget = await call(stack, '/v1/RestoreExportTask', {
+      body: { ExportTaskIdentifier: 'some-export', TargetUrl: 'http://127.0.0.1/' },
+    });
+    expectFault(unknownTarget, 400, 'InvalidParameterValue', /TargetUrl/);
+  });
+
   describe('when task-registry is down', () => {
     it('answers 503 ServiceUnavailable', async () => {
       await stack.registry.close();

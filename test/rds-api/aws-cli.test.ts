@@ -136,6 +136,64 @@ interface CliResult {
       );
     });
 
+    it('manages event subscriptions and lists events', async () => {
+      const topic = `arn:aws:sns:${REGION}:${main.id}:export-events`;
+      const created = await aws(
+        'create-event-subscription',
+        '--subscription-name',
+        'cli-exports',
+        '--sns-topic-arn',
+        topic,
+        '--source-type',
+        'db-cluster',
+        '--source-ids',
+        'orders',
+        'billing',
+        '--event-categories',
+        'notification',
+        '--no-enabled',
+      );
+      expect(created.code).toBe(0);
+      expect(JSON.parse(created.stdout).EventSubscription).toMatchObject({
+        CustomerAwsId: main.id,
+        CustSubscriptionId: 'cli-exports',
+        SnsTopicArn: topic,
+        Status: 'active',
+        SourceType: 'db-cluster',
+        SourceIdsList: ['orders', 'billing'],
+        EventCategoriesList: ['notification'],
+        Enabled: false,
+        EventSubscriptionArn: `arn:aws:rds:${REGION}:${main.id}:es:cli-exports`,
+      });
+      const modified = await aws(
+        'modify-event-subscription',
+        '--subscription-name',
+        'cli-exports',
+        '--enabled',
+      );
+      expect(JSON.parse(modified.stdout).EventSubscription.Enabled).toBe(true);
+      const described = await aws('describe-event-subscriptions');
+      expect(
+        JSON.parse(described.stdout).EventSubscriptionsList.map((item: any) => item.CustSubscriptionId),
+      ).toContain('cli-exports');
+      const again = await aws(
+        'create-event-subscription',
+        '--subscription-name',
+        'cli-exports',
+        '--sns-topic-arn',
+        topic,
+      );
+      expect(again.stderr).toContain(
+        'An error occurred (SubscriptionAlreadyExist) when calling the CreateEventSubscription operation: Subscription cli-exports already exists.',
+      );
+      expect((await aws('delete-event-subscription', '--subscription-name', 'cli-exports')).code).toBe(0);
+      const gone = await aws('delete-event-subscription', '--subscription-name', 'cli-exports');
+      expect(gone.stderr).toContain('An error occurred (SubscriptionNotFound)');
+      const events = await aws('describe-events', '--source-type', 'db-cluster', '--duration', '60');
+      expect(events.code).toBe(0);
+      expect(JSON.parse(events.stdout).Events).toEqual([]);
+    });
+
     it('reports faults as the AWS CLI reports RDS’s own', async () => {
       const input = startInput(stack, main, { SourceArn: clusterArn(main.id, 'crm') });
       const args = [

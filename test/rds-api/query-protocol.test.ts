@@ -22,6 +22,14 @@ import {
   KMSKeyNotAccessibleFault,
   RDSClient,
   RDSServiceException,
+  EventSubscriptionQuotaExceededFault,
+  SNSInvalidTopicFault,
+  SNSNoAuthorizationFault,
+  SNSTopicArnNotFoundFault,
+  SourceNotFoundFault,
+  SubscriptionAlreadyExistFault,
+  SubscriptionCategoryNotFoundFault,
+  SubscriptionNotFoundFault,
 } from '@aws-sdk/client-rds';
 import { FAULTS, FaultCode } from '@snapex/contracts';
 import { errorResponseXml } from '../../apps/api-gateway/src/query/query-xml';
@@ -389,6 +397,14 @@ describe('fault codes as the SDK reads them', () => {
     ['InvalidDBSnapshotState', InvalidDBSnapshotStateFault],
     ['InvalidDBClusterSnapshotStateFault', InvalidDBClusterSnapshotStateFault],
     ['SnapshotQuotaExceeded', SnapshotQuotaExceededFault],
+    ['SubscriptionAlreadyExist', SubscriptionAlreadyExistFault],
+    ['SubscriptionNotFound', SubscriptionNotFoundFault],
+    ['SubscriptionCategoryNotFound', SubscriptionCategoryNotFoundFault],
+    ['SNSInvalidTopic', SNSInvalidTopicFault],
+    ['SNSNoAuthorization', SNSNoAuthorizationFault],
+    ['SNSTopicArnNotFound', SNSTopicArnNotFoundFault],
+    ['SourceNotFound', SourceNotFoundFault],
+    ['EventSubscriptionQuotaExceeded', EventSubscriptionQuotaExceededFault],
   ];
   let server: Server;
   let code: FaultCode = 'InternalFailure';

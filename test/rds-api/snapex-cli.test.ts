@@ -1,4 +1,4 @@
-import { runCli } from '../../libs/cli/src/cli';
+import { runSnapex } from '../support/snapex-cli';
 import {
   exportPlanned,
   handlers,
@@ -8,12 +8,6 @@ import {
   tablePlanned,
 } from '../registry/task-events';
 import { clusterArn, failTask, RdsAccount, RdsStack, REGION, startInput, startRdsStack } from './rds-stack';
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('the snapex command line', () => {
   let stack: RdsStack;
@@ -28,25 +22,17 @@ describe('the snapex command line', () => {
     await stack?.stop();
   });
 
-  async function snapex(
-    args: string[],
-    watch: { sleep?: (ms: number) => Promise<void> } = {},
-  ): Promise<Captured> {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    const code = await runCli(args, {
-      stdout: { write: (text: string) => stdout.push(text) },
-      stderr: { write: (text: string) => stderr.push(text) },
-      env: {
+  const snapex = (args: string[], watch: { sleep?: (ms: number) => Promise<void> } = {}) =>
+    runSnapex(
+      args,
+      {
         SNAPEX_ENDPOINT_URL: stack.baseUrl,
         AWS_ACCESS_KEY_ID: main.accessKeyId,
         AWS_SECRET_ACCESS_KEY: main.secretAccessKey,
         AWS_REGION: REGION,
       },
-      watch: { intervalMs: 10, ...watch },
-    });
-    return { code, stdout: stdout.join(''), stderr: stderr.join('') };
-  }
+      { intervalMs: 10, ...watch },
+    );
 
   function startArgs(input: ReturnType<typeof startInput>): string[] {
     return [

@@ -2,8 +2,11 @@ import { ScratchServerConfig, scratchServerAsSource } from '@snapex/config';
 import { MOTO_ACCOUNT } from '../../scripts/local-stack/moto';
 import { Connection, createConnection } from 'mysql2/promise';
 import { DumpFiles } from '../../apps/restorer/src/restore/dump-files';
+import { MembersUnreadableError } from '../../apps/restorer/src/restore/enum-members';
 import { MysqlScratchEngine } from '../../apps/restorer/src/restore/mysql-scratch-engine';
+import { RestoreFailedError, restoreFailure } from '../../apps/restorer/src/restore/restore-failures';
 import { UnrestorableDumpError } from '../../apps/restorer/src/restore/scratch-engine';
+import { MariaDbDumpTool } from '../../apps/restorer/src/snapshots/mariadb-dump.tool';
 import { mysqlSqlDumpGz, putDump, startLocalSnapshotStore } from './snapshot-store-fixtures';
 
 const MYSQL_URL = 'mysql://root@127.0.0.1:3306/';
@@ -12,6 +15,8 @@ const CLONE_DB = 'snapex_rst_scratch_my_clone_1';
 const RESTORED_DB = 'snapex_rst_scratch_my_restored_1';
 const STORE_BUCKET = 'snapex-rst-my-store';
 const ROWS = 50_000;
+const EXACT_DB = `snapex_rst_my_exact_${process.pid}`;
+const EXACT_COPY_DB = `snapex_rst_scratch_my_exact_${process.pid}`;
 const NO_ABORT = new AbortController().signal;
 const SERVER: ScratchServerConfig = { name: 'scratch-my', engine: 'mysql', url: MYSQL_URL };
 
@@ -36,6 +41,52 @@ async function scalar(client: Connection, sql: string): Promise<string> {
   return String(Object.values((rows as Record<string, unknown>[])[0])[0]);
 }
 
+/**
+ * Values a copy may lose: a FLOAT beyond its 6-digit text and its negative zero, bytes a string
+ * literal cannot hold, text in another character set, BIT, spatial, zero and impossible dates, TIME
+ * beyond a day, 4-byte ENUM/SET members; a generated column is computed again, an invisible one
+ * copied, and a trigger on the table fires on none of the copied rows.
+ */
+const EXACT_SQL = `
+  SET SESSION sql_mode = 'ALLOW_INVALID_DATES';
+  CREATE TABLE exact (
+    id INT PRIMARY KEY, f FLOAT, f72 FLOAT(7,2), d DOUBLE, dec1 DECIMAL(1,0), ubig BIGINT UNSIGNED, y YEAR,
+    bits BIT(64), bit3 BIT(3), bin VARBINARY(20), bl BLOB, g GEOMETRY, t TEXT,
+    l1 VARCHAR(20) CHARACTER SET latin1, c CHAR(5), j JSON, tm TIME(6), dd DATE, dt DATETIME(6),
+    ts TIMESTAMP(6) NULL DEFAULT NULL, e ENUM('a', '😀'), st SET('x', '𝄞'),
+    gen INT AS (id * 2) VIRTUAL, inv INT INVISIBLE
+  ) CHARACTER SET utf8mb4;
+  CREATE TRIGGER exact_insert BEFORE INSERT ON exact FOR EACH ROW SET NEW.inv = -1;
+  INSERT INTO exact (id, f, f72, d, dec1, ubig, y, bits, bit3, bin, bl, g, t, l1, c, j, tm, dd, dt, ts, e, st) VALUES
+    (1, 123456792, 12345.67, 0.30000000000000004, -9, 18446744073709551615, 0, b'${'1'.repeat(64)}', 5,
+     0x00275cff1a0a0d22, UNHEX(REPEAT('00ff7f80', 64)), POINT(1.5, -2), 'a\\'b"c\\\\d\\0e\\nf\\rg\\Zh 😀',
+     'é ü', 'ab', '{"a": "é"}', '-838:59:59.000000', '2023-02-30', '0000-00-00 00:00:00',
+     '2038-01-19 03:14:07.999999', '😀', 'x,𝄞'),
+    (2, -1e-50, -0.01, -1.7976931348623157e308, 0, 0, 2155, b'0', 0, '', '', NULL, '', '', '', '[]',
+     '00:00:00', '0000-00-00', '2024-02-30 23:59:59.5', '1970-01-01 00:00:01', 'a', ''),
+    (3, 1.401298464324817e-45, NULL, 5e-324, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+     NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  UPDATE exact SET inv = id * 10;
+`;
+
+/** Every value of the exact table as bytes (a FLOAT as its exact DOUBLE and sign), row by row. */
+async function exactValues(client: Connection, database: string): Promise<unknown[]> {
+  const [columns] = await client.query(
+    `SELECT COLUMN_NAME AS name, DATA_TYPE AS type FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'exact' ORDER BY ORDINAL_POSITION`,
+    [database],
+  );
+  const expressions = (columns as { name: string; type: string }[]).map(({ name, type }) =>
+    type === 'float'
+      ? `CONCAT(CAST(${name} AS DOUBLE), '/', ATAN2(${name}, -1) < 0) AS ${name}`
+      : `HEX(CAST(${name} AS BINARY)) AS ${name}`,
+  );
+  const [rows] = await client.query(
+    `SELECT ${expressions.join(', ')} FROM ${client.escapeId(database)}.exact ORDER BY id`,
+  );
+  return rows as unknown[];
+}
+
 describe('MySQL scratch copies', () => {
   const engine = new MysqlScratchEngine();
   let client: Connection;
@@ -57,7 +108,8 @@ describe('MySQL scratch copies', () => {
 
   afterAll(async () => {
     await client.query(
-      `DROP DATABASE IF EXISTS ${SOURCE_DB}; DROP DATABASE IF EXISTS ${CLONE_DB}; DROP DATABASE IF EXISTS ${RESTORED_DB};`,
+      `DROP DATABASE IF EXISTS ${SOURCE_DB}; DROP DATABASE IF EXISTS ${CLONE_DB}; DROP DATABASE IF EXISTS ${RESTORED_DB};
+       DROP DATABASE IF EXISTS ${EXACT_DB};`,
     );
     await client.end();
   });
@@ -111,6 +163,55 @@ describe('MySQL scratch copies', () => {
     expect((await fingerprint(client, CLONE_DB, maxId)).rows).toBe(String(cloneRows));
   });
 
+  it('clones every value exactly, the FLOATs too, firing no trigger', async () => {
+    await client.query(`DROP DATABASE IF EXISTS ${EXACT_DB}; CREATE DATABASE ${EXACT_DB}; USE ${EXACT_DB};`);
+    await client.query(EXACT_SQL);
+    const target = { server: SERVER, database: EXACT_COPY_DB };
+    try {
+      await engine.recreateDatabase(target);
+      await engine.cloneDatabase(scratchServerAsSource(SERVER, MOTO_ACCOUNT), EXACT_DB, target, NO_ABORT);
+      const source = await exactValues(client, EXACT_DB);
+      expect(source).toHaveLength(3);
+      expect(source[1]).toMatchObject({ f: '0/1', inv: Buffer.from('20').toString('hex').toUpperCase() });
+      expect(await exactValues(client, EXACT_COPY_DB)).toEqual(source);
+    } finally {
+      await engine.dropDatabase(target);
+    }
+  });
+
+  it('says which privilege to grant when 4-byte ENUM members cannot be read', async () => {
+    const user = `snapex_notemp_${process.pid}`;
+    await client.query(
+      `DROP USER IF EXISTS '${user}'@'%'; CREATE USER '${user}'@'%' IDENTIFIED BY 'pw';
+       GRANT SELECT, SHOW VIEW ON ${EXACT_DB}.* TO '${user}'@'%';`,
+    );
+    const url = new URL(MYSQL_URL);
+    url.username = user;
+    url.password = 'pw';
+    const target = { server: SERVER, database: EXACT_COPY_DB };
+    try {
+      await engine.recreateDatabase(target);
+      const copying = engine.cloneDatabase(
+        { ...scratchServerAsSource(SERVER, MOTO_ACCOUNT), url: url.toString() },
+        EXACT_DB,
+        target,
+        NO_ABORT,
+      );
+      await expect(copying).rejects.toBeInstanceOf(MembersUnreadableError);
+      const failure = restoreFailure(await copying.catch((error: unknown) => error), EXACT_DB);
+      expect(failure).toBeInstanceOf(RestoreFailedError);
+      expect((failure as RestoreFailedError).failureCause).toContain(
+        `Database ${EXACT_DB} could not be restored: the ENUM column exact.e has members with 4-byte characters`,
+      );
+      expect((failure as RestoreFailedError).failureCause).toContain(
+        `grant the CREATE TEMPORARY TABLES privilege on ${EXACT_DB}`,
+      );
+    } finally {
+      await client.query(`DROP USER IF EXISTS '${user}'@'%'`);
+      await engine.dropDatabase(target);
+    }
+  });
+
   it('kills the sessions still attached to a scratch database before making it again', async () => {
     const target = { server: SERVER, database: 'snapex_rst_scratch_my_sessions_1' };
     await engine.recreateDatabase(target);
@@ -153,6 +254,40 @@ describe('MySQL scratch copies', () => {
       expect(await engine.listDatabases(SERVER, 'snapex_rst_scratch_my_')).toEqual([CLONE_DB, RESTORED_DB]);
       await engine.dropDatabase(target);
       expect(await engine.listDatabases(SERVER, 'snapex_rst_scratch_my_')).toEqual([CLONE_DB]);
+    });
+
+    it('restores every value exactly from a snapshot dump, its trigger kept and fired by none', async () => {
+      const running = await new MariaDbDumpTool().start(
+        scratchServerAsSource(SERVER, MOTO_ACCOUNT),
+        EXACT_DB,
+      );
+      const chunks: Buffer[] = [];
+      await Promise.all([
+        (async () => {
+          for await (const chunk of running.output) chunks.push(chunk as Buffer);
+        })(),
+        running.finished,
+      ]);
+      const dump = await putDump(
+        store.s3,
+        STORE_BUCKET,
+        { database: EXACT_DB, format: 'mysql-sql', key: `snapshots/my/${EXACT_DB}.sql.gz` },
+        Buffer.concat(chunks),
+      );
+      const target = { server: SERVER, database: EXACT_COPY_DB };
+      try {
+        await engine.recreateDatabase(target);
+        await engine.restoreDump(dump, files, target, NO_ABORT);
+        expect(await exactValues(client, EXACT_COPY_DB)).toEqual(await exactValues(client, EXACT_DB));
+        expect(
+          await scalar(
+            client,
+            `SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '${EXACT_COPY_DB}'`,
+          ),
+        ).toBe('1');
+      } finally {
+        await engine.dropDatabase(target);
+      }
     });
 
     it('refuses a PostgreSQL dump', async () => {

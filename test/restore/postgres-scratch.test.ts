@@ -85,6 +85,29 @@ describe('PostgreSQL scratch copies', () => {
     expect(restoreWorkspaces()).toEqual(before);
   });
 
+  it('with one job streams a gzip custom-format dump from the store into pg_restore, staging nothing', async () => {
+    const dump = await putDump(
+      store.s3,
+      STORE_BUCKET,
+      { database: SOURCE_DB, format: 'pg-custom', key: 'snapshots/streamed/db.dump.gz' },
+      gzipSync(pgCustomDump(SOURCE_DB)),
+    );
+    const staged = jest.spyOn(store.files, 'downloadFile');
+    const streamed = jest.spyOn(store.files, 'stream');
+    try {
+      const target = { server: SERVER, database: `${PREFIX}streamed_1` };
+      const oneJob = new PostgresScratchEngine(1);
+      await oneJob.recreateDatabase(target);
+      await oneJob.restoreDump(dump, store.files, target, NO_ABORT);
+      expect(await digestOf(target.database)).toEqual(expected);
+      expect(staged).not.toHaveBeenCalled();
+      expect(streamed).toHaveBeenCalledTimes(1);
+    } finally {
+      staged.mockRestore();
+      streamed.mockRestore();
+    }
+  });
+
   it('hands the password to pg_restore in its environment, never on its command line', async () => {
     const secret = 'snapex-rst-secret-0001';
     const url = new URL(PG_ADMIN_URL);

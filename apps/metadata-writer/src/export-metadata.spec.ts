@@ -1,12 +1,5 @@
-import { nulledValuesMessage, TableReport, TaskSpec } from '@snapex/contracts';
-import {
-  exportInfo,
-  ExportReport,
-  movedFolder,
-  perTableStatus,
-  tableChunks,
-  wholeGb,
-} from './export-metadata';
+import { nulledValuesMessage, perTableStatus, TableReport, TaskSpec } from '@snapex/contracts';
+import { exportInfo, ExportReport, movedFolder, tableChunks, wholeGb } from './export-metadata';
 
 const table = (index: number, status: TableReport['status'] = 'COMPLETE'): TableReport => ({
   table: { tableIndex: index, database: 'db', schema: 'public', table: `t${index}` },

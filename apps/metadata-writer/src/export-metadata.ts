@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import {
   exportRootKey,
+  partFileName,
+  partitionKeyPrefix,
   GetExportReportRpc,
-  nulledValuesMessage,
   RpcResponse,
   TableReport,
   tableKeyPrefix,
@@ -15,10 +17,6 @@ const BYTES_PER_GB = 1024 ** 3;
 /** RDS reports sizes in whole GB; the tables file keeps a fraction so small tables do not read as 0. */
 export function wholeGb(bytes: number): number {
   return Math.floor(bytes / BYTES_PER_GB);
-}
-
-function sizeGb(bytes: number): number {
-  return Number((bytes / BYTES_PER_GB).toFixed(6));
 }
 
 /** `export_info_<id>.json`, with the keys RDS writes. */
@@ -40,51 +38,6 @@ export function exportInfo(report: ExportReport, taskEndTime: string) {
     percentProgress: 100,
     totalExportedDataInGB: wholeGb(report.totalBytes),
     warningMessage: task.WarningMessage ?? null,
-  };
-}
-
-/** One entry of `perTableStatus` in `export_tables_info_<id>_from_<n>_to_<m>.json`. */
-export function perTableStatus(table: TableReport) {
-  const entry = {
-    target: table.target,
-    status: table.status,
-    sizeGB: sizeGb(table.bytes),
-    tableStatistics: {
-      extractionStartTime: table.extractionStartTime,
-      extractionEndTime: table.extractionEndTime,
-      rowCount: table.rowCount,
-      partitioningInfo: table.partitioning && {
-        ...table.partitioning,
-        numberOfCompletedPartitions: table.numberOfCompletedPartitions,
-        ...(table.singleWorkerReason ? { singleWorkerReason: table.singleWorkerReason } : {}),
-      },
-    },
-    schemaMetadata: {
-      originalTypeMappings: table.columns.map((column) => ({
-        columnName: column.name,
-        originalType: column.originalType,
-        expectedExportedType: column.expectedExportedType,
-        originalCharMaxLength: column.originalCharMaxLength,
-        originalNumPrecision: column.originalNumPrecision,
-        originalDateTimePrecision: column.originalDateTimePrecision,
-      })),
-    },
-  };
-  if (table.status === 'SKIPPED')
-    return { ...entry, warningMessage: table.skipReason, warningDetail: table.skipDetail };
-  return { ...entry, ...nulledValuesOf(table) };
-}
-
-/** A table some of whose values were exported as NULL says so, with the count of each column. */
-function nulledValuesOf(table: TableReport) {
-  if (table.nulledValues.length === 0) return {};
-  return {
-    warningMessage: nulledValuesMessage(table.nulledValues),
-    nulledValues: table.nulledValues.map(({ column, reason, count }) => ({
-      columnName: column,
-      reason,
-      count,
-    })),
   };
 }
 
@@ -110,4 +63,14 @@ export function tableChunks(
     chunks.push({ from, to: from + slice.length - 1, tables: slice });
   }
   return chunks;
+}
+
+/**
+ * Where an empty table's schema-only part goes: partition 0's first file, its uuid drawn from the
+ * task and the table so that a redelivered event writes the same key.
+ */
+export function emptyTablePartKey(spec: TaskSpec, table: TableReport): string {
+  const hex = createHash('sha256').update(`${spec.taskId}/${table.table.tableIndex}`).digest('hex');
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return `${partitionKeyPrefix(table.tableKeyPrefix!, 0)}/${partFileName(0, uuid)}`;
 }

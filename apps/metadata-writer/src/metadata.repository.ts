@@ -8,12 +8,18 @@ import { TaskSpec } from '@snapex/contracts';
 export class MetadataRepository {
   constructor(@Inject(AwsClients) private readonly aws: AwsClients) {}
 
-  async put(spec: TaskSpec, key: string, body: string, contentType = 'application/json'): Promise<void> {
+  async put(
+    spec: TaskSpec,
+    key: string,
+    body: string | Uint8Array,
+    contentType = 'application/json',
+  ): Promise<void> {
     await this.aws.forRole(exportRoleOf(spec)).s3.send(
       new PutObjectCommand({
         Bucket: spec.s3Bucket,
         Key: key,
         Body: body,
+        ContentLength: Buffer.byteLength(body),
         ContentType: contentType,
         ServerSideEncryption: 'aws:kms',
         SSEKMSKeyId: spec.kmsKeyId,

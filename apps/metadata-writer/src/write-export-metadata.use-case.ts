@@ -6,7 +6,9 @@ import {
   exportInfoKey,
   exportTablesInfoKey,
   GetExportReportRpc,
+  perTableStatus,
   successMarkerKey,
+  tableDefinitionsKey,
   TaskCompleted,
   taskEventFields,
   TaskFailed,
@@ -15,11 +17,14 @@ import {
 } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
-import { exportInfo, movedFolder, perTableStatus, tableChunks, wholeGb } from './export-metadata';
+import { schemaOnlyPart } from '@snapex/parquet';
+import { emptyTablePartKey, exportInfo, movedFolder, tableChunks, wholeGb } from './export-metadata';
+import { athenaDefinitions, definedTables, duckdbDefinitions } from './table-definitions';
 import { metadataFailureCause } from './metadata-failures';
 import { MetadataRepository } from './metadata.repository';
 
 const TABLES_PER_INFO_FILE = 500;
+const SQL = 'application/sql; charset=utf-8';
 
 /**
  * The last stage of an export: a _SUCCESS marker in every finished table's folder, the tables
@@ -45,6 +50,7 @@ export class WriteExportMetadata {
     const taskEndTime = new Date().toISOString();
     try {
       await this.removeFilesOfSkippedTables(spec, report.tables, log);
+      await this.writeSchemaOfEmptyTables(spec, report.tables, log);
       log.info({ step: 1, tables: report.tables.length }, 'writing _SUCCESS markers');
       for (const table of report.tables) {
         if (table.status === 'COMPLETE' && table.tableKeyPrefix) {
@@ -70,7 +76,21 @@ export class WriteExportMetadata {
           body,
         );
       }
-      log.info({ step: 3 }, 'writing export_info');
+      log.info({ step: 3 }, 'writing table definitions');
+      const tables = definedTables(report.tables);
+      await this.metadata.put(
+        spec,
+        tableDefinitionsKey(spec.s3Prefix, spec.exportTaskIdentifier, 'athena'),
+        athenaDefinitions(spec.s3Bucket, tables),
+        SQL,
+      );
+      await this.metadata.put(
+        spec,
+        tableDefinitionsKey(spec.s3Prefix, spec.exportTaskIdentifier, 'duckdb'),
+        duckdbDefinitions(spec.s3Bucket, tables),
+        SQL,
+      );
+      log.info({ step: 4 }, 'writing export_info');
       const info = JSON.stringify(exportInfo(report, taskEndTime));
       await this.metadata.put(spec, exportInfoKey(spec.s3Prefix, spec.exportTaskIdentifier), info);
     } catch (error) {
@@ -88,6 +108,28 @@ export class WriteExportMetadata {
       totalBytes: report.totalBytes,
     });
     log.info({ totalBytes: report.totalBytes }, 'export complete');
+  }
+
+  /** A finished table without rows gets a part with its columns and no rows, so that readers see its schema. */
+  private async writeSchemaOfEmptyTables(spec: TaskSpec, tables: TableReport[], log: Logger): Promise<void> {
+    const empty = tables.filter(
+      (table) =>
+        table.status === 'COMPLETE' &&
+        table.rowCount === 0 &&
+        table.tableKeyPrefix &&
+        table.columns.length > 0,
+    );
+    if (empty.length === 0) return;
+    log.info({ step: 0, tables: empty.length }, 'writing schema-only parts of empty tables');
+    for (const table of empty) {
+      const key = emptyTablePartKey(spec, table);
+      await this.metadata.put(
+        spec,
+        key,
+        Buffer.from(schemaOnlyPart(table.columns)),
+        'application/octet-stream',
+      );
+    }
   }
 
   /** A table skipped after some of its partitions were written (a row too large) keeps no data. */

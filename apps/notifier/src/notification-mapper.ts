@@ -4,6 +4,7 @@ import {
   Notification,
   TablePlanned,
   TableSkipped,
+  TableStillExporting,
   TaskCanceled,
   TaskCompleted,
   TaskFailed,
@@ -60,8 +61,24 @@ export const toNotification = {
   tableSkipped: (event: EventPayload<typeof TableSkipped>) =>
     notification(event, {
       category: 'table-skipped',
+      rdsEventId: 'RDS-EVENT-0484',
       message: `Table ${event.target} was skipped: ${event.reason}.`,
       detail: { target: event.target, reason: event.reason, detail: event.detail },
+    }),
+  /** RDS reports a table that runs long with the data exported so far. */
+  tableStillExporting: (event: EventPayload<typeof TableStillExporting>) =>
+    notification(event, {
+      category: 'table-in-progress',
+      rdsEventId: 'RDS-EVENT-0487',
+      status: 'IN_PROGRESS',
+      message:
+        `Table ${event.target} is still being exported, since ${event.extractionStartTime}: ` +
+        `${(event.bytesExported / 1024 ** 3).toFixed(2)} GB exported so far.`,
+      detail: {
+        target: event.target,
+        bytesExported: event.bytesExported,
+        extractionStartTime: event.extractionStartTime,
+      },
     }),
   completed: (event: EventPayload<typeof TaskCompleted>) =>
     notification(event, {

@@ -168,7 +168,7 @@ export class PlanExport {
     log: Logger,
   ): Promise<void> {
     const { engine, target, point } = planning;
-    const tables = (await point.listTables())
+    const tables = (await point.listTables(spec.output?.typeMode))
       .map((table) => underExportedName(table, engine, target))
       .filter((table) => filter.includesTable(target.database, table.schema, table.table));
     log.info(

@@ -404,6 +404,18 @@ describe('ExportPartition', () => {
     expect(exported.objects.reduce((sum, object) => sum + object.rows, 0)).toBe(750);
   });
 
+  it('takes the codec and the file size the task asked for over the configured ones', async () => {
+    const rows = (from: number) => Array.from({ length: 250 }, (_, index) => [BigInt(from + index)]);
+    const { useCase, storage } = setUp([rows(1000), rows(2000)], 'IN_PROGRESS', 'NOT_STARTED');
+    await useCase.execute({
+      ...REQUEST,
+      output: { compression: { codec: 'gzip', level: 9 }, fileTargetBytes: 1024 },
+    });
+    const names = storage.uploads.map((upload) => upload.target.key.split('/').pop()!);
+    expect(names.map((name) => name.slice(0, 10))).toEqual(['part-00000', 'part-00001']);
+    expect(names.every((name) => name.endsWith('-c000.gz.parquet'))).toBe(true);
+  });
+
   it('on a retry, removes files an earlier attempt wrote beyond this attempt’s last one', async () => {
     const { useCase, storage } = setUp([[[1n], [2n]]], 'IN_PROGRESS', 'STARTED');
     [0, 1, 2].forEach((fileIndex) => storage.leftOver.add(keyOf(fileIndex)));

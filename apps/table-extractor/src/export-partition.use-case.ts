@@ -22,6 +22,7 @@ import { DatabaseEngine, NulledValues, PartitionReadRequest } from '@snapex/engi
 import { Logger } from '@snapex/logging';
 import { batchBytes, ColumnarBatch, type OpenPartEncoder } from '@snapex/parquet';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
+import { extractorMetrics } from './extractor-metrics';
 import { extractionVerdict, stalledCause } from './extraction-failures';
 import { MemoryGuard, peakResidentBytes } from './memory-guard';
 import { PartFile } from './part-file';
@@ -128,12 +129,15 @@ export class ExportPartition implements BeforeApplicationShutdown {
     const source = this.sourceOf(request);
     const engine = this.engineOf(request);
     const startedAt = new Date();
+    const timer = extractorMetrics.duration.startTimer();
     let extraction: Extraction;
     this.inFlight++;
     const running = log.child({ partitionsInFlight: this.inFlight });
     try {
       extraction = await this.extract(request, source, engine, running);
+      timer({ outcome: extraction.kind });
     } catch (error) {
+      timer({ outcome: 'failed' });
       return this.handleFailure(
         request,
         engine,
@@ -149,6 +153,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
       case 'interrupted':
         throw new RetryableError('extractor is shutting down; the partition goes back to the queue', 0);
       case 'exported':
+        extractorMetrics.exported.inc();
+        extractorMetrics.rows.inc(extraction.parts.reduce((sum, part) => sum + part.rows, 0));
+        extractorMetrics.bytes.inc(extraction.parts.reduce((sum, part) => sum + part.bytes, 0));
         if (state.partitionStatus !== 'NOT_STARTED')
           await this.removeStaleTail(request, extraction.parts.length, log);
         return this.publishExported(request, extraction, startedAt, running);
@@ -161,7 +168,9 @@ export class ExportPartition implements BeforeApplicationShutdown {
     engine: DatabaseEngine,
     log: Logger,
   ): Promise<Extraction> {
-    const { rowGroupRows, fileTargetBytes, stallTimeoutSeconds } = this.config.extractor;
+    const { rowGroupRows, stallTimeoutSeconds } = this.config.extractor;
+    const fileTargetBytes = request.output?.fileTargetBytes ?? this.config.extractor.fileTargetBytes;
+    const encoderOptions = { rowGroupRows, compression: request.output?.compression };
     const watchdog = new StallWatchdog(stallTimeoutSeconds * 1000);
     const files = new PartSeries(
       (fileIndex) =>
@@ -170,7 +179,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
           this.openEncoder,
           this.targetOf(request, fileIndex),
           request.columns,
-          rowGroupRows,
+          encoderOptions,
           watchdog,
         ),
       fileTargetBytes,
@@ -267,12 +276,16 @@ export class ExportPartition implements BeforeApplicationShutdown {
 
   private targetOf(request: PartitionRequest, fileIndex: number): PartTarget {
     const { destination } = request;
-    const key = partObjectKey(destination.partitionKeyPrefix, {
-      taskId: request.taskId,
-      tableIndex: request.table.tableIndex,
-      partitionIndex: request.partitionIndex,
-      fileIndex,
-    });
+    const key = partObjectKey(
+      destination.partitionKeyPrefix,
+      {
+        taskId: request.taskId,
+        tableIndex: request.table.tableIndex,
+        partitionIndex: request.partitionIndex,
+        fileIndex,
+      },
+      request.output?.compression.codec,
+    );
     return {
       bucket: destination.bucket,
       key,
@@ -334,6 +347,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
       destination: request.destination,
       target: tableTarget(request.table),
     });
+    extractorMetrics.failed.inc({ verdict: verdict.kind });
     switch (verdict.kind) {
       case 'retry':
         log.warn({ err: error }, 'partition failed; it will be retried');
@@ -371,6 +385,7 @@ export class ExportPartition implements BeforeApplicationShutdown {
   }
 
   private async publishStarted(request: PartitionRequest): Promise<void> {
+    extractorMetrics.started.inc();
     await this.publisher.publish(PartitionStarted, {
       ...taskEventFields(request),
       eventId: eventIdFor(PartitionStarted, request.taskId, ...partitionIds(request)),

@@ -1,6 +1,12 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { ExportBatch } from '@snapex/engines';
-import type { FooterEntries, OpenPartEncoder, PartEncoder, PartStats } from '@snapex/parquet';
+import type {
+  FooterEntries,
+  OpenPartEncoder,
+  PartEncoder,
+  PartEncoderOptions,
+  PartStats,
+} from '@snapex/parquet';
 import { PartStorage, PartTarget, PartUpload, UploadWatch } from './part-upload';
 
 /** The encoder refused the rows; the same rows would be refused again. */
@@ -34,7 +40,7 @@ export class PartFile {
     private readonly openEncoder: OpenPartEncoder,
     private readonly target: PartTarget,
     private readonly columns: readonly ColumnPlan[],
-    private readonly rowGroupRows: number,
+    private readonly encoderOptions: PartEncoderOptions,
     private readonly watch: UploadWatch,
   ) {}
 
@@ -65,7 +71,7 @@ export class PartFile {
     const upload = this.storage.open(this.target, this.watch);
     try {
       const encoder = await this.explaining(upload, () =>
-        this.openEncoder(this.columns, upload.body, { rowGroupRows: this.rowGroupRows }),
+        this.openEncoder(this.columns, upload.body, this.encoderOptions),
       );
       this.open = { upload, encoder };
       return this.open;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { partFileName } from '@snapex/contracts';
+import { Codec, partFileName } from '@snapex/contracts';
 
 /** Namespace of part-file names, fixed once so the same partition always gets the same name. */
 const PART_FILE_NAMESPACE = '6f1c9a52-3d7e-4b0a-8e21-94c5d0b7a3f8';
@@ -25,7 +25,12 @@ export interface PartFileIdentity {
 }
 
 /** A redelivered partition writes the same key, so a retry overwrites rather than duplicates rows. */
-export function partObjectKey(partitionKeyPrefix: string, part: PartFileIdentity): string {
+export function partObjectKey(
+  partitionKeyPrefix: string,
+  part: PartFileIdentity,
+  codec: Codec = 'gzip',
+): string {
   const name = [part.taskId, part.tableIndex, part.partitionIndex, part.fileIndex].join(':');
-  return `${partitionKeyPrefix}/${partFileName(part.fileIndex, nameBasedUuid(PART_FILE_NAMESPACE, name))}`;
+  const uuid = nameBasedUuid(PART_FILE_NAMESPACE, name);
+  return `${partitionKeyPrefix}/${partFileName(part.fileIndex, uuid, codec)}`;
 }

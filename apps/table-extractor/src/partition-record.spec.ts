@@ -98,7 +98,8 @@ async function attempt(
   diesAfterBatches = Infinity,
 ): Promise<StoredPart[] | null> {
   const series = new PartSeries(
-    (fileIndex) => new PartFile(storage, openParquetPart, targetOf(fileIndex), COLUMNS, 100, watch),
+    (fileIndex) =>
+      new PartFile(storage, openParquetPart, targetOf(fileIndex), COLUMNS, { rowGroupRows: 100 }, watch),
     1,
   );
   for (let from = 0, batches = 0; from < 1200; from += batchRows, batches++) {
@@ -166,7 +167,8 @@ describe('a partition finished by an earlier attempt, as its part files’ foote
   it('carries the values its rows have as NULL, recorded on the file it ended in', async () => {
     const storage = new MemoryStorage();
     const series = new PartSeries(
-      (fileIndex) => new PartFile(storage, openParquetPart, targetOf(fileIndex), COLUMNS, 100, watch),
+      (fileIndex) =>
+        new PartFile(storage, openParquetPart, targetOf(fileIndex), COLUMNS, { rowGroupRows: 100 }, watch),
       1,
     );
     await series.append([[1n, 'one']]);
@@ -184,7 +186,7 @@ describe('a partition finished by an earlier attempt, as its part files’ foote
   it('is not one with a file that carries no record', async () => {
     const storage = new MemoryStorage();
     await attempt(storage, 1200);
-    const file = new PartFile(storage, openParquetPart, targetOf(0), COLUMNS, 100, watch);
+    const file = new PartFile(storage, openParquetPart, targetOf(0), COLUMNS, { rowGroupRows: 100 }, watch);
     await file.append([[1n, 'one']]);
     await file.finish({});
     expect(await check(storage)).toBeNull();

@@ -4,12 +4,13 @@ import { ConfigError, extractorMemoryPlan, SnapexConfig } from '@snapex/config';
 import { CancelRequested, PartitionRequested, TaskFailed } from '@snapex/contracts';
 import { engineFor } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
-import { partEncoderNamed, ParquetWasmTuning } from '@snapex/parquet';
+import { EncoderThreads, parquetWasmEncoder, partEncoderNamed, ParquetWasmTuning } from '@snapex/parquet';
 import { ServiceModule, StoppedTasks } from '@snapex/service';
 import { ExportPartition } from './export-partition.use-case';
 import { S3PartStorage } from './part-upload';
 import { TableExtractorHandlers } from './table-extractor.handlers';
-import { ENGINES, PART_ENCODER, PART_STORAGE } from './tokens';
+import { ExtractorOperations } from './extractor-operations';
+import { ENCODER_THREADS, ENGINES, PART_ENCODER, PART_STORAGE } from './tokens';
 
 /** The encoder's share of extractor.memoryLimitBytes (the configuration was refused if it has none). */
 function encoderTuning(config: SnapexConfig): ParquetWasmTuning {
@@ -22,11 +23,15 @@ function encoderTuning(config: SnapexConfig): ParquetWasmTuning {
     maxBatchBytes,
     maxBytesInFlight,
     gzipLevel: config.extractor.gzipLevel,
+    zstdLevel: config.extractor.zstdLevel,
   };
 }
 
 export const TableExtractorModule = {
   register(config: SnapexConfig, logger: Logger): DynamicModule {
+    const tuning = encoderTuning(config);
+    // parquet-wasm's threads are the extractor's own, so that its readiness can ask them.
+    const threads = config.extractor.encoder === 'parquet-wasm' ? new EncoderThreads(tuning.threads) : null;
     return ServiceModule.create({
       config,
       logger,
@@ -43,13 +48,17 @@ export const TableExtractorModule = {
         awsClientsProvider(config),
         { provide: StoppedTasks, useValue: new StoppedTasks() },
         { provide: ENGINES, useValue: engineFor },
+        { provide: ENCODER_THREADS, useValue: threads },
         {
           provide: PART_ENCODER,
-          useValue: partEncoderNamed(config.extractor.encoder, encoderTuning(config)),
+          useValue: threads
+            ? parquetWasmEncoder(threads, tuning)
+            : partEncoderNamed(config.extractor.encoder, tuning),
         },
         { provide: PART_STORAGE, useClass: S3PartStorage },
         ExportPartition,
         TableExtractorHandlers,
+        ExtractorOperations,
       ],
     });
   },

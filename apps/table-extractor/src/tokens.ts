@@ -10,3 +10,6 @@ export const PART_ENCODER = Symbol('table-extractor:part-encoder');
 
 /** Where part files are stored (PartStorage). */
 export const PART_STORAGE = Symbol('table-extractor:part-storage');
+
+/** The parquet-wasm encoder's threads (EncoderThreads); null with the parquetjs encoder. */
+export const ENCODER_THREADS = Symbol('table-extractor:encoder-threads');

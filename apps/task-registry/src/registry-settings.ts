@@ -1,4 +1,5 @@
 import { requireSection, SnapexConfig } from '@snapex/config';
+import { Codec, TypeMode } from '@snapex/contracts';
 
 export const REGISTRY_SETTINGS = Symbol('snapex:registry-settings');
 
@@ -8,6 +9,12 @@ export interface RegistrySettings {
   schema: string;
   maxActiveTasksPerAccount: number;
   maxManualSnapshotsPerAccount: number;
+  /** What a StartExportTask that does not say writes (config `output`). */
+  outputDefaults: { typeMode: TypeMode; codec: Codec };
+  maxEventSubscriptionsPerAccount: number;
+  longTableNoticeMinutes: number;
+  /** Accounts with a webhook signing key: only they may subscribe a webhook. */
+  webhookAccounts: ReadonlySet<string>;
 }
 
 export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
@@ -18,5 +25,9 @@ export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
     schema: registry.schema,
     maxActiveTasksPerAccount: registry.maxActiveTasksPerAccount,
     maxManualSnapshotsPerAccount: registry.maxManualSnapshotsPerAccount,
+    outputDefaults: { typeMode: config.output.typeMode, codec: config.output.codec },
+    maxEventSubscriptionsPerAccount: registry.maxEventSubscriptionsPerAccount,
+    longTableNoticeMinutes: registry.longTableNoticeMinutes,
+    webhookAccounts: new Set(config.accounts.filter((account) => account.webhookSecret).map(({ id }) => id)),
   };
 }

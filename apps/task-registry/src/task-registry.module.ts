@@ -8,11 +8,13 @@ import { RegistryDatabase } from './database/registry-database';
 import { DescribeExportTasksUseCase } from './describe/describe-export-tasks.use-case';
 import { EventApplication } from './events/event-application';
 import { ExtractionTracker } from './events/extraction-tracker';
+import { LongTableWatch } from './events/long-table-watch';
 import { OutcomeRecorder } from './events/outcome-recorder';
 import { PartitionRecorder } from './events/partition-recorder';
 import { PlanRecorder } from './events/plan-recorder';
 import { ProcessedEventRepository } from './events/processed-event.repository';
 import { CONSUMED_EVENTS, TaskEventsHandler } from './events/task-events.handler';
+import { RegistryOperations } from './operations/registry-operations';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { PlanAudit } from './plan/plan-audit';
@@ -23,6 +25,7 @@ import { REGISTRY_SETTINGS, registrySettingsFrom } from './registry-settings';
 import { TaskReportsUseCase } from './reports/task-reports.use-case';
 import { RegistryRpcHandler, SERVED_RPCS } from './rpc/registry-rpc.handler';
 import { SnapshotCatalogue } from './snapshots/snapshot-catalogue';
+import { SubscriptionCatalogue } from './subscriptions/subscription-catalogue';
 import { StartExportTaskUseCase } from './start/start-export-task.use-case';
 import { TaskTransitions } from './tasks/task-transitions';
 import { TaskRepository } from './tasks/task.repository';
@@ -46,7 +49,7 @@ export function taskRegistryModule(
     bus: {
       service: options.serviceName ?? TASK_REGISTRY,
       consumes: [...CONSUMED_EVENTS, ...SnapshotCatalogue.events],
-      serves: [...SERVED_RPCS, ...SnapshotCatalogue.rpcs],
+      serves: [...SERVED_RPCS, ...SnapshotCatalogue.rpcs, ...SubscriptionCatalogue.rpcs],
     },
     failureStage: null,
     providers: [
@@ -79,13 +82,16 @@ export function taskRegistryModule(
       PlanRecorder,
       PartitionRecorder,
       OutcomeRecorder,
+      LongTableWatch,
       StartExportTaskUseCase,
       DescribeExportTasksUseCase,
       CancelExportTaskUseCase,
       TaskReportsUseCase,
       RegistryRpcHandler,
       TaskEventsHandler,
+      RegistryOperations,
       ...SnapshotCatalogue.providers(config, logger),
+      ...SubscriptionCatalogue.providers,
     ],
   });
 }

@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsCredentialIdentity, AwsCredentialIdentityProvider, InitializeMiddleware } from '@aws-sdk/types';
 import { SnapexConfig } from '@snapex/config';
@@ -7,6 +8,7 @@ import { Logger } from '@snapex/logging';
 import { assumeRoleInput, ExportRole, exportRoleKey } from './export-role';
 import { KeyGuard } from './key-guard';
 import { renewalMarginMs, RoleSession } from './role-session';
+import { countingS3Errors } from './s3-metrics';
 
 /** A caller's role as snapex uses it: S3 and KMS clients signed with the role's temporary credentials. */
 export interface RoleClients {
@@ -17,7 +19,7 @@ export interface RoleClients {
   kms: KMSClient;
 }
 
-export type AwsService = 's3' | 'sts' | 'kms';
+export type AwsService = 's3' | 'sts' | 'kms' | 'sns';
 type S3Middleware = InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes>;
 
 /** Every write that asks for SSE-KMS first proves its key usable (see KeyGuard). */
@@ -51,6 +53,7 @@ export class AwsClients {
   private readonly roles = new Map<string, RoleClients>();
   private sts: STSClient | undefined;
   private s3: S3Client | undefined;
+  private sns: SNSClient | undefined;
 
   constructor(
     private readonly config: SnapexConfig,
@@ -70,28 +73,40 @@ export class AwsClients {
       ...(endpoint ? { endpoint } : {}),
       maxAttempts: 3,
       requestHandler: requestHandlerOf(this.config),
+      logger: sdkLoggerOf(this.logger),
     };
   }
 
   /** STS as snapex's own identity, the one every role's trust policy names. */
   serviceSts(): STSClient {
-    const { serviceCredentials } = this.config.aws;
-    this.sts ??= new STSClient({
-      ...this.settingsFor('sts'),
-      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
-    });
+    this.sts ??= new STSClient(this.asService('sts'));
     return this.sts;
   }
 
   /** S3 as snapex's own identity: the snapshot store is snapex's bucket, not a caller's. */
   serviceS3(): S3Client {
-    const { serviceCredentials, forcePathStyle } = this.config.aws;
-    this.s3 ??= new S3Client({
-      ...this.settingsFor('s3'),
-      forcePathStyle,
-      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
-    });
+    this.s3 ??= countingS3Errors(
+      new S3Client({ ...this.asService('s3'), forcePathStyle: this.config.aws.forcePathStyle }),
+    );
     return this.s3;
+  }
+
+  /**
+   * SNS as snapex's own identity, which publishes event subscriptions' notifications where RDS
+   * publishes as events.rds.amazonaws.com: a topic's access policy must let it Publish.
+   */
+  serviceSns(): SNSClient {
+    this.sns ??= new SNSClient(this.asService('sns'));
+    return this.sns;
+  }
+
+  /** A client's settings as snapex's own identity: the configured keys, or the SDK default chain. */
+  private asService(service: AwsService) {
+    const { serviceCredentials } = this.config.aws;
+    return {
+      ...this.settingsFor(service),
+      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
+    };
   }
 
   forRole(role: ExportRole): RoleClients {
@@ -104,11 +119,13 @@ export class AwsClients {
     );
     const credentials = session.provider;
     const kms = new KMSClient({ ...this.settingsFor('kms'), credentials });
-    const s3 = new S3Client({
-      ...this.settingsFor('s3'),
-      forcePathStyle: this.config.aws.forcePathStyle,
-      credentials,
-    });
+    const s3 = countingS3Errors(
+      new S3Client({
+        ...this.settingsFor('s3'),
+        forcePathStyle: this.config.aws.forcePathStyle,
+        credentials,
+      }),
+    );
     const guard = new KeyGuard(kms, this.config.aws.keyRecheckSeconds * 1000);
     s3.middlewareStack.add(guardingKmsWrites(guard), { step: 'initialize', name: 'snapexKmsKeyGuard' });
     const clients: RoleClients = { role, session, credentials, s3, kms };
@@ -144,4 +161,17 @@ export class AwsClients {
       expiration: Credentials.Expiration,
     };
   }
+}
+
+/**
+ * The SDK's warnings as the service's structured log lines: without a logger it prints some (e.g.
+ * S3's check for a body of unknown length) with console.warn, a line that is not JSON. Its info and
+ * error lines (every command's input and output, every failed command, even those the caller
+ * expects and handles, such as a HEAD of a missing key) are dropped: callers log their failures.
+ */
+function sdkLoggerOf(logger: Logger | undefined) {
+  const ignore = () => undefined;
+  const warn = (...content: unknown[]) =>
+    logger?.warn({ sdk: content.length === 1 ? content[0] : content }, 'AWS SDK');
+  return { trace: ignore, debug: ignore, info: ignore, warn, error: ignore };
 }

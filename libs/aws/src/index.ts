@@ -5,3 +5,4 @@ export * from './aws.module';
 export * from './role-session';
 export * from './key-guard';
 export * from './snapshot-store';
+export * from './s3-metrics';

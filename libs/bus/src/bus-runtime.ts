@@ -10,7 +10,8 @@ import {
   taskEventFields,
 } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
-import { Subscription } from 'nats';
+import { inSpan, SpanKind } from '@snapex/telemetry';
+import { Msg, Subscription } from 'nats';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
 import { failureCauseOf } from './errors';
 import { ConsumerLoop, EventHandler, parsePayload } from './consumer-loop';
@@ -18,6 +19,7 @@ import { EVENT_HANDLER, RPC_HANDLER, SIGNAL_HANDLER } from './decorators';
 import { NatsConnectionHolder } from './nats-connection';
 import { EventPublisher } from './publisher';
 import { provisionStreams } from './streams';
+import { messageAttributes, traceContextOf } from './trace-headers';
 import { BUS_LOGGER, FAILURE_STAGE, FailureStage } from './tokens';
 
 type Bound = {
@@ -67,7 +69,7 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
     const events = this.wire(EVENT_HANDLER, this.options.consumes, 'event');
     const rpcs = this.wire(RPC_HANDLER, this.options.serves ?? [], 'request/reply');
     const signals = this.wire(SIGNAL_HANDLER, this.options.listens ?? [], 'signal');
-    await provisionStreams(this.nats.manager);
+    await provisionStreams(this.nats.manager, this.options.streamReplicas);
     for (const [subject, bound] of rpcs) this.serveRpc(subject, bound);
     for (const [subject, bound] of signals) this.listen(subject, bound);
     for (const bound of events.values()) await this.consume(bound);
@@ -157,9 +159,11 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       queue: this.options.service,
       callback: (error, message) => {
         if (error) return this.logger.error({ err: error, subject }, 'request subscription failed');
-        void this.answer(contract, bound, message.string()).then((reply) =>
-          message.respond(JSON.stringify(reply)),
-        );
+        void inSpan(
+          `serve ${subject}`,
+          { kind: SpanKind.SERVER, parent: traceContextOf(message), attributes: messageAttributes(subject) },
+          () => this.answer(contract, bound, message.string()),
+        ).then((reply) => message.respond(JSON.stringify(reply)));
       },
     });
     this.subscriptions.push(subscription);
@@ -192,13 +196,26 @@ export class BusRuntime implements OnApplicationBootstrap, BeforeApplicationShut
       callback: (error, message) => {
         if (error) return this.logger.error({ err: error, subject }, 'signal subscription failed');
         void Promise.resolve()
-          .then(() => bound.handler(parsePayload(contract, message), { subject, attempt: 1 }))
+          .then(() => this.signal(contract, bound, message))
           .catch((handlerError: unknown) =>
             this.logger.warn({ err: handlerError, subject }, 'signal handler failed'),
           );
       },
     });
     this.subscriptions.push(subscription);
+  }
+
+  private async signal(contract: EventContract, bound: Bound, message: Msg): Promise<void> {
+    const payload = parsePayload(contract, message);
+    await inSpan(
+      `signal ${contract.name}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: traceContextOf(message),
+        attributes: messageAttributes(message.subject, payload),
+      },
+      () => bound.handler(payload, { subject: message.subject, attempt: 1 }) as Promise<void>,
+    );
   }
 
   /**

@@ -21,7 +21,7 @@ export class BusModule {
         { provide: FAILURE_STAGE, useValue: failureStage },
         {
           provide: NatsConnectionHolder,
-          useFactory: () => NatsConnectionHolder.open(options.natsUrl, options.service),
+          useFactory: () => NatsConnectionHolder.open(options.nats, options.service),
         },
         EventPublisher,
         RpcClient,

@@ -7,10 +7,20 @@ export interface ConsumerTuning {
   maxDeliver?: number;
 }
 
+/** Where and how to reach NATS: the `nats` section of the configuration. */
+export interface NatsConnectionSettings {
+  /** One server URL or several separated by commas. */
+  url: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  auth?: { credsFile?: string; user?: string; password?: string; token?: string };
+}
+
 export interface BusOptions {
   /** Service name: durable consumer and queue group names derive from it. */
   service: string;
-  natsUrl: string;
+  nats: NatsConnectionSettings;
+  /** Copies JetStream keeps of each stream (1 on a single server). */
+  streamReplicas: number;
   /** Subjects this service must handle durably; start-up fails unless each has exactly one handler. */
   consumes: readonly EventContract[];
   /** Request/reply subjects this service answers. */

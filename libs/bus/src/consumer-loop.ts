@@ -1,10 +1,13 @@
 import { EventContract } from '@snapex/contracts';
 import { Logger } from '@snapex/logging';
 import { AckPolicy, Consumer, DeliverPolicy, JsMsg, nanos } from 'nats';
+import { inSpan, SpanKind } from '@snapex/telemetry';
+import { messagesHandled, watchBacklog } from './bus-metrics';
 import { MessageContext } from './decorators';
 import { InvalidMessageError, settlementFor } from './errors';
 import { NatsConnectionHolder } from './nats-connection';
 import { STREAMS } from '@snapex/contracts';
+import { messageAttributes, traceContextOf } from './trace-headers';
 
 export type EventHandler = (payload: unknown, context: MessageContext) => Promise<void>;
 export type GiveUpHandler = (contract: EventContract, payload: unknown, error: unknown) => Promise<void>;
@@ -32,6 +35,7 @@ export function durableName(service: string, subject: string): string {
 export class ConsumerLoop {
   private running = true;
   private readonly slots: Promise<void>[] = [];
+  private unwatch: () => void = () => undefined;
 
   constructor(
     private readonly nats: NatsConnectionHolder,
@@ -40,11 +44,17 @@ export class ConsumerLoop {
 
   async start(): Promise<void> {
     const consumer = await this.ensureConsumer();
+    this.unwatch = watchBacklog({
+      stream: STREAMS[this.settings.contract.stream].name,
+      consumer: durableName(this.settings.service, this.settings.contract.subject),
+      info: () => consumer.info(),
+    });
     for (let slot = 0; slot < this.settings.concurrency; slot++) this.slots.push(this.runSlot(consumer));
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.unwatch();
     await Promise.allSettled(this.slots);
   }
 
@@ -89,17 +99,29 @@ export class ConsumerLoop {
     let payload: unknown;
     try {
       payload = parsePayload(contract, message);
-      await handler(payload, { subject: message.subject, attempt });
+      const handled = payload;
+      await inSpan(
+        `consume ${contract.name}`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: traceContextOf(message),
+          attributes: { ...messageAttributes(message.subject, payload), 'snapex.attempt': String(attempt) },
+        },
+        () => handler(handled, { subject: message.subject, attempt }),
+      );
       message.ack();
+      messagesHandled.inc({ subject: contract.subject, outcome: 'acked' });
     } catch (error) {
       const settlement = settlementFor(error, attempt, maxDeliver);
       const log = { err: error, subject: message.subject, attempt, ...taskFields(payload) };
       if (settlement.kind === 'nak') {
         logger.warn(log, 'handler failed; will retry');
         message.nak(settlement.delayMs);
+        messagesHandled.inc({ subject: contract.subject, outcome: 'retried' });
       } else {
         logger.error(log, 'handler failed for good; message terminated');
         message.term();
+        messagesHandled.inc({ subject: contract.subject, outcome: 'terminated' });
         if (payload !== undefined) await this.giveUp(contract, payload, error);
       }
     } finally {

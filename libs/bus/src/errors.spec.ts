@@ -16,4 +16,10 @@ describe('settlement by error type', () => {
     });
     expect(settlementFor(new RetryableError('later'), 10, 10)).toEqual({ kind: 'term' });
   });
+
+  it("naks with the handler's own delay when it schedules its retries itself", () => {
+    const scheduled = new RetryableError('later', 1234, { exactDelay: true });
+    expect(settlementFor(scheduled, 4, 10)).toEqual({ kind: 'nak', delayMs: 1234 });
+    expect(settlementFor(scheduled, 10, 10)).toEqual({ kind: 'term' });
+  });
 });

@@ -8,15 +8,18 @@
 export class RetryableError extends Error {
   /** What the user reads if no attempt succeeds; the generic cause when absent. */
   readonly failureCause: string | undefined;
+  /** The delay is the handler's own schedule (backoff and jitter applied): the bus does not double it. */
+  readonly exactDelay: boolean;
 
   constructor(
     message: string,
     readonly delayMs = 2000,
-    options?: { cause?: unknown; failureCause?: string },
+    options?: { cause?: unknown; failureCause?: string; exactDelay?: boolean },
   ) {
     super(message, options);
     this.name = 'RetryableError';
     this.failureCause = options?.failureCause;
+    this.exactDelay = options?.exactDelay ?? false;
   }
 }
 
@@ -54,6 +57,7 @@ export type Settlement = { kind: 'ack' } | { kind: 'nak'; delayMs: number } | { 
 export function settlementFor(error: unknown, attempt: number, maxDeliver: number): Settlement {
   if (error instanceof PermanentError) return { kind: 'term' };
   if (attempt >= maxDeliver) return { kind: 'term' };
+  if (error instanceof RetryableError && error.exactDelay) return { kind: 'nak', delayMs: error.delayMs };
   const base = error instanceof RetryableError ? error.delayMs : 2000;
   return { kind: 'nak', delayMs: Math.min(base * 2 ** Math.max(0, attempt - 1), 60_000) };
 }

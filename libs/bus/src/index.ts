@@ -9,3 +9,4 @@ export * from './rpc-client';
 export * from './streams';
 export * from './tokens';
 export { durableName, sleep } from './consumer-loop';
+export { traceHeaders, traceContextOf } from './trace-headers';

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Fault, replyOf, RpcContract, RpcRequest, RpcResponse } from '@snapex/contracts';
+import { inSpan, SpanKind } from '@snapex/telemetry';
 import { ErrorCode, NatsError } from 'nats';
 import { BUS_OPTIONS, BusOptions } from './bus.options';
 import { RetryableError } from './errors';
 import { NatsConnectionHolder } from './nats-connection';
+import { messageAttributes, traceHeaders } from './trace-headers';
 
 /** Calls another service over NATS request/reply; faults come back as Fault, outages as RetryableError. */
 @Injectable()
@@ -14,11 +16,19 @@ export class RpcClient {
   ) {}
 
   async call<C extends RpcContract>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {
+    const attributes = messageAttributes(contract.subject, request);
+    return inSpan(`call ${contract.subject}`, { kind: SpanKind.CLIENT, attributes }, () =>
+      this.send(contract, request),
+    );
+  }
+
+  private async send<C extends RpcContract>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {
     const body = contract.request.parse(request);
     let raw: string;
     try {
       const reply = await this.nats.connection.request(contract.subject, JSON.stringify(body), {
         timeout: this.options.rpcTimeoutMs ?? 10_000,
+        headers: traceHeaders(),
       });
       raw = reply.string();
     } catch (error) {

@@ -3,12 +3,13 @@ import { DiscardPolicy, JetStreamManager, nanos, RetentionPolicy, StorageType, S
 
 const DAY_MS = 24 * 3600 * 1000;
 
-function streamConfig(key: StreamKey): Partial<StreamConfig> & { name: string } {
+function streamConfig(key: StreamKey, replicas: number): Partial<StreamConfig> & { name: string } {
   const { name, subjects } = STREAMS[key];
   return {
     name,
     subjects: [...subjects],
     storage: StorageType.File,
+    num_replicas: replicas,
     retention: key === 'work' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
     max_age: key === 'work' ? 0 : nanos(7 * DAY_MS),
@@ -17,10 +18,13 @@ function streamConfig(key: StreamKey): Partial<StreamConfig> & { name: string } 
   };
 }
 
-/** Creates every stream, or brings an existing one to the expected settings; safe on every start. */
-export async function provisionStreams(manager: JetStreamManager): Promise<void> {
+/**
+ * Creates every stream, or brings an existing one to the expected settings (its replica count
+ * included: JetStream adds or drops copies in place); safe on every start.
+ */
+export async function provisionStreams(manager: JetStreamManager, replicas: number): Promise<void> {
   for (const key of Object.keys(STREAMS) as StreamKey[]) {
-    const config = streamConfig(key);
+    const config = streamConfig(key, replicas);
     try {
       await manager.streams.add(config);
     } catch (addError) {

@@ -12,6 +12,7 @@ import {
 } from './commands';
 import { ProgressStream } from './progress-view';
 import { ConnectionOptions, rdsClientFor } from './rds-client';
+import { runRestoreExport } from './restore-command';
 import { WatchSettings } from './watch';
 
 export interface CliIo {
@@ -34,10 +35,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     stderr: io.stderr,
     watch: { ...DEFAULT_WATCH, ...io.watch },
   };
-  const program = buildProgram(io, (work) => async (options, command) => {
-    const connection = command.optsWithGlobals<ConnectionOptions>();
-    exitCode = await work(rdsClientFor(connection, io.env), options, commandIo);
-  });
+  const program = buildProgram(
+    io,
+    (work) => async (options, command) => {
+      const connection = command.optsWithGlobals<ConnectionOptions>();
+      exitCode = await work(rdsClientFor(connection, io.env), options, commandIo);
+    },
+    (work) => async (options, command) => {
+      exitCode = await work(options, command.optsWithGlobals<ConnectionOptions>());
+    },
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -48,8 +55,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 type Work = (client: ReturnType<typeof rdsClientFor>, options: any, io: CommandIo) => Promise<number>;
 type Action = (options: any, command: Command) => Promise<void>;
+/** A command that talks to S3 and a database rather than to the gateway. */
+type LocalWork = (options: any, connection: ConnectionOptions) => Promise<number>;
 
-function buildProgram(io: CliIo, action: (work: Work) => Action): Command {
+function buildProgram(
+  io: CliIo,
+  action: (work: Work) => Action,
+  localAction: (work: LocalWork) => Action,
+): Command {
   const program = new Command('snapex')
     .description('The aws rds export commands, against a snapex gateway.')
     .option('--endpoint-url <url>', 'the snapex gateway (default: $SNAPEX_ENDPOINT_URL)')
@@ -105,6 +118,20 @@ function buildProgram(io: CliIo, action: (work: Work) => Action): Command {
     .requiredOption('--export-task-identifier <id>')
     .option('--watch', 'follow the task until it is CANCELED')
     .action(action(cancelExportTask));
+
+  program
+    .command('restore-export')
+    .description(
+      'Recreate the tables and rows of a finished export in a PostgreSQL or MySQL database, read from its S3 files.',
+    )
+    .requiredOption('--s3-bucket-name <bucket>')
+    .requiredOption('--export-task-identifier <id>')
+    .option('--s3-prefix <prefix>')
+    .option('--target-url <url>', 'postgresql://… or mysql://… (default: $SNAPEX_RESTORE_TARGET_URL)')
+    .option('--only <names...>', 'database[.schema[.table]] ... of the export to restore')
+    .option('--concurrency <n>', 'tables restored at once', '4')
+    .option('--s3-endpoint-url <url>', 'an S3-compatible endpoint (default: $AWS_ENDPOINT_URL_S3)')
+    .action(localAction((options, connection) => runRestoreExport(options, connection, io)));
 
   return program;
 }

@@ -27,6 +27,13 @@ export function rdsClientFor(options: ConnectionOptions, env: NodeJS.ProcessEnv)
   return new RDSClient({
     endpoint,
     requestHandler: GATEWAY_TIMEOUTS,
+    ...signingOf(options, env),
+  });
+}
+
+/** Region and credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the usual AWS profile chain. */
+export function signingOf(options: ConnectionOptions, env: NodeJS.ProcessEnv) {
+  return {
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     credentials:
       env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !options.profile
@@ -36,5 +43,5 @@ export function rdsClientFor(options: ConnectionOptions, env: NodeJS.ProcessEnv)
             sessionToken: env.AWS_SESSION_TOKEN,
           }
         : fromNodeProviderChain({ profile: options.profile ?? env.AWS_PROFILE }),
-  });
+  };
 }

@@ -32,6 +32,22 @@ const AccessKeySchema = z.strictObject({
   secretAccessKey: z.string().min(16, 'must be at least 16 characters'),
 });
 
+/** The seven services, by the names they log and listen under, in the order they are best started. */
+export const SERVICE_NAMES = [
+  'task-registry',
+  'api-gateway',
+  'credential-validator',
+  'restorer',
+  'table-extractor',
+  'metadata-writer',
+  'notifier',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const Port = z.number().int().min(0).max(65_535);
+/** task-registry's operations port; the others follow it in SERVICE_NAMES order. */
+export const DEFAULT_OPS_PORT = 9464;
+
 /** AWS STS refuses shorter sessions; other STS endpoints (moto, Ceph RGW) apply bounds of their own. */
 export const AWS_MINIMUM_ROLE_SESSION_SECONDS = 900;
 
@@ -51,13 +67,53 @@ export const SnapexConfigSchema = z
            * default: an export may use only roles and key ARNs of the caller's own account.
            */
           trustedAccounts: z.array(AccountId).default([]),
+          /**
+           * Key of the HMAC-SHA256 signature on every webhook delivery of the account's event
+           * subscriptions (`X-Snapex-Signature`); subscriptions to a webhook URL need one.
+           */
+          webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
         }),
       )
       .min(1, 'must list at least one account'),
     sources: z.array(SourceConfigSchema).default([]),
     nats: z
       .strictObject({
-        url: z.string().min(1).default('nats://127.0.0.1:4222'),
+        /**
+         * One server, or several separated by commas (the seeds of a cluster; the client learns the
+         * others from them and moves to another when its server goes away).
+         */
+        url: z
+          .string()
+          .min(1)
+          .default('nats://127.0.0.1:4222')
+          .refine(
+            (url) => url.split(',').every((server) => /^(nats|tls):\/\/[^\s,]+$/.test(server.trim())),
+            'must be nats:// or tls:// URLs separated by commas',
+          ),
+        /** Copies JetStream keeps of every snapex stream: 3 on a three-node cluster survives a node lost. */
+        streamReplicas: z.number().int().min(1).max(5).default(1),
+        /** TLS to the servers; the system's CAs verify them unless caFile is given. */
+        tls: z
+          .strictObject({
+            /** PEM file of the CA that signed the servers' certificates. */
+            caFile: z.string().min(1).optional(),
+            /** Client certificate and key (PEM) for servers that verify clients; both or neither. */
+            certFile: z.string().min(1).optional(),
+            keyFile: z.string().min(1).optional(),
+          })
+          .optional(),
+        /**
+         * How the services authenticate: exactly one of a credentials file (user JWT and NKey seed,
+         * `credsFile`), `user` with `password`, or `token`. Give secrets as `env:NAME` or `file:/path`.
+         */
+        auth: z
+          .strictObject({
+            credsFile: z.string().min(1).optional(),
+            user: z.string().min(1).optional(),
+            password: z.string().min(1).optional(),
+            token: z.string().min(1).optional(),
+          })
+          .optional(),
         /** How long a message may stay unacknowledged before JetStream redelivers it. */
         ackWaitSeconds: z.number().int().min(5).default(60),
         maxDeliver: z.number().int().min(1).default(10),
@@ -74,6 +130,10 @@ export const SnapexConfigSchema = z
         maxActiveTasksPerAccount: z.number().int().min(1).default(5),
         /** Manual snapshots one account may keep (RDS's default quota is 100); automated ones are not counted. */
         maxManualSnapshotsPerAccount: z.number().int().min(1).default(100),
+        /** A table still exporting this long after it started is announced (RDS-EVENT-0487), again each period. */
+        longTableNoticeMinutes: z.number().int().min(1).default(60),
+        /** Event subscriptions one account may have (RDS's default quota is 20). */
+        maxEventSubscriptionsPerAccount: z.number().int().min(1).default(20),
       })
       .optional(),
     aws: z
@@ -89,6 +149,7 @@ export const SnapexConfigSchema = z
             s3: z.string().url().optional(),
             sts: z.string().url().optional(),
             kms: z.string().url().optional(),
+            sns: z.string().url().optional(),
           })
           .default({}),
         forcePathStyle: z.boolean().default(false),
@@ -121,11 +182,30 @@ export const SnapexConfigSchema = z
         socketTimeoutMs: z.number().int().min(100).default(120_000),
       })
       .default({}),
+    /** How the notifier delivers events to subscriptions' SNS topics and webhooks. */
+    notifier: z
+      .strictObject({
+        /** Attempts at one delivery before it is dead-lettered. */
+        maxAttempts: z.number().int().min(1).max(50).default(8),
+        /** Delay before the second attempt; it doubles with each further one, with random jitter. */
+        initialRetryDelayMs: z.number().int().min(10).default(1_000),
+        maxRetryDelayMs: z.number().int().min(10).default(300_000),
+        /** One webhook request or SNS Publish that has not answered in this long fails. */
+        requestTimeoutMs: z.number().int().min(100).default(10_000),
+        /** Deliveries in flight at once. */
+        concurrency: z.number().int().min(1).default(4),
+      })
+      .default({}),
     gateway: z
       .strictObject({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8080),
         maxBodyBytes: z.number().int().min(1024).default(1_048_576),
+        /**
+         * RestoreExportTask: the gateway connects to whatever database a caller's TargetUrl names,
+         * so it is off unless the operator turns it on.
+         */
+        restoreExports: z.boolean().default(false),
       })
       .default({}),
     /**
@@ -162,8 +242,13 @@ export const SnapexConfigSchema = z
           // PostgreSQL cuts names past 63 bytes and MySQL refuses them: 27 + 32 hex digits + `_<n>`.
           .max(27, 'must be at most 27 characters, so that scratch database names stay within 63')
           .default('snapex_scratch_'),
-        /** Parallel jobs of one restore (`pg_restore --jobs`). */
-        restoreJobs: z.number().int().min(1).default(2),
+        /**
+         * Parallel jobs of one restore (`pg_restore --jobs`). With 1, a custom-format dump streams
+         * from the snapshot store into pg_restore and nothing is staged on local disk; more jobs seek
+         * in the archive, so it is first written whole to the temporary folder (as a directory-format
+         * dump always is).
+         */
+        restoreJobs: z.number().int().min(1).default(1),
       })
       .default({}),
     restorer: z
@@ -226,6 +311,8 @@ export const SnapexConfigSchema = z
          * larger than 6 (README, Performance); 9 the smallest.
          */
         gzipLevel: z.number().int().min(1).max(9).default(1),
+        /** zstd level of zstd pages, for exports that ask for zstd without a level. */
+        zstdLevel: z.number().int().min(1).max(22).default(3),
         /** Threads parquet-wasm encodes on; no more than `concurrency` of them are ever busy. */
         encoderThreads: z
           .number()
@@ -244,11 +331,50 @@ export const SnapexConfigSchema = z
           .default(512 * 1024 * 1024),
       })
       .default({}),
+    /**
+     * How exports write Parquet when StartExportTask does not say (SnapexOutput): `aws` types and gzip
+     * are what RDS writes; `native` keeps dates, times, decimals, UUIDs and JSON as Parquet logical types.
+     */
+    output: z
+      .strictObject({
+        typeMode: z.enum(['aws', 'native']).default('aws'),
+        codec: z.enum(['gzip', 'zstd', 'snappy']).default('gzip'),
+      })
+      .default({}),
+    /**
+     * The operations listener every service runs (GET /healthz/live, /healthz/ready, /metrics) and
+     * tracing. Each service listens on its own port, so that all seven fit on one host; 0 takes any
+     * free port (the service logs the address it got).
+     */
+    observability: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        ports: z
+          .strictObject(
+            Object.fromEntries(
+              SERVICE_NAMES.map((service, index) => [service, Port.default(DEFAULT_OPS_PORT + index)]),
+            ) as Record<ServiceName, z.ZodDefault<typeof Port>>,
+          )
+          .default({}),
+        tracing: z
+          .strictObject({
+            /** Off by default: no span is recorded and messages carry no trace context. */
+            enabled: z.boolean().default(false),
+            /** OTLP/HTTP endpoint spans are sent to (`http://collector:4318/v1/traces`); none when absent. */
+            otlpEndpoint: z.string().url().optional(),
+            /** Share of new traces recorded (an export's whole trace follows its first span's decision). */
+            sampleRatio: z.number().min(0).max(1).default(1),
+          })
+          .default({}),
+      })
+      .default({}),
     logging: z
       .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
       .default({}),
   })
   .superRefine((config, ctx) => {
+    for (const problem of natsProblems(config.nats))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, ...problem });
     const memory = extractorMemoryPlan(config.extractor);
     if ('problem' in memory) {
       ctx.addIssue({
@@ -325,3 +451,37 @@ export const SnapexConfigSchema = z
   });
 
 export type SnapexConfig = z.infer<typeof SnapexConfigSchema>;
+export type NatsConfig = SnapexConfig['nats'];
+
+/** TLS files that only work together, and exactly one way to authenticate. */
+function natsProblems(nats: Pick<NatsConfig, 'tls' | 'auth'>): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  if (nats.tls && Boolean(nats.tls.certFile) !== Boolean(nats.tls.keyFile)) {
+    const missing = nats.tls.certFile ? 'keyFile' : 'certFile';
+    problems.push({
+      path: ['nats', 'tls', missing],
+      message: 'must be given with the other one (certFile and keyFile)',
+    });
+  }
+  if (nats.auth) {
+    const { credsFile, user, password, token } = nats.auth;
+    const ways = [credsFile && 'credsFile', (user || password) && 'user/password', token && 'token'].filter(
+      Boolean,
+    );
+    if (ways.length !== 1) {
+      problems.push({
+        path: ['nats', 'auth'],
+        message:
+          ways.length === 0
+            ? 'must give credsFile, user and password, or token'
+            : `gives ${ways.join(' and ')}: choose one`,
+      });
+    } else if (Boolean(user) !== Boolean(password)) {
+      problems.push({
+        path: ['nats', 'auth', user ? 'password' : 'user'],
+        message: 'must be given with the other one (user and password)',
+      });
+    }
+  }
+  return problems;
+}

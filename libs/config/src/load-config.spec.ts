@@ -99,6 +99,7 @@ describe('configuration', () => {
       restorer: {},
       extractor: {},
       logging: {},
+      observability: {},
     };
     for (const [section, value] of Object.entries(sections)) {
       expect(() => parseConfig({ ...minimal, [section]: value }, env)).not.toThrow();
@@ -108,6 +109,11 @@ describe('configuration', () => {
     }
     const nested: [Record<string, unknown>, string][] = [
       [{ aws: { endpoints: { s4: 'http://s3' } } }, 'aws.endpoints.s4'],
+      [{ observability: { ports: { 'table-extracter': 9500 } } }, 'observability.ports.table-extracter'],
+      [
+        { observability: { tracing: { endpoint: 'http://collector:4318' } } },
+        'observability.tracing.endpoint',
+      ],
       [
         { aws: { serviceCredentials: { accessKeyId: 'a', secretAccessKey: 'b', token: 'c' } } },
         'aws.serviceCredentials.token',
@@ -158,6 +164,26 @@ describe('configuration', () => {
     const config = parseConfig({ ...automated, snapshotStore: { bucket: 'snapshots' } }, env);
     expect(config.sources[0].automatedSnapshots).toEqual({ intervalMinutes: 1440, retain: 7 });
     expect(config.snapshotStore).toEqual({ bucket: 'snapshots', prefix: 'snapshots/' });
+  });
+
+  it('gives each service an operations port of its own, and leaves tracing off', () => {
+    const { observability } = parseConfig(
+      { ...minimal, observability: { ports: { 'table-extractor': 0 } } },
+      { MAIN_URL: 'postgresql://h/db' },
+    );
+    expect(observability).toEqual({
+      host: '127.0.0.1',
+      ports: {
+        'task-registry': 9464,
+        'api-gateway': 9465,
+        'credential-validator': 9466,
+        restorer: 9467,
+        'table-extractor': 0,
+        'metadata-writer': 9469,
+        notifier: 9470,
+      },
+      tracing: { enabled: false, sampleRatio: 1 },
+    });
   });
 
   it('refuses a missing or malformed file with a message that says which', () => {

@@ -14,6 +14,7 @@ export const NotificationSchema = z.object({
     'progress',
     'table-single-threaded',
     'table-skipped',
+    'table-in-progress',
     'completed',
     'failed',
     'canceling',

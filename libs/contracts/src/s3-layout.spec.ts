@@ -1,8 +1,10 @@
 import {
   exportInfoKey,
   exportTablesInfoKey,
+  isExportTablesInfoKey,
   partFileName,
   sanitizePathSegment,
+  tableDefinitionsKey,
   tableKeyPrefix,
 } from './s3-layout';
 
@@ -26,5 +28,12 @@ describe('bucket layout', () => {
     );
     expect(exportInfoKey('p', 'x')).toBe('p/x/export_info_x.json');
     expect(exportTablesInfoKey('', 'x', 0, 9)).toBe('x/export_tables_info_x_from_0_to_9.json');
+  });
+
+  it('names the table definitions beside export_info, and tells the tables files among the keys', () => {
+    expect(tableDefinitionsKey('p q', 'x', 'duckdb')).toBe('p_q/x/export_table_definitions_x_duckdb.sql');
+    expect(isExportTablesInfoKey('p', 'x', 'p/x/export_tables_info_x_from_0_to_499.json')).toBe(true);
+    expect(isExportTablesInfoKey('p', 'x', 'p/x/export_info_x.json')).toBe(false);
+    expect(isExportTablesInfoKey('p', 'x', 'p/x/db/export_tables_info_x_from_0_to_1.json')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { Codec } from './model/output-format';
 /** The seed: these characters in an S3 file path become underscores. */
 export function sanitizePathSegment(segment: string): string {
   return segment.replace(/[\\`" ]/g, '_');
@@ -34,8 +35,11 @@ export function partitionKeyPrefix(tablePrefix: string, partitionIndex: number):
   return `${tablePrefix}/${partitionIndex}`;
 }
 
-export function partFileName(fileIndex: number, uuid: string): string {
-  return `part-${String(fileIndex).padStart(5, '0')}-${uuid}-c000.gz.parquet`;
+/** The extension Spark gives a part file compressed with each codec; RDS's is gzip's. */
+const CODEC_EXTENSIONS: Record<Codec, string> = { gzip: 'gz', zstd: 'zstd', snappy: 'snappy' };
+
+export function partFileName(fileIndex: number, uuid: string, codec: Codec = 'gzip'): string {
+  return `part-${String(fileIndex).padStart(5, '0')}-${uuid}-c000.${CODEC_EXTENSIONS[codec]}.parquet`;
 }
 
 export function exportInfoKey(s3Prefix: string, exportTaskIdentifier: string): string {
@@ -54,4 +58,22 @@ export function exportTablesInfoKey(
 
 export function successMarkerKey(tablePrefix: string): string {
   return `${tablePrefix}/_SUCCESS`;
+}
+
+/** The export_tables_info files of an export, among the keys under its folder. */
+export function isExportTablesInfoKey(s3Prefix: string, exportTaskIdentifier: string, key: string): boolean {
+  const head = exportTablesInfoKey(s3Prefix, exportTaskIdentifier, 0, 0).replace(/0_to_0\.json$/, '');
+  return key.startsWith(head) && /^\d+_to_\d+\.json$/.test(key.slice(head.length));
+}
+
+export type TableDefinitionDialect = 'athena' | 'duckdb';
+
+/** `<prefix>/<id>/export_table_definitions_<id>_<dialect>.sql`: SQL that makes the export's tables queryable. */
+export function tableDefinitionsKey(
+  s3Prefix: string,
+  exportTaskIdentifier: string,
+  dialect: TableDefinitionDialect,
+): string {
+  const id = sanitizePathSegment(exportTaskIdentifier);
+  return `${exportRootKey(s3Prefix, exportTaskIdentifier)}/export_table_definitions_${id}_${dialect}.sql`;
 }

@@ -10,7 +10,8 @@ const MAX_COLUMN_BYTES = 2 ** 31 - 1;
 
 /** One column of the batch being built; the batch keeps its validity. */
 export interface ColumnBuilder {
-  value(row: number, buffer: Buffer, start: number, end: number): void;
+  /** Takes the row's value; false when its Parquet type cannot hold it, and the row gets NULL instead. */
+  value(row: number, buffer: Buffer, start: number, end: number): boolean | void;
   nullValue(row: number): void;
   /** The values of rows [0, length), and a fresh start for the next batch. */
   take(length: number, validity: Uint8Array, nullCount: number): ColumnVector;
@@ -77,7 +78,8 @@ export type BatchColumn = Pick<ColumnBuilder, 'nullValue' | 'take'>;
 /**
  * Rows gathered column by column into a ColumnarBatch: the batch's row count, byte count, validity
  * bitmaps and NULL counts, around columns that hold the values. Full at maxRows rows, or earlier
- * once its values reach maxBytes.
+ * once its values reach maxBytes. A value its column's Parquet type cannot hold becomes NULL, and
+ * onNotRepresentable is told of it.
  */
 export abstract class ColumnarBatchBuilder<C extends BatchColumn> {
   protected rows = 0;
@@ -89,6 +91,7 @@ export abstract class ColumnarBatchBuilder<C extends BatchColumn> {
     protected readonly columns: readonly C[],
     private readonly maxRows: number,
     private readonly maxBytes: number,
+    private readonly onNotRepresentable: (field: number) => void = () => undefined,
   ) {
     this.validity = this.freshValidity();
     this.nullCounts = columns.map(() => 0);
@@ -112,6 +115,12 @@ export abstract class ColumnarBatchBuilder<C extends BatchColumn> {
   protected absent(field: number): void {
     this.columns[field].nullValue(this.rows);
     this.nullCounts[field]++;
+  }
+
+  /** Column `field` of the current row had a value its Parquet type cannot hold: it is NULL. */
+  protected notRepresentable(field: number): void {
+    this.absent(field);
+    this.onNotRepresentable(field);
   }
 
   take(): ColumnarBatch {

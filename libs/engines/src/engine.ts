@@ -1,4 +1,11 @@
-import { ColumnPlan, Engine, PartitionRange, PartitioningInfo, SingleWorkerReason } from '@snapex/contracts';
+import {
+  ColumnPlan,
+  Engine,
+  PartitionRange,
+  PartitioningInfo,
+  SingleWorkerReason,
+  TypeMode,
+} from '@snapex/contracts';
 import { SourceConfig } from '@snapex/config';
 import { ColumnarBatch, rowsOfBatch } from '@snapex/parquet';
 import { NulledValues } from './nulled-values';
@@ -11,7 +18,8 @@ export interface PinnedReadPoint {
   readonly snapshotId: string | null;
   /** The instant the data is from (ExportTime). */
   readonly pinnedAt: Date;
-  listTables(): Promise<DiscoveredTable[]>;
+  /** The tables and their columns' plans, mapped as `typeMode` says (`aws` when absent). */
+  listTables(typeMode?: TypeMode): Promise<DiscoveredTable[]>;
   /** What the database holds besides its tables and does not export, so each can be reported. */
   listUnexportedObjects(): Promise<UnexportedObject[]>;
   /** Cuts a table into partitions of about targetBytes each, looking at the data at the pinned point. */

@@ -1,7 +1,7 @@
 import { ColumnPlan, decimalStorage, DecimalShape, ParquetColumnType } from '@snapex/contracts';
 
 /** How export_tables_info names each Parquet column type in `expectedExportedType`, as RDS writes it. */
-export const EXPORTED_TYPE_NAMES: Record<Exclude<ParquetColumnType, 'DECIMAL'>, string> = {
+export const EXPORTED_TYPE_NAMES: Record<Exclude<ParquetColumnType, 'DECIMAL' | 'LIST'>, string> = {
   BOOLEAN: 'boolean',
   INT32: 'int32',
   INT16: 'int32 (INT_16)',
@@ -11,6 +11,11 @@ export const EXPORTED_TYPE_NAMES: Record<Exclude<ParquetColumnType, 'DECIMAL'>, 
   STRING: 'binary (UTF8)',
   BINARY: 'binary',
   TIMESTAMP_MICROS: 'int64 (TIMESTAMP_MICROS)',
+  TIMESTAMP_MICROS_LOCAL: 'int64 (TIMESTAMP(MICROS,false))',
+  DATE: 'int32 (DATE)',
+  TIME_MICROS: 'int64 (TIME(MICROS,false))',
+  UUID: 'fixed_len_byte_array(16) (UUID)',
+  JSON: 'binary (JSON)',
 };
 
 function decimalTypeName({ precision, scale }: DecimalShape): string {
@@ -23,7 +28,13 @@ function decimalTypeName({ precision, scale }: DecimalShape): string {
 }
 
 /** `expectedExportedType` of a column; a DECIMAL's name depends on its precision and scale. */
-export function expectedExportedType(column: Pick<ColumnPlan, 'parquetType' | 'decimal'>): string {
+export function expectedExportedType(
+  column: Pick<ColumnPlan, 'parquetType' | 'decimal' | 'element'>,
+): string {
+  if (column.parquetType === 'LIST') {
+    if (!column.element) throw new Error('a LIST column needs its element type');
+    return `list<${EXPORTED_TYPE_NAMES[column.element.parquetType]}>`;
+  }
   if (column.parquetType !== 'DECIMAL') return EXPORTED_TYPE_NAMES[column.parquetType];
   if (!column.decimal) throw new Error('a DECIMAL column needs its precision and scale');
   return decimalTypeName(column.decimal);

@@ -3,23 +3,34 @@ import {
   Bool,
   Data,
   DataType,
+  DateDay,
   Decimal,
   Field,
+  FixedSizeBinary,
   Float32,
   Float64,
   Int16,
   Int32,
   Int64,
+  List,
   makeData,
   RecordBatch,
   RecordBatchStreamWriter,
   Schema,
   Struct,
+  TimeMicrosecond,
   TimestampMicrosecond,
   Utf8,
 } from 'apache-arrow';
 import { DecimalShape, ParquetColumnType } from '@snapex/contracts';
-import { ColumnarBatch, ColumnVector, FixedWidthValues } from './columnar-batch';
+import {
+  BytesVector,
+  ColumnarBatch,
+  ColumnVector,
+  FixedWidthValues,
+  ListWithoutRowFormError,
+  valueAt,
+} from './columnar-batch';
 import { unscaledDecimal } from './decimal';
 import { PartColumn, PartRow, PartValue } from './part-encoder';
 
@@ -40,9 +51,33 @@ const ARROW_TYPES: Record<ParquetColumnType, (column: PartColumn) => DataType> =
   BINARY: () => new Binary(),
   DECIMAL: (column) => decimalType(decimalShapeOf(column)),
   TIMESTAMP_MICROS: () => new TimestampMicrosecond('UTC'),
+  TIMESTAMP_MICROS_LOCAL: () => new TimestampMicrosecond(),
+  DATE: () => new DateDay(),
+  TIME_MICROS: () => new TimeMicrosecond(),
+  UUID: () => new FixedSizeBinary(UUID_BYTES),
+  JSON: () => new Utf8(),
+  LIST: (column) => new List(new Field('element', ARROW_TYPES[elementOf(column).parquetType](column), true)),
 };
 
+export class MissingListElementError extends TypeError {
+  constructor(column: PartColumn) {
+    super(`LIST column ${JSON.stringify(column.name)} has no element type`);
+    this.name = 'MissingListElementError';
+  }
+}
+
+function elementOf(column: PartColumn): NonNullable<PartColumn['element']> {
+  if (!column.element) throw new MissingListElementError(column);
+  return column.element;
+}
+
+/** A LIST column's elements as a column of their own. */
+function elementColumn(column: PartColumn): PartColumn {
+  return { name: 'element', parquetType: elementOf(column).parquetType };
+}
+
 const DECIMAL128_BITS = 128;
+const UUID_BYTES = 16;
 
 export class MissingDecimalShapeError extends TypeError {
   constructor(column: PartColumn) {
@@ -56,8 +91,17 @@ function decimalShapeOf(column: PartColumn): DecimalShape {
   return column.decimal;
 }
 
+/**
+ * The precision a DECIMAL is handed to arrow-rs with. arrow-rs stores a Decimal128 of one digit on
+ * INT64 (INT32 only from 2 to 9 digits); as two digits, which hold the same unscaled values, it goes
+ * on INT32 as the mapping wants, and the file's footer is given back its one digit (declaredDecimals).
+ */
+export function carriedDecimalPrecision(precision: number): number {
+  return precision === 1 ? 2 : precision;
+}
+
 function decimalType({ precision, scale }: DecimalShape): Decimal {
-  return new Decimal(scale, precision, DECIMAL128_BITS);
+  return new Decimal(scale, carriedDecimalPrecision(precision), DECIMAL128_BITS);
 }
 
 /** Arrow's 32-bit offsets address at most this many bytes of strings or binaries in one batch. */
@@ -80,6 +124,19 @@ export class UnexpectedValueError extends TypeError {
 export function arrowSchemaFor(columns: readonly PartColumn[]): Schema {
   return new Schema(
     columns.map((column) => new Field(column.name, ARROW_TYPES[column.parquetType](column), true)),
+  );
+}
+
+/** The Arrow schema as the columns declare it: DECIMALs with their own precision (see carriedDecimalPrecision). */
+export function declaredArrowSchemaFor(columns: readonly PartColumn[]): Schema {
+  return new Schema(
+    columns.map((column) => {
+      const type =
+        column.parquetType === 'DECIMAL'
+          ? new Decimal(decimalShapeOf(column).scale, decimalShapeOf(column).precision, DECIMAL128_BITS)
+          : ARROW_TYPES[column.parquetType](column);
+      return new Field(column.name, type, true);
+    }),
   );
 }
 
@@ -120,7 +177,27 @@ function columnData(column: PartColumn, index: number, rows: readonly PartRow[])
     case 'DECIMAL':
       return decimalData(column, index, rows);
     case 'TIMESTAMP_MICROS':
-      return fixedWidthData(column, index, rows, new TimestampMicrosecond('UTC'), BigInt64Array, isInt64);
+    case 'TIMESTAMP_MICROS_LOCAL':
+    case 'TIME_MICROS':
+      return fixedWidthData(
+        column,
+        index,
+        rows,
+        ARROW_TYPES[column.parquetType](column),
+        BigInt64Array,
+        isInt64,
+      );
+    case 'DATE':
+      return fixedWidthData(column, index, rows, new DateDay(), Int32Array, isInt32);
+    case 'JSON':
+      return utf8Data(column, index, rows);
+    case 'UUID':
+      return uuidData(
+        column,
+        rows.map((row) => row[index] ?? null),
+      );
+    case 'LIST':
+      throw new ListWithoutRowFormError();
   }
 }
 
@@ -171,7 +248,7 @@ function fixedWidthData<V extends number | bigint>(
   column: PartColumn,
   index: number,
   rows: readonly PartRow[],
-  type: Int32 | Int16 | Int64 | Float32 | Float64 | TimestampMicrosecond,
+  type: DataType,
   ArrayType: new (length: number) => FixedWidthArray<V>,
   accepts: (value: PartValue) => value is V,
 ): Data {
@@ -320,6 +397,26 @@ function decimalData(column: PartColumn, index: number, rows: readonly PartRow[]
   });
 }
 
+/** FixedSizeBinary(16) values: a NULL's slot is left zero. */
+function uuidData(column: PartColumn, values: readonly PartValue[]): Data<FixedSizeBinary> {
+  const bytes = new Uint8Array(values.length * UUID_BYTES);
+  const validity = new Validity(values.length);
+  values.forEach((value, row) => {
+    if (value === null) return validity.markNull();
+    if (!(value instanceof Uint8Array) || value.length !== UUID_BYTES)
+      throw new UnexpectedValueError(column, value);
+    bytes.set(value, row * UUID_BYTES);
+    validity.markPresent(row);
+  });
+  return makeData({
+    type: new FixedSizeBinary(UUID_BYTES),
+    length: values.length,
+    nullCount: validity.nullCount,
+    nullBitmap: validity.buffer(),
+    data: bytes,
+  });
+}
+
 /** A columnar batch's vector is not what its column's type calls for. */
 export class UnexpectedVectorError extends TypeError {
   constructor(column: PartColumn, vector: ColumnVector) {
@@ -339,8 +436,14 @@ const FIXED_WIDTH_ARRAYS: Partial<Record<ParquetColumnType, TypedArrayClass>> = 
   INT64: BigInt64Array,
   FLOAT: Float32Array,
   DOUBLE: Float64Array,
+  DATE: Int32Array,
+  TIME_MICROS: BigInt64Array,
   TIMESTAMP_MICROS: BigInt64Array,
+  TIMESTAMP_MICROS_LOCAL: BigInt64Array,
 };
+
+/** Types whose values a columnar batch carries as bytes, as their text or raw bytes. */
+const BYTES_TYPES: ReadonlySet<ParquetColumnType> = new Set(['STRING', 'BINARY', 'JSON']);
 
 function vectorData(column: PartColumn, vector: ColumnVector, length: number, type: DataType): Data {
   const nulls = {
@@ -364,9 +467,27 @@ function vectorData(column: PartColumn, vector: ColumnVector, length: number, ty
         ...nulls,
         data: new Uint32Array(vector.words.buffer, vector.words.byteOffset, length * 4),
       } as never);
+    case 'list': {
+      if (column.parquetType !== 'LIST') throw new UnexpectedVectorError(column, vector);
+      const child = vectorData(
+        elementColumn(column),
+        vector.elements,
+        vector.elementCount,
+        (type as List).valueType,
+      );
+      return makeData({
+        type: type as List,
+        length,
+        ...nulls,
+        valueOffsets: vector.offsets.subarray(0, length + 1),
+        child,
+      });
+    }
     case 'bytes':
-      if (column.parquetType !== 'STRING' && column.parquetType !== 'BINARY')
-        throw new UnexpectedVectorError(column, vector);
+      // Decimals arrive as their text and UUIDs as their 16 bytes: each is taken value by value.
+      if (column.parquetType === 'DECIMAL' || column.parquetType === 'UUID')
+        return columnData(column, 0, valuesOfVector(vector, length, column.parquetType === 'DECIMAL'));
+      if (!BYTES_TYPES.has(column.parquetType)) throw new UnexpectedVectorError(column, vector);
       return makeData({
         type,
         length,
@@ -375,6 +496,13 @@ function vectorData(column: PartColumn, vector: ColumnVector, length: number, ty
         data: vector.data,
       } as never);
   }
+}
+
+/** A bytes vector's values as one-value rows, text or Buffers. */
+function valuesOfVector(vector: BytesVector, length: number, asText: boolean): PartRow[] {
+  const rows: PartRow[] = [];
+  for (let index = 0; index < length; index++) rows.push([valueAt(vector, index, asText)]);
+  return rows;
 }
 
 /** One record batch over the columnar batch's own buffers: nothing is copied. */

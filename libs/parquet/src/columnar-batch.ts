@@ -6,7 +6,7 @@ import { PartValue } from './part-encoder';
  * value: a validity bitmap (bit i set when value i is not NULL, least significant bit first) and the
  * values themselves.
  */
-export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector | DecimalVector;
+export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector | DecimalVector | ListVector;
 
 export type FixedWidthValues = Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
@@ -56,6 +56,25 @@ export function decimalText(unscaled: bigint, scale: number): string {
   return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
+/** A LIST column: row i's elements are elements[offsets[i], offsets[i + 1]) of the child vector. */
+export interface ListVector {
+  kind: 'list';
+  validity: Uint8Array;
+  nullCount: number;
+  offsets: Int32Array;
+  /** Every row's elements one after the other, `elementCount` of them. */
+  elements: ColumnVector;
+  elementCount: number;
+}
+
+/** A LIST has no value of its own among the row encoders' values: only columnar encoders take it. */
+export class ListWithoutRowFormError extends TypeError {
+  constructor() {
+    super('a LIST column has no row form; it is written from columnar batches by parquet-wasm only');
+    this.name = 'ListWithoutRowFormError';
+  }
+}
+
 /** `length` rows held column by column, in the part's column order. */
 export class ColumnarBatch {
   constructor(
@@ -67,31 +86,31 @@ export class ColumnarBatch {
 /** Bytes the batch's vectors take. */
 export function batchBytes(batch: ColumnarBatch): number {
   let bytes = 0;
-  for (const vector of batch.columns) {
-    bytes += vector.validity.byteLength;
-    switch (vector.kind) {
-      case 'fixed':
-        bytes += vector.values.byteLength;
-        break;
-      case 'boolean':
-        bytes += vector.bits.byteLength;
-        break;
-      case 'bytes':
-        bytes += vector.offsets.byteLength + vector.data.byteLength;
-        break;
-      case 'decimal':
-        bytes += vector.words.byteLength;
-        break;
-    }
-  }
+  for (const vector of batch.columns) bytes += vectorBytes(vector);
   return bytes;
+}
+
+function vectorBytes(vector: ColumnVector): number {
+  const validity = vector.validity.byteLength;
+  switch (vector.kind) {
+    case 'fixed':
+      return validity + vector.values.byteLength;
+    case 'boolean':
+      return validity + vector.bits.byteLength;
+    case 'bytes':
+      return validity + vector.offsets.byteLength + vector.data.byteLength;
+    case 'decimal':
+      return validity + vector.words.byteLength;
+    case 'list':
+      return validity + vector.offsets.byteLength + vectorBytes(vector.elements);
+  }
 }
 
 export function isSet(bitmap: Uint8Array, index: number): boolean {
   return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
 }
 
-function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValue {
+export function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValue {
   if (!isSet(vector.validity, index)) return null;
   switch (vector.kind) {
     case 'fixed':
@@ -102,6 +121,8 @@ function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValu
       const low = BigInt.asUintN(64, vector.words[2 * index]);
       return decimalText((vector.words[2 * index + 1] << 64n) | low, vector.scale);
     }
+    case 'list':
+      throw new ListWithoutRowFormError();
     case 'bytes': {
       const bytes = Buffer.from(vector.data.buffer, vector.data.byteOffset, vector.data.byteLength);
       const start = vector.offsets[index];
@@ -111,6 +132,9 @@ function valueAt(vector: ColumnVector, index: number, asText: boolean): PartValu
   }
 }
 
+/** Types a bytes vector holds the UTF-8 text of: decimals come as their exact decimal text. */
+const TEXT_TYPES: ReadonlySet<ParquetColumnType> = new Set(['STRING', 'JSON', 'DECIMAL']);
+
 /**
  * The batch as rows of values in the representation the row encoders take (bigint for INT64, string
  * for STRING, Buffer for BINARY).
@@ -119,7 +143,7 @@ export function rowsOfBatch(
   batch: ColumnarBatch,
   columns: readonly { parquetType: ParquetColumnType }[],
 ): PartValue[][] {
-  const text = columns.map((column) => column.parquetType === 'STRING');
+  const text = columns.map((column) => TEXT_TYPES.has(column.parquetType));
   const rows: PartValue[][] = [];
   for (let index = 0; index < batch.length; index++) {
     rows.push(batch.columns.map((vector, column) => valueAt(vector, index, text[column])));

@@ -24,6 +24,7 @@ describe('decimals', () => {
   });
 
   it('stores a precision on INT32, INT64 or the fewest bytes that hold it', () => {
+    expect(decimalStorage(1)).toEqual({ physicalType: 'INT32' });
     expect(decimalStorage(9)).toEqual({ physicalType: 'INT32' });
     expect(decimalStorage(18)).toEqual({ physicalType: 'INT64' });
     expect(decimalStorage(19)).toEqual({ physicalType: 'FIXED_LEN_BYTE_ARRAY', byteLength: 9 });

@@ -50,7 +50,10 @@ class EncoderThread {
   private gone: Error | null = null;
   private readonly worker: Worker;
 
-  constructor(private readonly onGone: (thread: EncoderThread) => void) {
+  constructor(
+    private readonly onGone: (thread: EncoderThread, error: Error) => void,
+    private readonly onFileClosed: () => void,
+  ) {
     const entry = workerEntry();
     this.worker = new Worker(entry.filename, {
       execArgv: entry.execArgv,
@@ -109,6 +112,7 @@ class EncoderThread {
         return listener.chunk(message.chunk);
       case 'closed':
         this.detach(message.fileId);
+        this.onFileClosed();
         return listener.closed();
       case 'failed':
         this.detach(message.fileId);
@@ -119,7 +123,7 @@ class EncoderThread {
   private stop(error: Error): void {
     if (this.gone) return;
     this.gone = error;
-    this.onGone(this);
+    this.onGone(this, error);
     const listeners = [...this.files.values()];
     this.files.clear();
     for (const listener of listeners) listener.failed(error);
@@ -146,6 +150,9 @@ export interface FileChannel {
 export class EncoderThreads {
   private readonly threads: EncoderThread[] = [];
   private nextFileId = 1;
+  private terminated = false;
+  /** Why the last thread ended, until a file is written again after it. */
+  private failure: Error | null = null;
 
   constructor(private readonly size: number) {
     if (!Number.isInteger(size) || size < 1)
@@ -178,7 +185,18 @@ export class EncoderThreads {
     return this.threads.reduce((sum, thread) => sum + thread.wasmBytes, 0);
   }
 
+  /**
+   * Whether files can be encoded: the pool is not shut down and no thread has failed since the last
+   * file one wrote (threads that cannot start at all, or crash on every file, keep it unready).
+   */
+  readiness(): { ok: true } | { ok: false; reason: string } {
+    if (this.terminated) return { ok: false, reason: 'the encoder threads are shut down' };
+    if (this.failure) return { ok: false, reason: this.failure.message };
+    return { ok: true };
+  }
+
   async terminate(): Promise<void> {
+    this.terminated = true;
     const threads = this.threads.splice(0);
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
@@ -191,10 +209,17 @@ export class EncoderThreads {
   }
 
   private started(): EncoderThread {
-    const thread = new EncoderThread((gone) => {
-      const index = this.threads.indexOf(gone);
-      if (index >= 0) this.threads.splice(index, 1);
-    });
+    this.terminated = false;
+    const thread = new EncoderThread(
+      (gone, error) => {
+        const index = this.threads.indexOf(gone);
+        if (index >= 0) this.threads.splice(index, 1);
+        if (!this.terminated) this.failure = error;
+      },
+      () => {
+        this.failure = null;
+      },
+    );
     this.threads.push(thread);
     return thread;
   }

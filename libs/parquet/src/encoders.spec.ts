@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { Decimal, tableFromIPC, TimestampMicrosecond } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
 import { ParquetColumnType } from '@snapex/contracts';
 import { UnexpectedValueError } from './arrow-batch';
 import { PART_ENCODER_NAMES, partEncoderNamed } from './encoders';
@@ -52,9 +54,11 @@ const ROWS: PartRow[] = [
   [null, 7, null, -1n, -0, 5, null, Buffer.from([0x00, 0x00]), null, 'z'],
 ];
 
+type NativeOnlyType = 'TIMESTAMP_MICROS_LOCAL' | 'DATE' | 'TIME_MICROS' | 'UUID' | 'JSON' | 'LIST';
+
 /** Physical type, converted type, and the logical type a writer may add that says the same thing. */
 const EXPECTED_TYPES: Record<
-  Exclude<ParquetColumnType, 'DECIMAL' | 'TIMESTAMP_MICROS'>,
+  Exclude<ParquetColumnType, 'DECIMAL' | 'TIMESTAMP_MICROS' | NativeOnlyType>,
   { type: string; converted: string | null; logical: RegExp }
 > = {
   BOOLEAN: { type: 'BOOLEAN', converted: null, logical: /^$/ },
@@ -319,7 +323,7 @@ const EXACT_ROWS: PartRow[] = [
 
 /** Physical type, byte length and converted type each column must have. */
 const EXACT_TYPES = [
-  { type: 'INT64', type_length: null, converted_type: 'DECIMAL', precision: 1, scale: 0 },
+  { type: 'INT32', type_length: null, converted_type: 'DECIMAL', precision: 1, scale: 0 },
   { type: 'INT32', type_length: null, converted_type: 'DECIMAL', precision: 5, scale: 2 },
   { type: 'INT32', type_length: null, converted_type: 'DECIMAL', precision: 9, scale: 9 },
   { type: 'INT64', type_length: null, converted_type: 'DECIMAL', precision: 18, scale: 4 },
@@ -353,7 +357,9 @@ describe.each(PART_ENCODER_NAMES)('the %s encoder with exact types', (name) => {
     for (const [index, column] of schema.entries()) {
       const logical =
         EXACT_TYPES[index].converted_type === 'DECIMAL'
-          ? /^(|DecimalType\(scale=\d+, precision=\d+\))$/
+          ? new RegExp(
+              `^(|DecimalType\\(scale=${EXACT_TYPES[index].scale}, precision=${EXACT_TYPES[index].precision}\\))$`,
+            )
           : /^(|TimestampType\(isAdjustedToUTC=1, unit=TimeUnit\(MILLIS=<null>, MICROS=MicroSeconds\(\), NANOS=<null>\)\))$/;
       expect(column.logical_type).toMatch(logical);
     }
@@ -368,6 +374,20 @@ describe.each(PART_ENCODER_NAMES)('the %s encoder with exact types', (name) => {
     const withLeadingZero = (value: unknown) =>
       typeof value === 'string' ? value.replace(/^(-?)\./, '$10.') : value;
     expect(rows.map((row) => Object.values(row).map(withLeadingZero))).toEqual(EXACT_ROWS);
+  });
+
+  it('declares each DECIMAL with its own precision to Arrow readers too (ARROW:schema)', async () => {
+    const bytes = await readFile(file.path);
+    const arrowSchema = footerOf(bytes).entries.get('ARROW:schema');
+    if (name !== 'parquet-wasm') return expect(arrowSchema).toBeUndefined();
+    const table = tableFromIPC(readParquet(bytes).intoIPCStream());
+    expect(table.schema.fields.map((field) => String(field.type))).toEqual(
+      EXACT_COLUMNS.map((column) =>
+        column.parquetType === 'DECIMAL'
+          ? String(new Decimal(column.decimal!.scale, column.decimal!.precision, 128))
+          : String(new TimestampMicrosecond('UTC')),
+      ),
+    );
   });
 
   it('refuses a decimal that does not fit its precision or scale instead of writing a wrong one', async () => {

@@ -9,3 +9,4 @@ export * from './parquet-wasm-part-encoder';
 export * from './encoders';
 export * from './columnar-batch';
 export { unscaledDecimal } from './decimal';
+export * from './schema-only-part';

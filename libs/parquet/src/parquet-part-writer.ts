@@ -20,6 +20,14 @@ import {
 type ParquetOutput = Parameters<typeof ParquetWriter.openStream>[1];
 type FieldValue = Exclude<PartValue, string>;
 
+/** The parquetjs encoder writes gzip pages only; zstd and snappy are parquet-wasm's. */
+export class UnsupportedCodecError extends Error {
+  constructor(codec: string) {
+    super(`the parquetjs encoder writes gzip only, not ${codec}`);
+    this.name = 'UnsupportedCodecError';
+  }
+}
+
 /** Forwards parquetjs' writes to the real output, counting the bytes of the file. */
 class ByteCountingOutput {
   bytes = 0;
@@ -82,6 +90,8 @@ export class ParquetPartWriter implements PartEncoder {
     output: Writable,
     options: PartEncoderOptions,
   ): Promise<ParquetPartWriter> {
+    const codec = options.compression?.codec ?? 'gzip';
+    if (codec !== 'gzip') throw new UnsupportedCodecError(codec);
     const counting = new ByteCountingOutput(output);
     const schema = parquetSchemaFor(columns);
     const writer = await ParquetWriter.openStream(schema, counting as unknown as ParquetOutput, {

@@ -3,8 +3,11 @@ import { decimalStorage, ParquetColumnType } from '@snapex/contracts';
 import { MissingDecimalShapeError } from './arrow-batch';
 import { PartColumn } from './part-encoder';
 
-/** parquetjs rejects TIMESTAMP_MICROS before 1970, so those columns are written as INT64 and annotated last. */
-const FIELD_TYPES: Record<Exclude<ParquetColumnType, 'DECIMAL'>, FieldDefinition['type']> = {
+/**
+ * parquetjs rejects TIMESTAMP_MICROS before 1970, so those columns are written as INT64 and annotated
+ * last. The native types mode's types are parquet-wasm's only.
+ */
+const FIELD_TYPES: Partial<Record<ParquetColumnType, FieldDefinition['type']>> = {
   BOOLEAN: 'BOOLEAN',
   INT32: 'INT32',
   INT16: 'INT_16',
@@ -21,6 +24,16 @@ const FIELD_TYPES: Record<Exclude<ParquetColumnType, 'DECIMAL'>, FieldDefinition
  * format forbids NaN statistics; readers may then skip row groups that do match a filter.
  */
 const WITHOUT_STATISTICS: ReadonlySet<ParquetColumnType> = new Set(['FLOAT', 'DOUBLE']);
+
+/** A type of the native types mode, which the parquetjs encoder does not write. */
+export class UnsupportedColumnTypeError extends Error {
+  constructor(column: PartColumn) {
+    super(
+      `column ${JSON.stringify(column.name)} is ${column.parquetType}, which only the parquet-wasm encoder writes`,
+    );
+    this.name = 'UnsupportedColumnTypeError';
+  }
+}
 
 export class UnsupportedColumnNameError extends Error {
   constructor(name: string) {
@@ -43,9 +56,14 @@ function decimalField(column: PartColumn): Partial<FieldDefinition> {
   return { type: 'DECIMAL', precision, scale, typeLength: storage.byteLength, statistics: false };
 }
 
+function plainField(column: PartColumn): Partial<FieldDefinition> {
+  const type = FIELD_TYPES[column.parquetType];
+  if (!type) throw new UnsupportedColumnTypeError(column);
+  return { type };
+}
+
 function fieldFor(column: PartColumn): FieldDefinition {
-  const typed =
-    column.parquetType === 'DECIMAL' ? decimalField(column) : { type: FIELD_TYPES[column.parquetType] };
+  const typed = column.parquetType === 'DECIMAL' ? decimalField(column) : plainField(column);
   return {
     optional: true,
     compression: 'GZIP',

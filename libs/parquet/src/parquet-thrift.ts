@@ -117,3 +117,22 @@ export function footerBytes(metadata: format.FileMetaData): Buffer {
 }
 
 export const PARQUET_MAGIC = Buffer.from(MAGIC, 'latin1');
+
+/**
+ * The schema elements of a file's top-level columns, in order. Element 0 is the root; a nested
+ * column's element is followed by all of its descendants (depth first), which are skipped.
+ */
+export function topLevelElements(schema: readonly format.SchemaElement[]): format.SchemaElement[] {
+  const columns: format.SchemaElement[] = [];
+  let index = 1;
+  while (index < schema.length) {
+    columns.push(schema[index]);
+    let unvisitedChildren = schema[index].num_children ?? 0;
+    index += 1;
+    while (unvisitedChildren > 0) {
+      unvisitedChildren += (schema[index].num_children ?? 0) - 1;
+      index += 1;
+    }
+  }
+  return columns;
+}

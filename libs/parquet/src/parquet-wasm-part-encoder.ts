@@ -5,6 +5,7 @@ import { arrowSchemaFor, ipcStreamOf, recordBatchOf, recordBatchOfColumns } from
 import { ColumnarBatch } from './columnar-batch';
 import { EncoderThreads, FileChannel } from './encoder-threads';
 import { DroppedBytes } from './garbage';
+import { PageCompression } from './page-codecs';
 import { footerRowCount, TailBytes } from './parquet-footer';
 import {
   FooterEntries,
@@ -28,8 +29,10 @@ export interface ParquetWasmTuning {
    * this thread build the next row group while the encoder thread encodes the last.
    */
   maxBytesInFlight: number;
-  /** zlib level (1-9) of the gzip pages. */
+  /** zlib level (1-9) of gzip pages, for files whose compression names no level. */
   gzipLevel: number;
+  /** zstd level (1-22) of zstd pages, for files whose compression names no level. */
+  zstdLevel: number;
 }
 
 export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
@@ -38,7 +41,18 @@ export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
   maxBatchBytes: 8 * 1024 * 1024,
   maxBytesInFlight: 2 * 128 * 1024 * 1024,
   gzipLevel: 1,
+  zstdLevel: 3,
 };
+
+/** The file's codec with its level: the one asked for, else the tuning's for that codec. */
+export function pageCompressionOf(
+  compression: PartEncoderOptions['compression'],
+  tuning: Pick<ParquetWasmTuning, 'gzipLevel' | 'zstdLevel'>,
+): PageCompression {
+  const codec = compression?.codec ?? 'gzip';
+  const level = compression?.level ?? (codec === 'zstd' ? tuning.zstdLevel : tuning.gzipLevel);
+  return { codec, level };
+}
 
 /**
  * The footer must be among the last bytes kept to be checked: 2 MiB holds the footer of a 1 GiB file
@@ -152,7 +166,11 @@ export class ParquetWasmPartEncoder implements PartEncoder {
     this.schema = arrowSchemaFor(columns);
     this.sizer = new BatchSizer(tuning.maxBatchBytes);
     this.channel = threads.open(
-      { columns, rowGroupRows: options.rowGroupRows, gzipLevel: tuning.gzipLevel },
+      {
+        columns,
+        rowGroupRows: options.rowGroupRows,
+        compression: pageCompressionOf(options.compression, tuning),
+      },
       {
         taken: () => this.taken(),
         chunk: (bytes) => this.chunk(bytes),

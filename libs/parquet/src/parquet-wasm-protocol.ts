@@ -1,11 +1,12 @@
+import { PageCompression } from './page-codecs';
 import { FooterEntries, PartColumn } from './part-encoder';
 
 /** How one file is to be written: the worker thread builds the writer's properties from it. */
 export interface WasmFileSettings {
   columns: readonly PartColumn[];
   rowGroupRows: number;
-  /** zlib level (1-9) each page is gzip-compressed at. */
-  gzipLevel: number;
+  /** The codec and level each page is compressed with. */
+  compression: PageCompression;
 }
 
 /** Messages from the extractor's main thread to an encoder thread; each names the file it is about. */

@@ -84,6 +84,28 @@ describe('parquet-wasm on encoder threads', () => {
     await encoder.close();
     expect(footerRowCount(output.bytes())).toBe(3);
   });
+
+  it('is unready after a thread died, until a file is written again', async () => {
+    const open = parquetWasmEncoder(threads);
+    expect(threads.readiness()).toEqual({ ok: true });
+    await open(COLUMNS, new PassThrough(), { rowGroupRows: 100 });
+    // A thread ending on its own, not through the pool: what a crash looks like from here.
+    const [thread] = (threads as unknown as { threads: { terminate(): Promise<void> }[] }).threads;
+    await thread.terminate();
+    expect(threads.readiness()).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^the Parquet encoder thread exited with code \d+$/),
+    });
+    const encoder = await open(COLUMNS, new Collected(), { rowGroupRows: 100 });
+    await encoder.write(rows(3));
+    await encoder.close();
+    expect(threads.readiness()).toEqual({ ok: true });
+  });
+
+  it('is unready once shut down', async () => {
+    await threads.terminate();
+    expect(threads.readiness()).toEqual({ ok: false, reason: 'the encoder threads are shut down' });
+  });
 });
 
 describe('the Parquet footer', () => {

@@ -24,7 +24,9 @@ function post(message: FromEncoderThread, transfer: ArrayBuffer[] = []): void {
 /** The chunk's own buffer when it owns one whole; a copy when it is a view into a larger one. */
 function transferable(chunk: Uint8Array): Uint8Array {
   const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-  return whole && chunk.buffer instanceof ArrayBuffer ? chunk : chunk.slice();
+  // A copy of its own: Buffer's slice() is a view, and Node (22 on) refuses to transfer the buffers
+  // it pools small allocations in.
+  return whole && chunk.buffer instanceof ArrayBuffer ? chunk : new Uint8Array(chunk);
 }
 
 /** WebAssembly.RuntimeError: lib "dom" is not in this project's types, so it is recognised by name. */

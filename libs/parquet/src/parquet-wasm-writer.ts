@@ -6,15 +6,18 @@ import {
   WriterPropertiesBuilder,
   WriterVersion,
 } from 'parquet-wasm';
+import { declaredDecimals } from './declared-decimals';
 import { release } from './garbage';
-import { GzipParquetAssembler } from './gzip-parquet';
+import { footerLogicalTypes } from './logical-types';
+import { pageCodecFor } from './page-codecs';
+import { ParquetAssembler } from './parquet-assembler';
 import { joinIpcStreams } from './ipc-streams';
 import { WasmFileSettings } from './parquet-wasm-protocol';
 import { FooterEntries } from './part-encoder';
 
 /**
- * Each row group is encoded uncompressed by parquet-wasm and then gzip-compressed page by page with
- * Node's zlib, whose level can be chosen (parquet-wasm 0.8.0 has gzip at level 6 only, in WebAssembly).
+ * Each row group is encoded uncompressed by parquet-wasm and then compressed page by page (page-codecs),
+ * at a level that can be chosen (parquet-wasm 0.8.0 has gzip at level 6 only, and no zstd level).
  */
 function writerProperties(settings: WasmFileSettings): WriterProperties {
   return (
@@ -50,7 +53,7 @@ export class WasmFileWriter {
   /** Resolves once every byte, footer included, has been handed to the output. */
   readonly done: Promise<void>;
   private readonly building: Uint8Array[] = [];
-  private readonly assembler: GzipParquetAssembler;
+  private readonly assembler: Promise<ParquetAssembler>;
   private work: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
   private finished!: () => void;
@@ -59,7 +62,12 @@ export class WasmFileWriter {
     private readonly settings: WasmFileSettings,
     private readonly output: WasmFileOutput,
   ) {
-    this.assembler = new GzipParquetAssembler(settings.gzipLevel);
+    this.assembler = pageCodecFor(settings.compression).then(
+      (codec) =>
+        new ParquetAssembler(codec, footerLogicalTypes(settings.columns), declaredDecimals(settings.columns)),
+    );
+    // A codec that cannot be loaded fails the first step that needs it.
+    this.assembler.catch(() => undefined);
     this.done = new Promise<void>((resolve) => {
       this.finished = resolve;
     });
@@ -74,7 +82,7 @@ export class WasmFileWriter {
   end(entries: FooterEntries): void {
     if (this.building.length > 0) this.writeRowGroup(this.building.splice(0));
     this.then(async () => {
-      await this.output.chunk(Buffer.concat(this.assembler.finish(entries)));
+      await this.output.chunk(concatOwned((await this.assembler).finish(entries)));
       this.finished();
     });
   }
@@ -98,12 +106,27 @@ export class WasmFileWriter {
       const ipc = joinIpcStreams(batches);
       // writeParquet takes the table: its WebAssembly memory is freed once the file is written.
       const encoded = writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(this.settings));
-      const compressed = Buffer.concat(
-        this.assembler.append(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)),
+      const assembler = await this.assembler;
+      const compressed = concatOwned(
+        assembler.append(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)),
       );
       release(...batches, ipc, encoded);
       for (let taken = 0; taken < batches.length; taken++) this.output.taken();
       await this.output.chunk(compressed);
     });
   }
+}
+
+/**
+ * The parts in one buffer of its own, which the encoder thread can transfer as it is: Buffer.concat
+ * answers a view into a larger, untransferable buffer on current Node versions.
+ */
+function concatOwned(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
 }

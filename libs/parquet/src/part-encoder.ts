@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { ColumnPlan } from '@snapex/contracts';
+import { ColumnPlan, Compression } from '@snapex/contracts';
 import type { ColumnarBatch } from './columnar-batch';
 
 /**
@@ -12,11 +12,13 @@ export type PartRow = readonly PartValue[];
 /** Rows, as an array of rows or column by column. */
 export type PartBatch = readonly PartRow[] | ColumnarBatch;
 
-export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType' | 'decimal'>;
+export type PartColumn = Pick<ColumnPlan, 'name' | 'parquetType' | 'decimal' | 'element'>;
 
 export interface PartEncoderOptions {
   /** Rows per row group: bounds the rows held in memory before they are encoded and written. */
   rowGroupRows: number;
+  /** The file's codec; gzip when absent. A level left out is the encoder's configured one. */
+  compression?: Compression;
 }
 
 /** Key-value pairs a file's footer carries (FileMetaData.key_value_metadata), beside the writer's own. */

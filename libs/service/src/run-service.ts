@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig, SnapexConfig } from '@snapex/config';
+import { ConfigError, loadConfig, ServiceName, SnapexConfig } from '@snapex/config';
 import { createLogger, Logger, NestPinoLogger } from '@snapex/logging';
+import { startTracing } from '@snapex/telemetry';
+import { ServiceOperations } from './service-health';
 
 export interface ServiceDefinition {
-  /** Name in logs, durable consumer names and queue groups. */
-  name: string;
+  /** Name in logs, durable consumer names and queue groups; picks its observability port. */
+  name: ServiceName;
   /** Builds the root module from validated configuration. */
   module: (config: SnapexConfig, logger: Logger) => DynamicModule;
   /** Starts listening for HTTP when the service has an HTTP face (api-gateway). */
@@ -33,6 +35,7 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
   logger.level = config.logging.level;
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
   try {
+    startTracing(definition.name, config.observability.tracing);
     const module = definition.module(config, logger);
     const nestLogger = new NestPinoLogger(logger);
     if (definition.http) {
@@ -40,12 +43,14 @@ export async function runService(definition: ServiceDefinition): Promise<INestAp
       app.enableShutdownHooks();
       const { host, port } = definition.http(config);
       await app.listen(port, host);
+      await app.get(ServiceOperations).listen(definition.name);
       logger.info({ url: await app.getUrl() }, `${definition.name} listening`);
       return app;
     }
     const app = await NestFactory.createApplicationContext(module, { logger: nestLogger });
     app.enableShutdownHooks();
     await app.init();
+    await app.get(ServiceOperations).listen(definition.name);
     logger.info(`${definition.name} started`);
     return app;
   } catch (error) {

@@ -2,12 +2,14 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { BusModule, BusOptions, FailureStage } from '@snapex/bus';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
+import { HealthChecks } from '@snapex/telemetry';
+import { ServiceOperations } from './service-health';
 import { CONFIG, LOGGER } from './tokens';
 
 export interface ServiceModuleOptions {
   config: SnapexConfig;
   logger: Logger;
-  bus: Omit<BusOptions, 'natsUrl' | 'rpcTimeoutMs'>;
+  bus: Omit<BusOptions, 'nats' | 'streamReplicas' | 'rpcTimeoutMs'>;
   /** Stage reported in TaskFailed when this service gives up on a task's message; null for none. */
   failureStage: FailureStage | null;
   providers: Provider[];
@@ -15,7 +17,10 @@ export interface ServiceModuleOptions {
   imports?: DynamicModule[];
 }
 
-/** Root module every service uses: configuration, logger and the bus, plus the service's own parts. */
+/**
+ * Root module every service uses: configuration, logger, the bus and its health, plus the service's
+ * own parts (which add their readiness checks to HealthChecks).
+ */
 @Module({})
 export class ServiceModule {
   static create(options: ServiceModuleOptions): DynamicModule {
@@ -26,7 +31,8 @@ export class ServiceModule {
         BusModule.forService(
           {
             ...options.bus,
-            natsUrl: config.nats.url,
+            nats: config.nats,
+            streamReplicas: config.nats.streamReplicas,
             rpcTimeoutMs: config.nats.rpcTimeoutMs,
             tuning: {
               ackWaitSeconds: config.nats.ackWaitSeconds,
@@ -43,6 +49,8 @@ export class ServiceModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        HealthChecks,
+        ServiceOperations,
         ...options.providers,
       ],
     };

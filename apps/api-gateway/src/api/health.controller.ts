@@ -1,16 +1,23 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { NatsConnectionHolder } from '@snapex/bus';
 import { Fault } from '@snapex/contracts';
+import { HealthChecks } from '@snapex/telemetry';
 
-/** Liveness for load balancers and orchestrators; needs no API key. */
+/**
+ * Readiness on the public port, for load balancers in front of the API; needs no API key. The
+ * operations port serves the same (/healthz/ready) beside liveness and metrics.
+ */
 @Controller()
 export class HealthController {
-  constructor(@Inject(NatsConnectionHolder) private readonly nats: NatsConnectionHolder) {}
+  constructor(@Inject(HealthChecks) private readonly checks: HealthChecks) {}
 
   @Get('healthz')
-  health(): { status: 'ok' } {
-    if (this.nats.connection.isClosed()) {
-      throw new Fault('ServiceUnavailable', 'The gateway has lost its connection to the message bus.');
+  async health(): Promise<{ status: 'ok' }> {
+    const report = await this.checks.readiness();
+    if (!report.ready) {
+      const failing = Object.entries(report.checks)
+        .flatMap(([name, result]) => (result.ok ? [] : [`${name}: ${result.reason}`]))
+        .join('; ');
+      throw new Fault('ServiceUnavailable', `The gateway is not ready (${failing}).`);
     }
     return { status: 'ok' };
   }

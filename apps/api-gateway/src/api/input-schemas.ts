@@ -17,3 +17,17 @@ export const CancelExportTaskBody = z.object({ ExportTaskIdentifier: InputText }
 
 /** `GET /v1/export-tasks/{ExportTaskIdentifier}`: the path's one parameter. */
 export const ExportTaskPath = CancelExportTaskBody;
+
+/** snapex's own action: restore a COMPLETE export of the caller's into a database. */
+export const RestoreExportTaskBody = z
+  .object({
+    ExportTaskIdentifier: InputText,
+    TargetUrl: z
+      .string()
+      .regex(/^(postgres|postgresql|mysql|mariadb):\/\//i, 'a postgresql:// or mysql:// URL'),
+    Only: z.array(InputText.min(1)).optional(),
+    Concurrency: z.number().int().min(1).max(64).optional(),
+  })
+  .strict();
+
+export const DescribeExportTaskRestoreBody = CancelExportTaskBody;

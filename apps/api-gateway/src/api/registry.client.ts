@@ -3,12 +3,20 @@ import { RetryableError, RpcClient } from '@snapex/bus';
 import { ErrorCode, NatsError } from 'nats';
 import {
   CancelExportTaskRpc,
+  CreateEventSubscriptionRpc,
+  DeleteEventSubscriptionRpc,
+  DescribeEventDeliveriesRpc,
+  DescribeEventsRpc,
+  DescribeEventSubscriptionsRpc,
+  EventSubscriptionView,
+  ModifyEventSubscriptionRpc,
   CreateSnapshotRpc,
   DeleteSnapshotRpc,
   DescribeSnapshotsResult,
   DescribeSnapshotsRpc,
   RegisterSnapshotRpc,
   SnapshotView,
+  DescribeExportTablesRpc,
   DescribeExportTasksInput,
   DescribeExportTasksRpc,
   ExportTask,
@@ -18,6 +26,7 @@ import {
   RpcResponse,
   StartExportTaskInput,
   StartExportTaskRpc,
+  TableReport,
 } from '@snapex/contracts';
 
 export type DescribeExportTasksResult = RpcResponse<typeof DescribeExportTasksRpc>;
@@ -45,6 +54,13 @@ export class RegistryClient {
     });
   }
 
+  describeExportTables(accountId: string, exportTaskIdentifier: string): Promise<TableReport[]> {
+    return this.call(DescribeExportTablesRpc, {
+      accountId,
+      input: { ExportTaskIdentifier: exportTaskIdentifier },
+    }).then((result) => result.tables);
+  }
+
   createSnapshot(request: RpcRequest<typeof CreateSnapshotRpc>): Promise<SnapshotView> {
     return this.call(CreateSnapshotRpc, request);
   }
@@ -59,6 +75,42 @@ export class RegistryClient {
 
   deleteSnapshot(request: RpcRequest<typeof DeleteSnapshotRpc>): Promise<SnapshotView> {
     return this.call(DeleteSnapshotRpc, request);
+  }
+
+  createEventSubscription(
+    request: RpcRequest<typeof CreateEventSubscriptionRpc>,
+  ): Promise<EventSubscriptionView> {
+    return this.call(CreateEventSubscriptionRpc, request);
+  }
+
+  modifyEventSubscription(
+    request: RpcRequest<typeof ModifyEventSubscriptionRpc>,
+  ): Promise<EventSubscriptionView> {
+    return this.call(ModifyEventSubscriptionRpc, request);
+  }
+
+  deleteEventSubscription(
+    request: RpcRequest<typeof DeleteEventSubscriptionRpc>,
+  ): Promise<EventSubscriptionView> {
+    return this.call(DeleteEventSubscriptionRpc, request);
+  }
+
+  describeEventSubscriptions(
+    request: RpcRequest<typeof DescribeEventSubscriptionsRpc>,
+  ): Promise<RpcResponse<typeof DescribeEventSubscriptionsRpc>> {
+    return this.call(DescribeEventSubscriptionsRpc, request);
+  }
+
+  describeEvents(
+    request: RpcRequest<typeof DescribeEventsRpc>,
+  ): Promise<RpcResponse<typeof DescribeEventsRpc>> {
+    return this.call(DescribeEventsRpc, request);
+  }
+
+  describeEventDeliveries(
+    request: RpcRequest<typeof DescribeEventDeliveriesRpc>,
+  ): Promise<RpcResponse<typeof DescribeEventDeliveriesRpc>> {
+    return this.call(DescribeEventDeliveriesRpc, request);
   }
 
   private async call<C extends RpcContract>(contract: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {

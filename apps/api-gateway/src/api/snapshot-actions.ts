@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { QueryShape, SnapshotShapes } from '../query/query-shapes';
 import { parseInput } from './parse-input';
 import { RegistryClient } from './registry.client';
+import { ServedAction, withoutAbsent } from './served-action';
 import { dbClusterSnapshotOf, dbSnapshotOf } from './snapshot-views';
 
 /** The RDS names of one kind of snapshot: parameters, result members and how a snapshot is rendered. */
@@ -40,19 +41,10 @@ const CLUSTER: KindNames = {
   render: dbClusterSnapshotOf,
 };
 
-/** One snapshot action as both protocols serve it. */
-export interface SnapshotAction {
-  shape: QueryShape;
-  /** Carries the action out; answers the JSON result. */
-  run(registry: RegistryClient, accountId: string, body: unknown): Promise<Record<string, unknown>>;
-  /** The JSON result as the content of `<{Action}Result>`. */
-  xml(result: Record<string, unknown>): Record<string, unknown>;
-}
-
 const Tags = z.array(z.object({ Key: InputText, Value: InputText.optional() }).strict());
 const Filters = z.array(DescribeFilterSchema.strict());
 
-function createAction(names: KindNames): SnapshotAction {
+function createAction(names: KindNames): ServedAction {
   const body = z
     .object({ [names.identifier]: InputText, [names.source]: InputText, Tags: Tags.optional() })
     .strict();
@@ -67,7 +59,7 @@ function createAction(names: KindNames): SnapshotAction {
   });
 }
 
-function registerAction(names: KindNames): SnapshotAction {
+function registerAction(names: KindNames): ServedAction {
   const body = z
     .object({
       [names.identifier]: InputText,
@@ -93,7 +85,7 @@ function registerAction(names: KindNames): SnapshotAction {
   );
 }
 
-function deleteAction(names: KindNames): SnapshotAction {
+function deleteAction(names: KindNames): ServedAction {
   const body = z.object({ [names.identifier]: InputText }).strict();
   return single(names, SnapshotShapes.delete(names.identifier), (registry, accountId, raw) => {
     const input = parseInput(body, raw) as Record<string, string>;
@@ -105,7 +97,7 @@ function deleteAction(names: KindNames): SnapshotAction {
   });
 }
 
-function describeAction(names: KindNames): SnapshotAction {
+function describeAction(names: KindNames): ServedAction {
   const body = z
     .object({
       [names.identifier]: InputText.optional(),
@@ -146,7 +138,7 @@ function single(
   names: KindNames,
   shape: QueryShape,
   call: (registry: RegistryClient, accountId: string, body: unknown) => Promise<SnapshotView>,
-): SnapshotAction {
+): ServedAction {
   return {
     shape,
     run: async (registry, accountId, body) => ({
@@ -156,12 +148,8 @@ function single(
   };
 }
 
-function withoutAbsent(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-}
-
 /** The RDS snapshot actions, and snapex's own Register actions, by name. */
-export const SNAPSHOT_ACTIONS: Record<string, SnapshotAction> = {
+export const SNAPSHOT_ACTIONS: Record<string, ServedAction> = {
   CreateDBSnapshot: createAction(DB),
   CreateDBClusterSnapshot: createAction(CLUSTER),
   RegisterDBSnapshot: registerAction(DB),

@@ -11,10 +11,13 @@ export interface HttpPipelineOptions {
   maxBodyBytes: number;
 }
 
-/** Routes anyone may read: liveness and the API's own description. */
+/** Routes anyone may read: liveness, the API's own description and the console's files. */
 export const PUBLIC_ROUTES = [
   { path: 'healthz', method: RequestMethod.GET },
   { path: 'openapi.json', method: RequestMethod.GET },
+  { path: 'console', method: RequestMethod.GET },
+  { path: 'console/*path', method: RequestMethod.GET },
+  { path: 'asyncapi.json', method: RequestMethod.GET },
 ];
 
 /** Order matters: every request is logged, then its caller identified, and only then is its body read. */

@@ -3,6 +3,8 @@ import { Fault } from '@snapex/contracts';
 import { CancelExportTaskBody, DescribeExportTasksBody, StartExportTaskBody } from '../api/input-schemas';
 import { parseInput } from '../api/parse-input';
 import { RegistryClient } from '../api/registry.client';
+import { EVENT_ACTIONS } from '../api/event-actions';
+import { ServedAction } from '../api/served-action';
 import { SNAPSHOT_ACTIONS } from '../api/snapshot-actions';
 import { decodeQueryParameters } from './query-decoder';
 import { QueryRequest, RDS_API_VERSION } from './query-request';
@@ -20,8 +22,8 @@ interface QueryAction {
   run(registry: RegistryClient, accountId: string, input: unknown): Promise<Record<string, unknown>>;
 }
 
-const SNAPSHOT_QUERY_ACTIONS: Record<string, QueryAction> = Object.fromEntries(
-  Object.entries(SNAPSHOT_ACTIONS).map(([name, action]) => [
+const SERVED_QUERY_ACTIONS: Record<string, QueryAction> = Object.fromEntries(
+  Object.entries<ServedAction>({ ...SNAPSHOT_ACTIONS, ...EVENT_ACTIONS }).map(([name, action]) => [
     name,
     {
       shape: action.shape,
@@ -31,7 +33,7 @@ const SNAPSHOT_QUERY_ACTIONS: Record<string, QueryAction> = Object.fromEntries(
 );
 
 const ACTIONS: Record<string, QueryAction> = {
-  ...SNAPSHOT_QUERY_ACTIONS,
+  ...SERVED_QUERY_ACTIONS,
   StartExportTask: {
     shape: StartExportTaskShape,
     run: async (registry, accountId, input) =>

@@ -36,6 +36,19 @@ describe('Query parameters', () => {
     });
   });
 
+  it('reads snapex’s own SnapexOutput structure, its level and size as integers', () => {
+    const decoded = decodeQueryParameters(
+      StartExportTaskShape,
+      parameters(
+        'SnapexOutput.TypeMode=native&SnapexOutput.Codec=zstd&SnapexOutput.CodecLevel=9' +
+          '&SnapexOutput.FileTargetBytes=268435456',
+      ),
+    );
+    expect(decoded).toEqual({
+      SnapexOutput: { TypeMode: 'native', Codec: 'zstd', CodecLevel: 9, FileTargetBytes: 268435456 },
+    });
+  });
+
   it('reads an empty list the way the SDK sends one', () => {
     expect(decodeQueryParameters(StartExportTaskShape, parameters('ExportOnly='))).toEqual({
       ExportOnly: [],

@@ -23,6 +23,8 @@ export const StartExportTaskShape = structure({
   KmsKeyId: string,
   S3Prefix: string,
   ExportOnly: list('member', string),
+  // snapex's own: `SnapexOutput.TypeMode=native&SnapexOutput.Codec=zstd&SnapexOutput.CodecLevel=9`.
+  SnapexOutput: structure({ TypeMode: string, Codec: string, CodecLevel: integer, FileTargetBytes: integer }),
 });
 
 export const DescribeExportTasksShape = structure({
@@ -63,4 +65,48 @@ export const SnapshotShapes = {
       IncludePublic: boolean,
     }),
   delete: (identifier: string) => structure({ [identifier]: string }),
+};
+
+/** Inputs of the event subscription actions and DescribeEvents. */
+export const EventShapes = {
+  create: structure({
+    SubscriptionName: string,
+    SnsTopicArn: string,
+    SourceType: string,
+    EventCategories: list('EventCategory', string),
+    SourceIds: list('SourceId', string),
+    Enabled: boolean,
+    Tags: tags,
+  }),
+  modify: structure({
+    SubscriptionName: string,
+    SnsTopicArn: string,
+    SourceType: string,
+    EventCategories: list('EventCategory', string),
+    Enabled: boolean,
+  }),
+  delete: structure({ SubscriptionName: string }),
+  describeSubscriptions: structure({
+    SubscriptionName: string,
+    Filters: filters,
+    MaxRecords: integer,
+    Marker: string,
+  }),
+  describeEvents: structure({
+    SourceIdentifier: string,
+    SourceType: string,
+    StartTime: string,
+    EndTime: string,
+    Duration: integer,
+    EventCategories: list('EventCategory', string),
+    Filters: filters,
+    MaxRecords: integer,
+    Marker: string,
+  }),
+  describeDeliveries: structure({
+    SubscriptionName: string,
+    Status: string,
+    MaxRecords: integer,
+    Marker: string,
+  }),
 };

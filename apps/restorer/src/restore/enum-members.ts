@@ -1,4 +1,5 @@
-import { quoteMySqlIdentifier as quoteIdentifier } from '@snapex/engines';
+import { engineFor, quoteMySqlIdentifier as quoteIdentifier } from '@snapex/engines';
+import { DumpFailedError } from '../snapshots/dump-process';
 import { createConnection } from 'mysql2/promise';
 import { Transform } from 'node:stream';
 import { withConnection } from './server-login';
@@ -20,6 +21,21 @@ interface DefinedColumn {
   columnName: string;
   dataType: 'enum' | 'set';
   columnType: string;
+}
+
+/**
+ * The members of a column could not be read because the user may not create the temporary table they
+ * are read through: a privilege to grant, not a failure another attempt gets past.
+ */
+export class MembersUnreadableError extends DumpFailedError {
+  constructor(database: string, column: DefinedColumn, cause: unknown) {
+    super(
+      `the ${column.dataType.toUpperCase()} column ${column.tableName}.${column.columnName} has members with 4-byte characters, ` +
+        `which are read through a temporary table: grant the CREATE TEMPORARY TABLES privilege on ${database} ` +
+        `(${(cause as Error).message})`,
+    );
+    this.name = 'MembersUnreadableError';
+  }
 }
 
 const UNPRINTABLE_MEMBERS_SQL = `
@@ -80,7 +96,11 @@ export async function memberRepairs(sourceUrl: string, database: string): Promis
       const [columns] = await connection.query(UNPRINTABLE_MEMBERS_SQL, [database]);
       const repairs: MemberRepair[] = [];
       for (const column of columns as DefinedColumn[]) {
-        const members = await membersOf(connection, column);
+        const members = await membersOf(connection, column).catch((error: unknown) => {
+          throw engineFor('mysql').refusalOf(error) === 'access-denied'
+            ? new MembersUnreadableError(database, column, error)
+            : error;
+        });
         const repaired = `${column.dataType}(${members.map(quoteMember).join(',')})`;
         if (repaired !== column.columnType)
           repairs.push({

@@ -2,26 +2,12 @@ import { ScratchServerConfig, SourceConfig } from '@snapex/config';
 import { DatabaseDump } from '@snapex/contracts';
 import { quoteMySqlIdentifier as quoteIdentifier } from '@snapex/engines';
 import { Connection, createConnection } from 'mysql2/promise';
-import { Command, runCommand, runPiped } from './command';
+import { Command, runCommand } from './command';
 import { DumpFiles } from './dump-files';
 import { loadingInvalidDates } from './dump-sql-mode';
-import { memberRepairs, repairingMembers } from './enum-members';
+import { startMySqlScript } from './mysql-copy-script';
 import { ScratchEngine, ScratchTarget, UnrestorableDumpError } from './scratch-engine';
-import { serverLogin, withConnection } from './server-login';
-
-/** Connection options of the mariadb clients; the password travels in MYSQL_PWD, never in argv. */
-function clientLogin(url: string): { args: string[]; env: Record<string, string> } {
-  const login = serverLogin(url);
-  return {
-    args: [
-      `--host=${login.host}`,
-      ...(login.port ? [`--port=${login.port}`] : []),
-      `--user=${login.user}`,
-      '--protocol=TCP',
-    ],
-    env: login.password !== null ? { MYSQL_PWD: login.password } : {},
-  };
-}
+import { mariadbClientLogin as clientLogin, withConnection } from './server-login';
 
 function withAdmin<T>(server: ScratchServerConfig, work: (client: Connection) => Promise<T>): Promise<T> {
   return withConnection(() => createConnection(server.url), work);
@@ -97,8 +83,8 @@ export class MysqlScratchEngine implements ScratchEngine {
   }
 
   /**
-   * `mariadb-dump --single-transaction`: every table as of one consistent point, while the source takes
-   * writes; ENUM and SET definitions whose printed form lost characters are put right on the way.
+   * The database's script (startMySqlScript: every table as of one consistent point, while the source
+   * takes writes, every value exact) loaded as it is read.
    */
   async cloneDatabase(
     source: SourceConfig,
@@ -106,23 +92,20 @@ export class MysqlScratchEngine implements ScratchEngine {
     target: ScratchTarget,
     signal: AbortSignal,
   ): Promise<void> {
-    const login = clientLogin(source.url);
-    const dump: Command = {
-      program: 'mariadb-dump',
-      args: [
-        ...login.args,
-        '--single-transaction',
-        '--skip-lock-tables',
-        '--skip-triggers',
-        '--hex-blob',
-        '--default-character-set=utf8mb4',
-        '--',
-        database,
-      ],
-      env: login.env,
-    };
-    const repairs = await memberRepairs(source.url, database);
-    await runPiped(dump, this.client(target), signal, [loadingInvalidDates(), repairingMembers(repairs)]);
+    const script = await startMySqlScript(source.url, database, { routinesAndTriggers: false });
+    const stop = () => script.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    // The loading client's own failure (its server gone, say) explains more than the script it stopped.
+    const results = await Promise.allSettled([
+      runCommand(this.client(target), signal, script.output).catch((error: unknown) => {
+        script.abort();
+        throw error;
+      }),
+      script.finished,
+    ]);
+    signal.removeEventListener('abort', stop);
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
     await refreshStatistics(target);
   }
 

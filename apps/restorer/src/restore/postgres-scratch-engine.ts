@@ -61,9 +61,16 @@ export class PostgresScratchEngine implements ScratchEngine {
     target: ScratchTarget,
     signal: AbortSignal,
   ): Promise<void> {
+    // One job reads the archive in order from its stream: nothing of it lands on local disk.
+    if (dump.format === 'pg-custom' && this.restoreJobs === 1) {
+      return files
+        .stream(dump, signal)
+        .then((body) => runCommand(this.pgRestore(target, ['--format=custom']), signal, body));
+    }
     return withWorkspace(async (dir) => {
       switch (dump.format) {
         case 'pg-custom': {
+          // Parallel jobs seek in the archive, so it is staged as a file first.
           const file = await files.downloadFile(dump, dir, signal);
           return runCommand(this.pgRestore(target, ['--format=custom', file]), signal);
         }

@@ -1,6 +1,8 @@
 import { RetryableError, TaskFailureError } from '@snapex/bus';
 import { awsErrorCode, httpStatusOf, isTransientAwsError } from '@snapex/aws';
+import { SourceRefusedError } from '@snapex/engines';
 import { isConnectionError } from '../connection-errors';
+import { DumpFailedError } from '../snapshots/dump-process';
 import { CommandFailedError } from './command';
 import { EmptyDumpError } from './dump-files';
 import { UnrestorableDumpError } from './scratch-engine';
@@ -21,8 +23,11 @@ export function restoreFailure(error: unknown, database: string): unknown {
   if (isConnectionError(error) || isTransientAwsError(error)) {
     return new RetryableError(`copying ${database}: ${(error as Error).message}`, 5000, { cause: error });
   }
+  if (error instanceof SourceRefusedError)
+    return new RestoreFailedError(error.failureCause, { cause: error });
   if (
     error instanceof CommandFailedError ||
+    error instanceof DumpFailedError ||
     error instanceof UnrestorableDumpError ||
     error instanceof EmptyDumpError
   ) {

@@ -16,6 +16,20 @@ export function serverLogin(url: string): ServerLogin {
   };
 }
 
+/** Connection options of the mariadb clients; the password travels in MYSQL_PWD, never in argv. */
+export function mariadbClientLogin(url: string): { args: string[]; env: Record<string, string> } {
+  const login = serverLogin(url);
+  return {
+    args: [
+      `--host=${login.host}`,
+      ...(login.port ? [`--port=${login.port}`] : []),
+      `--user=${login.user}`,
+      '--protocol=TCP',
+    ],
+    env: login.password !== null ? { MYSQL_PWD: login.password } : {},
+  };
+}
+
 /** Opens an administrative connection, runs `work` on it, and closes it whatever happens. */
 export async function withConnection<C extends { end(): Promise<void> }, T>(
   open: () => Promise<C>,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { AwsClients, requestHandlerOf } from '@snapex/aws';
+import { AwsClients, countingS3Errors, requestHandlerOf } from '@snapex/aws';
 import { SnapexConfig } from '@snapex/config';
 import { CONFIG } from '@snapex/service';
 import { Readable } from 'node:stream';
@@ -21,13 +21,15 @@ export class S3SnapshotStore implements SnapshotStore, OnApplicationShutdown {
   constructor(@Inject(CONFIG) config: SnapexConfig, @Inject(AwsClients) aws: AwsClients) {
     const endpoint = aws.endpointOf('s3');
     const { serviceCredentials, forcePathStyle } = config.aws;
-    this.s3 = new S3Client({
-      region: config.region,
-      forcePathStyle,
-      requestHandler: requestHandlerOf(config),
-      ...(endpoint ? { endpoint } : {}),
-      ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
-    });
+    this.s3 = countingS3Errors(
+      new S3Client({
+        region: config.region,
+        forcePathStyle,
+        requestHandler: requestHandlerOf(config),
+        ...(endpoint ? { endpoint } : {}),
+        ...(serviceCredentials ? { credentials: serviceCredentials } : {}),
+      }),
+    );
   }
 
   async read(bucket: string, key: string, signal?: AbortSignal): Promise<Readable> {

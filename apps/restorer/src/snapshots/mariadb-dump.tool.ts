@@ -2,16 +2,14 @@ import { SourceConfig } from '@snapex/config';
 import { engineFor } from '@snapex/engines';
 import { pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { memberRepairs, repairingMembers } from '../restore/enum-members';
-import { quietOnError, runDumpProcess } from './dump-process';
-import { connectionOf, DumpTool, RunningDump } from './dump-tool';
-
-const DEFAULT_PORT = '3306';
+import { startMySqlScript } from '../restore/mysql-copy-script';
+import { quietOnError } from './dump-process';
+import { DumpTool, RunningDump } from './dump-tool';
 
 /**
- * `mariadb-dump --single-transaction` of one database, gzip-compressed. Naming the database without
- * `--databases` leaves out CREATE DATABASE and USE, so the dump restores into a database of any name.
- * ENUM and SET definitions whose printed form lost characters are put right before it is stored.
+ * One database as a SQL script (startMySqlScript: definitions by mariadb-dump, rows read in one
+ * consistent snapshot with every value exact, routines and triggers), gzip-compressed. The script
+ * names no database, so it restores into a database of any name.
  */
 export class MariaDbDumpTool implements DumpTool {
   readonly format = 'mysql-sql' as const;
@@ -22,30 +20,9 @@ export class MariaDbDumpTool implements DumpTool {
   }
 
   async start(source: SourceConfig, database: string): Promise<RunningDump> {
-    const { url, password } = connectionOf(source.url, database);
-    const repairs = await memberRepairs(source.url, database);
-    // The consistent point is taken by the tool as it starts; the data is from no earlier than this.
-    const consistentAt = new Date();
-    const dump = runDumpProcess(
-      'mariadb-dump',
-      [
-        '--single-transaction',
-        '--routines',
-        '--triggers',
-        '--hex-blob',
-        '--default-character-set=utf8mb4',
-        '--no-tablespaces',
-        `--host=${url.hostname}`,
-        `--port=${url.port || DEFAULT_PORT}`,
-        `--user=${decodeURIComponent(url.username)}`,
-        // A database named like an option stays a name.
-        '--',
-        database,
-      ],
-      password ? { MYSQL_PWD: password } : {},
-    );
+    const script = await startMySqlScript(source.url, database, { routinesAndTriggers: true });
     const gzip = quietOnError(createGzip());
-    pipeline(dump.output, repairingMembers(repairs), gzip, () => undefined);
-    return { output: gzip, consistentAt, finished: dump.finished, abort: dump.kill };
+    pipeline(script.output, gzip, () => undefined);
+    return { ...script, output: gzip };
   }
 }

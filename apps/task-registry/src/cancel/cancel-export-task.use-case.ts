@@ -3,7 +3,7 @@ import { ExportTask, Fault } from '@snapex/contracts';
 import { Connection, RegistryDatabase } from '../database/registry-database';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { toExportTask } from '../tasks/export-task-view';
-import { TaskRecord } from '../tasks/task-record';
+import { requireOwnTask, TaskRecord } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
 import { isTerminal } from '../tasks/task-status';
 import { TaskTransitions } from '../tasks/task-transitions';
@@ -21,9 +21,7 @@ export class CancelExportTaskUseCase {
   async execute(accountId: string, identifier: string): Promise<ExportTask> {
     const task = await this.database.transaction(async (tx) => {
       const found = await this.tasks.lockByIdentifier(tx, accountId, identifier);
-      if (!found)
-        throw new Fault('ExportTaskNotFound', `The export task with the ID ${identifier} can't be found.`);
-      return this.cancel(tx, found);
+      return this.cancel(tx, requireOwnTask(found, identifier));
     });
     this.relay.kick();
     const skipped = await this.database.read((connection) =>

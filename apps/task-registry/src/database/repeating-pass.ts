@@ -1,3 +1,5 @@
+import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+
 /**
  * A pass of background work run on a timer and on demand, never two at once: a kick while a pass runs
  * asks for one more pass after it, so work that arrived meanwhile is not left for the next tick.
@@ -42,5 +44,29 @@ export class RepeatingPass {
         this.kick();
       }
     });
+  }
+}
+
+/** Background work of a service: a RepeatingPass started with the service and stopped before it ends. */
+export abstract class RepeatingWork implements OnApplicationBootstrap, OnModuleDestroy {
+  protected readonly passes: RepeatingPass;
+
+  protected constructor(intervalMs: number) {
+    this.passes = new RepeatingPass(() => this.pass(), intervalMs);
+  }
+
+  protected abstract pass(): Promise<void>;
+
+  onApplicationBootstrap(): void {
+    this.passes.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.passes.stop();
+  }
+
+  /** Starts a pass now, or asks the pass in flight to go round once more. */
+  kick(): void {
+    this.passes.kick();
   }
 }

@@ -61,7 +61,7 @@ function statusOf(value: string): string {
   return status;
 }
 
-function maxRecordsOf(maxRecords: number | undefined): number {
+export function maxRecordsOf(maxRecords: number | undefined): number {
   if (maxRecords === undefined) return DEFAULT_MAX_RECORDS;
   if (!Number.isInteger(maxRecords) || maxRecords < MIN_MAX_RECORDS || maxRecords > MAX_MAX_RECORDS) {
     throw new Fault(

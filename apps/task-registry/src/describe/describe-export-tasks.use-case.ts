@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DescribeExportTasksInput, ExportTask, Fault } from '@snapex/contracts';
+import { DescribeExportTasksInput, ExportTask } from '@snapex/contracts';
 import { Connection, RegistryDatabase } from '../database/registry-database';
 import { toExportTask } from '../tasks/export-task-view';
-import { TaskRecord } from '../tasks/task-record';
+import { requireOwnTask, TaskRecord } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
 import { describeCriteria } from './describe-criteria';
 import { encodeMarker } from './marker';
@@ -44,9 +44,7 @@ export class DescribeExportTasksUseCase {
   }
 
   private async requireTask(connection: Connection, accountId: string, identifier: string): Promise<void> {
-    if (!(await this.tasks.findByIdentifier(connection, accountId, identifier))) {
-      throw new Fault('ExportTaskNotFound', `The export task with the ID ${identifier} can't be found.`);
-    }
+    requireOwnTask(await this.tasks.findByIdentifier(connection, accountId, identifier), identifier);
   }
 
   private async views(connection: Connection, page: TaskRecord[]): Promise<ExportTask[]> {

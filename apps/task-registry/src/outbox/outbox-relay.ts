@@ -1,9 +1,9 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventPublisher } from '@snapex/bus';
 import { Logger } from '@snapex/logging';
 import { LOGGER } from '@snapex/service';
 import { RegistryDatabase } from '../database/registry-database';
-import { RepeatingPass } from '../database/repeating-pass';
+import { RepeatingWork } from '../database/repeating-pass';
 import { OutboxEntry, OutboxRepository } from './outbox.repository';
 
 const POLL_INTERVAL_MS = 1000;
@@ -17,8 +17,7 @@ const CLEANUP_EVERY_RUNS = 3600;
  * entry twice is harmless; losing one is not.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly passes = new RepeatingPass(() => this.drain(), POLL_INTERVAL_MS);
+export class OutboxRelay extends RepeatingWork {
   private runs = 0;
 
   constructor(
@@ -26,22 +25,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.passes.start();
+  ) {
+    super(POLL_INTERVAL_MS);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.passes.stop();
-  }
-
-  /** Starts a relay pass, or asks the pass in flight to go round once more. */
-  kick(): void {
-    this.passes.kick();
-  }
-
-  private async drain(): Promise<void> {
+  /** Publishes what is waiting. */
+  protected async pass(): Promise<void> {
     try {
       while (!this.passes.isStopped && (await this.publishBatch()) === BATCH_SIZE);
       if (++this.runs % CLEANUP_EVERY_RUNS === 0) await this.deleteOldEntries();
@@ -67,7 +56,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async tryPublish(entry: OutboxEntry): Promise<boolean> {
     try {
-      await this.publisher.publishRaw(entry.subject, entry.eventId, entry.json);
+      await this.publisher.publishRaw(entry.subject, entry.eventId, entry.json, entry.trace);
       return true;
     } catch (error) {
       this.logger.warn(

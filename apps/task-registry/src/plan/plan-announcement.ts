@@ -94,6 +94,9 @@ function partitionRequests(spec: TaskSpec, entry: PlannedTable): EventPayload<ty
         sourceArn: spec.sourceArn,
         partitionKeyPrefix: partitionKeyPrefix(entry.tableKeyPrefix, partitionIndex),
       },
+      ...(spec.output
+        ? { output: { compression: spec.output.compression, fileTargetBytes: spec.output.fileTargetBytes } }
+        : {}),
     };
   });
 }

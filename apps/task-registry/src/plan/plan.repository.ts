@@ -253,6 +253,24 @@ export class PlanRepository {
     return rows;
   }
 
+  /** Tables of running exports still being exported, whose first partition started before `startedBefore`. */
+  async longRunningTables(connection: Connection, startedBefore: Date): Promise<LongRunningTable[]> {
+    const { rows } = await connection.query<LongRunningTable>(
+      `SELECT k.task_id AS "taskId", k.account_id AS "accountId", k.export_task_identifier AS "exportTaskIdentifier",
+              t.table_index AS "tableIndex", t.database_name AS database, t.schema_name AS schema,
+              t.table_name AS table, t.target, min(p.started_at) AS "extractionStartTime",
+              coalesce(sum(p.bytes) FILTER (WHERE p.status = 'EXPORTED'), 0)::float8 AS "bytesExported"
+       FROM export_tasks k
+       JOIN export_tables t ON t.task_id = k.task_id
+       JOIN export_partitions p ON p.task_id = t.task_id AND p.table_index = t.table_index
+       WHERE k.status = 'IN_PROGRESS' AND t.status = 'IN_PROGRESS'
+       GROUP BY k.task_id, t.task_id, t.table_index
+       HAVING min(p.started_at) < $1`,
+      [startedBefore],
+    );
+    return rows;
+  }
+
   async tableReports(connection: Connection, taskId: string): Promise<TableReport[]> {
     const { rows } = await connection.query<TableReportRow>(
       `SELECT t.table_index AS "tableIndex", t.database_name AS database, t.schema_name AS schema,
@@ -288,6 +306,15 @@ export class PlanRepository {
     );
     return rows.map(toTableReport);
   }
+}
+
+export interface LongRunningTable extends TableRef {
+  taskId: string;
+  accountId: string;
+  exportTaskIdentifier: string;
+  target: string;
+  extractionStartTime: Date;
+  bytesExported: number;
 }
 
 function toTableReport(row: TableReportRow): TableReport {

@@ -1,15 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GetExportReportRpc, GetPartitionStateRpc, GetTaskStatusRpc, RpcResponse } from '@snapex/contracts';
+import {
+  DescribeExportTablesRpc,
+  GetExportReportRpc,
+  GetPartitionStateRpc,
+  GetTaskStatusRpc,
+  RpcResponse,
+} from '@snapex/contracts';
 import { RegistryDatabase } from '../database/registry-database';
 import { PartitionKey, PlanRepository } from '../plan/plan.repository';
 import { RecordedPlanRepository } from '../plan/recorded-plan.repository';
 import { toExportTask } from '../tasks/export-task-view';
-import { requireTask, specOf } from '../tasks/task-record';
+import { requireOwnTask, requireTask, specOf } from '../tasks/task-record';
 import { TaskRepository } from '../tasks/task.repository';
 
 export type ExportReport = RpcResponse<typeof GetExportReportRpc>;
 
-/** Read-only views other stages use: a task's status, a partition's state, and what metadata-writer reports. */
+/**
+ * Read-only views: a task's status and a partition's state for other stages, what metadata-writer
+ * reports, and a caller's task table by table.
+ */
 @Injectable()
 export class TaskReportsUseCase {
   constructor(
@@ -53,6 +62,20 @@ export class TaskReportsUseCase {
         totalBytes: task.bytesExported,
         tables,
       };
+    });
+  }
+
+  /** One of the account's tasks, table by table; another account's task is as unknown as a missing one. */
+  async tablesOf(
+    accountId: string,
+    identifier: string,
+  ): Promise<RpcResponse<typeof DescribeExportTablesRpc>> {
+    return this.database.read(async (connection) => {
+      const task = requireOwnTask(
+        await this.tasks.findByIdentifier(connection, accountId, identifier),
+        identifier,
+      );
+      return { tables: await this.plans.tableReports(connection, task.taskId) };
     });
   }
 }

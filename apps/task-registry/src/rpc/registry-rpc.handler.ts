@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OnRpc } from '@snapex/bus';
 import {
   CancelExportTaskRpc,
+  DescribeExportTablesRpc,
   DescribeExportTasksRpc,
   ExportTask,
   GetExportReportRpc,
@@ -23,6 +24,7 @@ export const SERVED_RPCS = [
   StartExportTaskRpc,
   DescribeExportTasksRpc,
   CancelExportTaskRpc,
+  DescribeExportTablesRpc,
   GetPartitionStateRpc,
   GetTaskStatusRpc,
   GetExportReportRpc,
@@ -55,6 +57,13 @@ export class RegistryRpcHandler {
   @OnRpc(CancelExportTaskRpc)
   onCancelExportTask(request: RpcRequest<typeof CancelExportTaskRpc>): Promise<ExportTask> {
     return this.cancelExportTask.execute(request.accountId, request.input.ExportTaskIdentifier);
+  }
+
+  @OnRpc(DescribeExportTablesRpc)
+  onDescribeExportTables(
+    request: RpcRequest<typeof DescribeExportTablesRpc>,
+  ): Promise<RpcResponse<typeof DescribeExportTablesRpc>> {
+    return this.reports.tablesOf(request.accountId, request.input.ExportTaskIdentifier);
   }
 
   @OnRpc(GetPartitionStateRpc)

@@ -9,6 +9,7 @@ import {
   MAX_EXPORT_ONLY_BYTES,
   MAX_IDENTIFIER_LENGTH,
   MAX_S3_PREFIX_BYTES,
+  outputFormatOf,
   validateStartInput,
 } from './start-export-task.rules';
 
@@ -165,4 +166,42 @@ describe('StartExportTask parameter rules', () => {
       faultCodeOf(() => validateStartInput({ ...validInput, ExportTaskIdentifier: '', S3BucketName: 'x' })),
     ).toBe('InvalidParameterValue');
   });
+});
+
+describe('SnapexOutput', () => {
+  const rds = { typeMode: 'aws', codec: 'gzip' } as const;
+
+  it('records the RDS output as null, whether asked for or left out', () => {
+    expect(outputFormatOf(undefined, rds)).toBeNull();
+    expect(outputFormatOf({ TypeMode: 'aws', Codec: 'gzip' }, rds)).toBeNull();
+    expect(validateStartInput(validInput).output).toBeNull();
+  });
+
+  it('fills what the request leaves out from the configured defaults', () => {
+    expect(outputFormatOf(undefined, { typeMode: 'native', codec: 'zstd' })).toEqual({
+      typeMode: 'native',
+      compression: { codec: 'zstd' },
+    });
+    expect(outputFormatOf({ Codec: 'gzip', CodecLevel: 9, FileTargetBytes: 64 * 1024 ** 2 }, rds)).toEqual({
+      typeMode: 'aws',
+      compression: { codec: 'gzip', level: 9 },
+      fileTargetBytes: 64 * 1024 ** 2,
+    });
+    expect(validateStartInput({ ...validInput, SnapexOutput: { TypeMode: 'native' } }).output).toEqual({
+      typeMode: 'native',
+      compression: { codec: 'gzip' },
+    });
+  });
+
+  it.each([
+    { TypeMode: 'arrow' },
+    { Codec: 'lz4' },
+    { Codec: 'gzip', CodecLevel: 10 },
+    { Codec: 'zstd', CodecLevel: 0 },
+    { Codec: 'zstd', CodecLevel: 23 },
+    { Codec: 'snappy', CodecLevel: 1 },
+    { FileTargetBytes: 1024 },
+  ])('refuses %j as InvalidParameterValue', (given) =>
+    expect(faultCodeOf(() => outputFormatOf(given, rds))).toBe('InvalidParameterValue'),
+  );
 });

@@ -1,4 +1,12 @@
-import { CONTROL_CHARACTER, Fault, StartExportTaskInput } from '@snapex/contracts';
+import {
+  Codec,
+  CONTROL_CHARACTER,
+  Fault,
+  OutputFormat,
+  OutputFormatSchema,
+  StartExportTaskInput,
+  TypeMode,
+} from '@snapex/contracts';
 import { parseSourceArn, SourceArn } from './source-arn';
 
 export interface ValidatedStart {
@@ -9,10 +17,20 @@ export interface ValidatedStart {
   iamRoleArn: string;
   kmsKeyId: string;
   exportOnly: string[];
+  /** Null when the task writes the RDS output: AWS types, gzip, configured sizes. */
+  output: OutputFormat | null;
+}
+
+export interface OutputDefaults {
+  typeMode: TypeMode;
+  codec: Codec;
 }
 
 /** Checks every parameter of StartExportTask that needs no state; the first problem found is thrown. */
-export function validateStartInput(input: StartExportTaskInput): ValidatedStart {
+export function validateStartInput(
+  input: StartExportTaskInput,
+  outputDefaults: OutputDefaults = { typeMode: 'aws', codec: 'gzip' },
+): ValidatedStart {
   checkExportTaskIdentifier(input.ExportTaskIdentifier);
   const sourceArn = parseSourceArn(input.SourceArn);
   checkS3BucketName(input.S3BucketName);
@@ -30,7 +48,43 @@ export function validateStartInput(input: StartExportTaskInput): ValidatedStart 
     iamRoleArn: input.IamRoleArn,
     kmsKeyId: input.KmsKeyId,
     exportOnly,
+    output: outputFormatOf(input.SnapexOutput, outputDefaults),
   };
+}
+
+/**
+ * SnapexOutput over the configured defaults. The RDS output (AWS types, gzip at the configured
+ * level, the configured file size) is recorded as null, as for tasks that predate the parameter.
+ */
+export function outputFormatOf(
+  given: StartExportTaskInput['SnapexOutput'],
+  defaults: OutputDefaults,
+): OutputFormat | null {
+  const candidate = {
+    typeMode: given?.TypeMode ?? defaults.typeMode,
+    compression: {
+      codec: given?.Codec ?? defaults.codec,
+      ...(given?.CodecLevel === undefined ? {} : { level: given.CodecLevel }),
+    },
+    ...(given?.FileTargetBytes === undefined ? {} : { fileTargetBytes: given.FileTargetBytes }),
+  };
+  const parsed = OutputFormatSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Fault(
+      'InvalidParameterValue',
+      `The parameter SnapexOutput is not valid: ${issue.path.join('.') || 'value'}: ${issue.message}. ` +
+        'TypeMode is aws or native; Codec is gzip (level 1-9), zstd (level 1-22) or snappy (no level); ' +
+        'FileTargetBytes is at least 1048576.',
+    );
+  }
+  const output = parsed.data;
+  const isRdsOutput =
+    output.typeMode === 'aws' &&
+    output.compression.codec === 'gzip' &&
+    output.compression.level === undefined &&
+    output.fileTargetBytes === undefined;
+  return isRdsOutput ? null : output;
 }
 
 export const MAX_IDENTIFIER_LENGTH = 63;

@@ -36,7 +36,7 @@ export class StartExportTaskUseCase {
   ) {}
 
   async execute(accountId: string, input: StartExportTaskInput): Promise<ExportTask> {
-    const valid = validateStartInput(input);
+    const valid = validateStartInput(input, this.settings.outputDefaults);
     checkResourceAccounts(accountId, valid, this.trust);
     const source = resolveSource(
       valid.sourceArn,
@@ -125,6 +125,7 @@ function newTask(accountId: string, valid: ValidatedStart, source: TaskSource): 
     iamRoleArn: valid.iamRoleArn,
     kmsKeyId: valid.kmsKeyId,
     exportOnly: valid.exportOnly,
+    output: valid.output,
     status: 'STARTING',
     taskStartTime: new Date(),
   };

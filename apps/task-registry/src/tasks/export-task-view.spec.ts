@@ -29,6 +29,7 @@ const task: TaskRecord = {
   plan: null,
   extractionCompletedAt: null,
   snapshot: null,
+  output: null,
 };
 
 describe('the task as RDS shows it', () => {

@@ -2,6 +2,7 @@ import {
   Engine,
   ExportTaskStatus,
   Fault,
+  OutputFormat,
   SkippedObjective,
   SnapshotSource,
   SourceType,
@@ -49,6 +50,8 @@ export interface TaskRecord {
   extractionCompletedAt: Date | null;
   /** The snapshot a SourceType SNAPSHOT export reads; null for a live cluster. */
   snapshot: SnapshotSource | null;
+  /** How the Parquet files are written; null for the RDS output. */
+  output: OutputFormat | null;
 }
 
 export function specOf(task: TaskRecord): TaskSpec {
@@ -66,11 +69,19 @@ export function specOf(task: TaskRecord): TaskSpec {
     kmsKeyId: task.kmsKeyId,
     exportOnly: task.exportOnly,
     ...(task.snapshot ? { snapshot: task.snapshot } : {}),
+    ...(task.output ? { output: task.output } : {}),
   };
 }
 
 /** The task a stage asked about, or the fault it gets when the registry holds no such task. */
 export function requireTask(task: TaskRecord | undefined, taskId: string): TaskRecord {
   if (!task) throw new Fault('ExportTaskNotFound', `No export task has the task id ${taskId}.`);
+  return task;
+}
+
+/** A caller's task by its identifier, or the fault RDS answers for one the caller's account does not have. */
+export function requireOwnTask(task: TaskRecord | undefined, identifier: string): TaskRecord {
+  if (!task)
+    throw new Fault('ExportTaskNotFound', `The export task with the ID ${identifier} can't be found.`);
   return task;
 }

@@ -14,7 +14,7 @@ const TASK_COLUMNS = `
   total_extracted_gb AS "totalExtractedGb", export_time AS "exportTime", task_start_time AS "taskStartTime",
   task_end_time AS "taskEndTime", failure_cause AS "failureCause", warnings,
   skipped_objectives AS "skippedObjectives", plan,
-  extraction_completed_at AS "extractionCompletedAt", snapshot`;
+  extraction_completed_at AS "extractionCompletedAt", snapshot, output`;
 
 /** Columns DescribeExportTasks may filter on. */
 export type FilterableColumn =
@@ -59,8 +59,9 @@ export class TaskRepository {
     const { rows } = await tx.query<TaskRecord>(
       `INSERT INTO export_tasks (task_id, account_id, export_task_identifier, source_arn, source_type,
          source_name, engine, s3_bucket, s3_prefix, iam_role_arn, kms_key_id, export_only, status, task_start_time,
-         snapshot, export_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ($15::jsonb ->> 'snapshotTime')::timestamptz)
+         snapshot, export_time, output)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, ($15::jsonb ->> 'snapshotTime')::timestamptz,
+         $16)
        RETURNING ${TASK_COLUMNS}`,
       [
         task.taskId,
@@ -78,6 +79,7 @@ export class TaskRepository {
         task.status,
         task.taskStartTime,
         task.snapshot === null ? null : JSON.stringify(task.snapshot),
+        task.output === null ? null : JSON.stringify(task.output),
       ],
     );
     return rows[0];

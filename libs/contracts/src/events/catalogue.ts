@@ -1,4 +1,5 @@
 import { EventContract } from './event-contract';
+import * as delivery from './delivery.v1';
 import * as lifecycle from './lifecycle.v1';
 import * as snapshots from './snapshot.v1';
 import * as work from './work.v1';
@@ -8,5 +9,10 @@ function isContract(value: unknown): value is EventContract {
 }
 
 export const ALL_EVENTS: readonly EventContract[] = (
-  [...Object.values(lifecycle), ...Object.values(work), ...Object.values(snapshots)] as unknown[]
+  [
+    ...Object.values(lifecycle),
+    ...Object.values(work),
+    ...Object.values(snapshots),
+    ...Object.values(delivery),
+  ] as unknown[]
 ).filter(isContract);

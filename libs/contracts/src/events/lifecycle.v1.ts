@@ -104,6 +104,23 @@ export const PartitionAbandoned = defineEvent(
   EventBaseSchema.merge(PartitionKeySchema).extend({ reason: z.enum(['CANCELED', 'TASK_ENDED']) }),
 );
 
+/**
+ * task-registry saw a table still being exported `hoursRunning` whole periods of
+ * registry.longTableNoticeMinutes after its first partition started; announced once per period.
+ */
+export const TableStillExporting = defineEvent(
+  'TableStillExporting',
+  'snapex.export.table.still-exporting.v1',
+  'events',
+  EventBaseSchema.extend({
+    table: TableRefSchema,
+    target: z.string(),
+    extractionStartTime: z.string().datetime(),
+    periodsRunning: z.number().int().positive(),
+    bytesExported: z.number().int().nonnegative(),
+  }),
+);
+
 /** task-registry recomputed progress after a partition finished. */
 export const TaskProgressed = defineEvent(
   'TaskProgressed',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineSchema } from '../model/export-task';
+import { PartOutputSchema } from '../model/output-format';
 import { ColumnPlanSchema, PartitionRangeSchema, TableRefSchema } from '../model/table-plan';
 import { defineEvent, EventBaseSchema } from './event-contract';
 
@@ -42,5 +43,7 @@ export const PartitionRequested = defineEvent(
     range: PartitionRangeSchema.nullable(),
     readPoint: ReadPointSchema,
     destination: DestinationSchema,
+    /** Codec and file size of the partition's files; absent, the extractor's configured gzip and size. */
+    output: PartOutputSchema.optional(),
   }),
 );

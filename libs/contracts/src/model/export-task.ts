@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineSchema } from './engine';
+import { OutputFormatSchema } from './output-format';
 import { SnapshotSourceSchema } from './snapshot';
 
 export const EXPORT_TASK_STATUSES = [
@@ -59,5 +60,7 @@ export const TaskSpecSchema = z.object({
   exportOnly: z.array(z.string()),
   /** Present for SourceType SNAPSHOT: the archive the restorer restores into a scratch database. */
   snapshot: SnapshotSourceSchema.optional(),
+  /** How the Parquet files are written; absent, the RDS output (AWS types, gzip, configured sizes). */
+  output: OutputFormatSchema.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;

@@ -2,9 +2,12 @@ import { z } from 'zod';
 
 /**
  * Why a value the source holds was exported as NULL: `NO_INSTANT`, a DATETIME or TIMESTAMP that
- * names no instant (a zero date, a zero month or day, February 30 stored under ALLOW_INVALID_DATES).
+ * names no instant (a zero date, a zero month or day, February 30 stored under ALLOW_INVALID_DATES);
+ * `NOT_REPRESENTABLE`, in native types mode, a value its column's Parquet logical type cannot hold
+ * (a numeric NaN or infinity, a date or timestamp at infinity or past INT64 microseconds, a MySQL TIME
+ * outside 00:00:00 to 23:59:59.999999).
  */
-export const NulledValueReasonSchema = z.enum(['NO_INSTANT']);
+export const NulledValueReasonSchema = z.enum(['NO_INSTANT', 'NOT_REPRESENTABLE']);
 export type NulledValueReason = z.infer<typeof NulledValueReasonSchema>;
 
 /** How many values of one column were exported as NULL for one reason. */
@@ -18,6 +21,8 @@ export type NulledValueCount = z.infer<typeof NulledValueCountSchema>;
 const NULLED_VALUE_KINDS: Record<NulledValueReason, string> = {
   NO_INSTANT:
     'DATETIME or TIMESTAMP values that name no instant (a zero date, a zero month or day, or a day the month does not have)',
+  NOT_REPRESENTABLE:
+    'values their native Parquet type cannot hold (NaN, infinities, times outside one day, instants past the INT64 microsecond range)',
 };
 
 function total(counts: readonly NulledValueCount[]): number {

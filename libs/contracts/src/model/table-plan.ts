@@ -12,6 +12,13 @@ export const ParquetColumnTypeSchema = z.enum([
   'BINARY', // BYTE_ARRAY without annotation
   'DECIMAL', // DECIMAL(precision, scale) on INT32, INT64 or FIXED_LEN_BYTE_ARRAY by precision; ColumnPlan.decimal
   'TIMESTAMP_MICROS', // INT64 annotated TIMESTAMP(MICROS, isAdjustedToUTC=true)
+  // Native types mode only (OutputFormat.typeMode 'native'):
+  'TIMESTAMP_MICROS_LOCAL', // INT64 annotated TIMESTAMP(MICROS, isAdjustedToUTC=false): a wall clock
+  'DATE', // INT32 annotated DATE: days since 1970-01-01
+  'TIME_MICROS', // INT64 annotated TIME(MICROS, isAdjustedToUTC=false): microseconds since midnight
+  'UUID', // FIXED_LEN_BYTE_ARRAY(16) annotated UUID
+  'JSON', // BYTE_ARRAY annotated JSON
+  'LIST', // a LIST of ColumnPlan.element, each element nullable
 ]);
 export type ParquetColumnType = z.infer<typeof ParquetColumnTypeSchema>;
 
@@ -28,19 +35,33 @@ export type DecimalShape = z.infer<typeof DecimalShapeSchema>;
 export type DecimalStorage =
   { physicalType: 'INT32' | 'INT64' } | { physicalType: 'FIXED_LEN_BYTE_ARRAY'; byteLength: number };
 
-/**
- * INT32 from 2 to 9 digits, INT64 up to 18, else the fewest bytes whose two's complement holds
- * 10^p - 1. One digit goes on INT64 because the arrow-rs writer puts it there, and both encoders
- * must write the same file.
- */
+/** INT32 up to 9 digits, INT64 up to 18, else the fewest bytes whose two's complement holds 10^p - 1. */
 export function decimalStorage(precision: number): DecimalStorage {
-  if (precision > 1 && precision <= 9) return { physicalType: 'INT32' };
+  if (precision <= 9) return { physicalType: 'INT32' };
   if (precision <= 18) return { physicalType: 'INT64' };
   const largest = 10n ** BigInt(precision) - 1n;
   let byteLength = 1;
   while (largest >= 1n << BigInt(8 * byteLength - 1)) byteLength++;
   return { physicalType: 'FIXED_LEN_BYTE_ARRAY', byteLength };
 }
+
+/** What a LIST column's elements are: a scalar type, never a LIST, UUID or JSON. */
+export const ListElementSchema = z.object({
+  parquetType: z.enum([
+    'BOOLEAN',
+    'INT16',
+    'INT32',
+    'INT64',
+    'FLOAT',
+    'DOUBLE',
+    'STRING',
+    'DATE',
+    'TIME_MICROS',
+    'TIMESTAMP_MICROS',
+    'TIMESTAMP_MICROS_LOCAL',
+  ]),
+});
+export type ListElement = z.infer<typeof ListElementSchema>;
 
 export const ColumnPlanSchema = z.object({
   name: z.string(),
@@ -56,6 +77,8 @@ export const ColumnPlanSchema = z.object({
   originalDateTimePrecision: z.number().int(),
   /** Precision and scale of a DECIMAL column; absent for every other type. */
   decimal: DecimalShapeSchema.optional(),
+  /** The elements of a LIST column (native types mode, PostgreSQL arrays of scalar types). */
+  element: z.lazy(() => ListElementSchema).optional(),
 });
 export type ColumnPlan = z.infer<typeof ColumnPlanSchema>;
 

@@ -25,6 +25,16 @@ export const StartExportTaskInputSchema = z.object({
   KmsKeyId: InputText,
   S3Prefix: InputText.optional(),
   ExportOnly: z.array(InputText).optional(),
+  /** snapex's own parameter, not RDS's: how the Parquet files are written (README, Output format). */
+  SnapexOutput: z
+    .object({
+      TypeMode: InputText.optional(),
+      Codec: InputText.optional(),
+      CodecLevel: z.number().int().optional(),
+      FileTargetBytes: z.number().int().optional(),
+    })
+    .strict()
+    .optional(),
 });
 export type StartExportTaskInput = z.infer<typeof StartExportTaskInputSchema>;
 
@@ -121,4 +131,11 @@ export const GetExportReportRpc = defineRpc(
     totalBytes: z.number().int(),
     tables: z.array(TableReportSchema),
   }),
+);
+
+/** The tables of one of the caller's tasks as they stand, planned, running or done: what the console lists. */
+export const DescribeExportTablesRpc = defineRpc(
+  'snapex.rpc.registry.describe-export-tables.v1',
+  z.object({ accountId: AccountId, input: z.object({ ExportTaskIdentifier: InputText }) }),
+  z.object({ tables: z.array(TableReportSchema) }),
 );

@@ -1,4 +1,4 @@
-import { ColumnPlan } from '@snapex/contracts';
+import { ColumnPlan, TypeMode } from '@snapex/contracts';
 import { DiscoveredTable, UnexportedObject, UnexportedObjectKind } from '../engine';
 import { errnoOf } from './my-refusals';
 import { isNewerThanSnapshot, MySqlSession } from './my-session';
@@ -63,23 +63,26 @@ function numberOrNull(text: string | null): number | null {
   return text === null ? null : Number(text);
 }
 
-function columnPlanOf(row: ColumnRow): ColumnPlan {
-  return mySqlColumnPlan({
-    name: row.column_name,
-    dataType: row.data_type,
-    columnType: row.column_type,
-    charMaxLength: numberOrNull(row.char_max_length),
-    numericPrecision: numberOrNull(row.numeric_precision),
-    numericScale: numberOrNull(row.numeric_scale),
-    datetimePrecision: numberOrNull(row.datetime_precision),
-  });
+function columnPlanOf(row: ColumnRow, typeMode: TypeMode): ColumnPlan {
+  return mySqlColumnPlan(
+    {
+      name: row.column_name,
+      dataType: row.data_type,
+      columnType: row.column_type,
+      charMaxLength: numberOrNull(row.char_max_length),
+      numericPrecision: numberOrNull(row.numeric_precision),
+      numericScale: numberOrNull(row.numeric_scale),
+      datetimePrecision: numberOrNull(row.datetime_precision),
+    },
+    typeMode,
+  );
 }
 
-function groupByTable(rows: ColumnRow[]): Map<string, ColumnPlan[]> {
+function groupByTable(rows: ColumnRow[], typeMode: TypeMode): Map<string, ColumnPlan[]> {
   const byTable = new Map<string, ColumnPlan[]>();
   for (const row of rows) {
     const columns = byTable.get(row.table_name) ?? [];
-    columns.push(columnPlanOf(row));
+    columns.push(columnPlanOf(row, typeMode));
     byTable.set(row.table_name, columns);
   }
   return byTable;
@@ -95,11 +98,14 @@ export class MySqlCatalog {
     private readonly database: string,
   ) {}
 
-  async tables(): Promise<DiscoveredTable[]> {
+  async tables(typeMode: TypeMode = 'aws'): Promise<DiscoveredTable[]> {
     // MySQL 8 otherwise serves table sizes cached for up to a day.
     await this.session.setIfSupported('information_schema_stats_expiry = 0');
     const tables = await this.session.query<TableRow>(TABLES_SQL, [this.database]);
-    const columnsByTable = groupByTable(await this.session.query<ColumnRow>(COLUMNS_SQL, [this.database]));
+    const columnsByTable = groupByTable(
+      await this.session.query<ColumnRow>(COLUMNS_SQL, [this.database]),
+      typeMode,
+    );
     const discovered: DiscoveredTable[] = [];
     for (const table of tables) {
       const columns = columnsByTable.get(table.table_name) ?? [];

@@ -1,4 +1,4 @@
-import { ColumnPlan, ParquetColumnType } from '@snapex/contracts';
+import { ColumnPlan, NulledValueReason, ParquetColumnType } from '@snapex/contracts';
 import { rowsOfBatch } from '@snapex/parquet';
 import { NO_READ_LIMITS, RowTooLargeError, ValueTooLargeError } from '../engine';
 import { MySqlBatchBuilder } from './my-columns';
@@ -27,7 +27,11 @@ function texts(values: (string | null)[]): (Buffer | null)[] {
   return values.map((value) => (value === null ? null : Buffer.from(value, 'utf8')));
 }
 
-function read(columns: ColumnPlan[], rows: (string | null)[][], onNulled?: (index: number) => void) {
+function read(
+  columns: ColumnPlan[],
+  rows: (string | null)[][],
+  onNulled?: (index: number, reason: NulledValueReason) => void,
+) {
   const builder = new MySqlBatchBuilder(columns, NO_READ_LIMITS, 100, 1 << 20, onNulled);
   for (const row of rows) builder.add(texts(row));
   return rowsOfBatch(builder.take(), columns);
@@ -132,6 +136,61 @@ describe('MySQL columnar batches', () => {
     expect(nulled).toEqual([0, 2]);
   });
 
+  it('reads the native types mode: DATE as days, TIME as microseconds, DATETIME as a wall clock, UUID and JSON', () => {
+    const columns = [
+      column('date', 'DATE'),
+      column('time', 'TIME_MICROS'),
+      column('datetime', 'TIMESTAMP_MICROS_LOCAL'),
+      column('uuid', 'UUID'),
+      column('text', 'JSON'),
+    ];
+    expect(
+      read(columns, [
+        [
+          '1970-01-02',
+          '12:34:56.789',
+          '2024-01-01 00:00:00.5',
+          '0f8fad5b-d9cb-469f-a165-70867728950e',
+          '{"a": 1}',
+        ],
+        [null, null, null, null, null],
+      ]),
+    ).toEqual([
+      [
+        1,
+        45_296_789_000n,
+        1704067200500000n,
+        Buffer.from('0f8fad5bd9cb469fa16570867728950e', 'hex'),
+        '{"a": 1}',
+      ],
+      [null, null, null, null, null],
+    ]);
+  });
+
+  it('counts the DATEs with no day and the TIMEs that are no time of day it made NULL, with their reasons', () => {
+    const nulled: [number, NulledValueReason][] = [];
+    const columns = [column('time', 'TIME_MICROS'), column('date', 'DATE'), column('time', 'TIME_MICROS')];
+    expect(
+      read(
+        columns,
+        [
+          ['100:00:00', '0000-00-00', '-00:00:01'],
+          ['23:59:59.999999', '2023-02-30', '00:00:00'],
+        ],
+        (index, reason) => nulled.push([index, reason]),
+      ),
+    ).toEqual([
+      [null, null, null],
+      [86_399_999_999n, null, 0n],
+    ]);
+    expect(nulled).toEqual([
+      [0, 'NOT_REPRESENTABLE'],
+      [1, 'NO_INSTANT'],
+      [2, 'NOT_REPRESENTABLE'],
+      [1, 'NO_INSTANT'],
+    ]);
+  });
+
   it('reads a FLOAT from the text of the DOUBLE holding it, keeping every bit and the sign of zero', () => {
     const columns = [column('float', 'DOUBLE'), column('double', 'DOUBLE')];
     const [[first, second], [negativeZero]] = read(columns, [
@@ -160,6 +219,15 @@ describe('MySQL columnar batches', () => {
     expect(() => values.add(rows)).toThrow(ValueTooLargeError);
     const row = new MySqlBatchBuilder(columns, { maxRowBytes: 18, maxValueBytes: Infinity }, 10, 1 << 20);
     expect(() => row.add(rows)).toThrow(RowTooLargeError);
+  });
+
+  it('counts every number as 8 bytes and a UUID as its 16, as the size rules measure a row', () => {
+    const columns = [column('date', 'DATE'), column('time', 'TIME_MICROS'), column('uuid', 'UUID')];
+    const rows = texts(['2024-01-01', '00:00:01', '0f8fad5b-d9cb-469f-a165-70867728950e']);
+    const limits = { maxRowBytes: 32, maxValueBytes: Infinity };
+    expect(() => new MySqlBatchBuilder(columns, limits, 10, 1 << 20).add(rows)).toThrow(RowTooLargeError);
+    const wider = { maxRowBytes: 33, maxValueBytes: Infinity };
+    expect(new MySqlBatchBuilder(columns, wider, 10, 1 << 20).add(rows)).toBe(false);
   });
 
   it('is full at its row count or once its values reach its byte size', () => {

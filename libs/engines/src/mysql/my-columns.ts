@@ -3,7 +3,14 @@ import { ColumnVector, unscaledDecimal } from '@snapex/parquet';
 import { ReadLimits, RowTooLargeError, ValueTooLargeError } from '../engine';
 import { BytesBuilder, ColumnarBatchBuilder, ColumnBuilder } from '../columnar-builders';
 import { MySqlDecoder } from './my-types';
-import { datetimeAt, UnexpectedMySqlValueError, UnknownMySqlDecoderError } from './my-values';
+import {
+  dateDaysAt,
+  datetimeAt,
+  timeMicros,
+  UnexpectedMySqlValueError,
+  UnknownMySqlDecoderError,
+  uuidBytes,
+} from './my-values';
 
 /** What a column that turned the value of column `index` into NULL tells. */
 export type OnNulled = (index: number, reason: NulledValueReason) => void;
@@ -45,24 +52,18 @@ function setInt64(words: Int32Array, row: number, value: number): void {
   words[2 * row + 1] = Math.floor(value / TWO_TO_32);
 }
 
-/** INT32 or INT16: the server prints the integer, which fits. */
-class IntegerColumn implements TextColumn {
-  private values: Int32Array | Int16Array;
+/** Numbers of one typed array, a slot per row. */
+abstract class NumberColumn<A extends Int16Array | Int32Array | Float64Array> implements TextColumn {
+  protected values: A;
 
   constructor(
     private readonly capacity: number,
-    private readonly create: (length: number) => Int32Array | Int16Array,
-    private readonly decoder: MySqlDecoder,
+    private readonly create: (length: number) => A,
   ) {
     this.values = create(capacity);
   }
 
-  text(row: number, bytes: Buffer): number {
-    const value = smallInteger(bytes);
-    if (Number.isNaN(value)) throw new UnexpectedMySqlValueError(this.decoder, latin1(bytes));
-    this.values[row] = value;
-    return 8;
-  }
+  abstract text(row: number, bytes: Buffer): number;
 
   nullValue(): void {}
 
@@ -70,6 +71,24 @@ class IntegerColumn implements TextColumn {
     const values = this.values;
     this.values = this.create(this.capacity);
     return { kind: 'fixed', validity, nullCount, values: values.subarray(0, length) };
+  }
+}
+
+/** INT32 or INT16: the server prints the integer, which fits. */
+class IntegerColumn extends NumberColumn<Int32Array | Int16Array> {
+  constructor(
+    capacity: number,
+    create: (length: number) => Int32Array | Int16Array,
+    private readonly decoder: MySqlDecoder,
+  ) {
+    super(capacity, create);
+  }
+
+  text(row: number, bytes: Buffer): number {
+    const value = smallInteger(bytes);
+    if (Number.isNaN(value)) throw new UnexpectedMySqlValueError(this.decoder, latin1(bytes));
+    this.values[row] = value;
+    return 8;
   }
 }
 
@@ -118,12 +137,43 @@ class DatetimeColumn extends Int64Column {
   }
 }
 
-/** A DOUBLE (or a FLOAT selected as the DOUBLE that holds it) from its shortest exact text. */
-class DoubleColumn implements TextColumn {
-  private values: Float64Array;
+/** A DATE as days since the epoch; a date that names no day becomes NULL. */
+class DateColumn extends NumberColumn<Int32Array> {
+  constructor(capacity: number) {
+    super(capacity, (length) => new Int32Array(length));
+  }
 
-  constructor(private readonly capacity: number) {
-    this.values = new Float64Array(capacity);
+  text(row: number, bytes: Buffer): number {
+    const days = dateDaysAt(bytes, 0, bytes.length);
+    if (days === null) return -1;
+    this.values[row] = days;
+    return 8;
+  }
+}
+
+/** A TIME as microseconds since midnight; a duration that is no time of day becomes NULL. */
+class TimeColumn extends Int64Column {
+  override text(row: number, bytes: Buffer): number {
+    const micros = timeMicros(latin1(bytes));
+    if (micros === null) return -1;
+    this.values[row] = micros;
+    return 8;
+  }
+}
+
+/** MariaDB's UUID text as its 16 bytes. */
+class UuidColumn extends BytesBuilder implements TextColumn {
+  text(row: number, bytes: Buffer): number {
+    const uuid = uuidBytes(latin1(bytes));
+    this.value(row, uuid, 0, uuid.length);
+    return uuid.length;
+  }
+}
+
+/** A DOUBLE (or a FLOAT selected as the DOUBLE that holds it) from its shortest exact text. */
+class DoubleColumn extends NumberColumn<Float64Array> {
+  constructor(capacity: number) {
+    super(capacity, (length) => new Float64Array(length));
   }
 
   text(row: number, bytes: Buffer): number {
@@ -131,14 +181,6 @@ class DoubleColumn implements TextColumn {
     if (Number.isNaN(value)) throw new UnexpectedMySqlValueError('double', latin1(bytes));
     this.values[row] = value;
     return 8;
-  }
-
-  nullValue(): void {}
-
-  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector {
-    const values = this.values;
-    this.values = new Float64Array(this.capacity);
-    return { kind: 'fixed', validity, nullCount, values: values.subarray(0, length) };
   }
 }
 
@@ -232,6 +274,12 @@ function columnFor(column: ColumnPlan, capacity: number): TextColumn {
       return new Int64Column(capacity, decoder);
     case 'datetime':
       return new DatetimeColumn(capacity, decoder);
+    case 'date':
+      return new DateColumn(capacity);
+    case 'time':
+      return new TimeColumn(capacity, decoder);
+    case 'uuid':
+      return new UuidColumn(capacity, column.name);
     case 'float':
     case 'double':
       return new DoubleColumn(capacity);
@@ -250,17 +298,21 @@ function columnFor(column: ColumnPlan, capacity: number): TextColumn {
 }
 
 /** Why a column turns a value into NULL; only these decoders ever do. */
-const NULLING_REASONS: Partial<Record<MySqlDecoder, NulledValueReason>> = { datetime: 'NO_INSTANT' };
+const NULLING_REASONS: Partial<Record<MySqlDecoder, NulledValueReason>> = {
+  datetime: 'NO_INSTANT',
+  date: 'NO_INSTANT',
+  time: 'NOT_REPRESENTABLE',
+};
 
 /**
  * Rows of MySQL's text protocol gathered column by column into a ColumnarBatch, each value read
  * from the bytes the server sent (as mysql2 hands them over with typeCast off): integers, dates and
  * decimals digit by digit, text and binaries copied once, no JavaScript value per field. The seed's
  * size rules are checked on every row as it is added. A batch is full at maxRows rows, or earlier
- * once its values reach maxBytes.
+ * once its values reach maxBytes. A value a column cannot keep (a DATETIME with no instant, a TIME
+ * that is no time of day) becomes NULL and is told to onNulled with its reason.
  */
 export class MySqlBatchBuilder extends ColumnarBatchBuilder<TextColumn> {
-  private readonly reasons: (NulledValueReason | undefined)[];
   private readonly checkLimits: boolean;
 
   constructor(
@@ -268,14 +320,15 @@ export class MySqlBatchBuilder extends ColumnarBatchBuilder<TextColumn> {
     private readonly limits: ReadLimits,
     maxRows: number,
     maxBytes: number,
-    private readonly onNulled: OnNulled = () => undefined,
+    onNulled: OnNulled = () => undefined,
   ) {
+    const reasons = plan.map((column) => NULLING_REASONS[column.decoder as MySqlDecoder]);
     super(
       plan.map((column) => columnFor(column, maxRows)),
       maxRows,
       maxBytes,
+      (field) => onNulled(field, reasons[field]!),
     );
-    this.reasons = plan.map((column) => NULLING_REASONS[column.decoder as MySqlDecoder]);
     this.checkLimits = Number.isFinite(limits.maxRowBytes) || Number.isFinite(limits.maxValueBytes);
   }
 
@@ -285,10 +338,13 @@ export class MySqlBatchBuilder extends ColumnarBatchBuilder<TextColumn> {
     let rowBytes = 0;
     for (let index = 0; index < values.length; index++) {
       const value = values[index];
-      const counted = value === null ? -1 : this.columns[index].text(row, value);
-      if (counted < 0) {
-        if (value !== null) this.onNulled(index, this.reasons[index]!);
+      if (value === null) {
         this.absent(index);
+        continue;
+      }
+      const counted = this.columns[index].text(row, value);
+      if (counted < 0) {
+        this.notRepresentable(index);
         continue;
       }
       this.present(index);

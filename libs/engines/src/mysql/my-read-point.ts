@@ -1,3 +1,4 @@
+import { TypeMode } from '@snapex/contracts';
 import { SourceConfig } from '@snapex/config';
 import { DiscoveredTable, PartitionPlan, PinnedReadPoint, UnexportedObject } from '../engine';
 import { MySqlCatalog } from './my-catalog';
@@ -33,8 +34,8 @@ export class MySqlReadPoint implements PinnedReadPoint {
     }
   }
 
-  listTables(): Promise<DiscoveredTable[]> {
-    return new MySqlCatalog(this.session, this.database).tables();
+  listTables(typeMode?: TypeMode): Promise<DiscoveredTable[]> {
+    return new MySqlCatalog(this.session, this.database).tables(typeMode);
   }
 
   listUnexportedObjects(): Promise<UnexportedObject[]> {

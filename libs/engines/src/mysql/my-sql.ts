@@ -40,7 +40,7 @@ export function rangeConditions(range: PartitionRange | null): string {
  * (123456792 as 123457000) and a DOUBLE with as many as it takes. A negative zero, which a FLOAT
  * gets when a tiny negative value underflows, prints as `0`; ATAN2 tells its sign.
  */
-function exactFloat(name: string): string {
+export function exactFloat(name: string): string {
   return `CASE WHEN ${name} = 0 AND ATAN2(${name}, -1) < 0 THEN '-0' ELSE CAST(${name} AS DOUBLE) END`;
 }
 

@@ -1,4 +1,4 @@
-import { ColumnPlan, MAX_DECIMAL_PRECISION, ParquetColumnType } from '@snapex/contracts';
+import { ColumnPlan, MAX_DECIMAL_PRECISION, ParquetColumnType, TypeMode } from '@snapex/contracts';
 import { expectedExportedType } from '../exported-types';
 
 /** Keys of the value decoders the reader applies; see my-values.ts. */
@@ -13,7 +13,11 @@ export type MySqlDecoder =
   | 'geometry' // the server's own bytes of a spatial value (SRID, then WKB), read through CONCAT()
   | 'text-to-bytes' // text exported as its UTF-8 bytes (CHAR, which the mapping keeps unannotated)
   | 'text'
-  | 'datetime'; // the server's text of a DATETIME or TIMESTAMP, exported as microseconds since the epoch
+  | 'datetime' // the server's text of a DATETIME or TIMESTAMP, exported as microseconds since the epoch
+  // Native types mode:
+  | 'date' // the server's text of a DATE, exported as days since the epoch
+  | 'time' // the server's text of a TIME, exported as microseconds since midnight
+  | 'uuid'; // MariaDB's UUID text, exported as its 16 bytes
 
 /** A column as information_schema.COLUMNS describes it. */
 export interface MySqlCatalogColumn {
@@ -39,7 +43,8 @@ const TEXT: Mapping = { decoder: 'text', parquetType: 'STRING' };
 
 const GEOMETRY: Mapping = { decoder: 'geometry', parquetType: 'BINARY' };
 
-const GEOMETRY_TYPES: readonly string[] = [
+/** MySQL's and MariaDB's spatial types (MySQL 8 spells the collection `geomcollection`). */
+export const GEOMETRY_TYPES: readonly string[] = [
   'geometry',
   'point',
   'linestring',
@@ -86,6 +91,19 @@ const MAPPINGS: ReadonlyMap<string, Mapping> = new Map([
   ['timestamp', { decoder: 'datetime', parquetType: 'TIMESTAMP_MICROS' }],
 ]);
 
+/**
+ * What the native types mode changes: DATETIME is a wall clock (isAdjustedToUTC=false) while
+ * TIMESTAMP, an instant, keeps the UTC annotation; JSON (MySQL's type; MariaDB's JSON is LONGTEXT)
+ * and MariaDB's UUID get their logical types.
+ */
+const NATIVE_MODE_MAPPINGS: ReadonlyMap<string, Mapping> = new Map([
+  ['date', { decoder: 'date', parquetType: 'DATE' }],
+  ['time', { decoder: 'time', parquetType: 'TIME_MICROS' }],
+  ['datetime', { decoder: 'datetime', parquetType: 'TIMESTAMP_MICROS_LOCAL' }],
+  ['json', { decoder: 'text', parquetType: 'JSON' }],
+  ['uuid', { decoder: 'uuid', parquetType: 'UUID' }],
+]);
+
 /** Wider than they are signed: INT UNSIGNED and MEDIUMINT UNSIGNED need INT64, TINYINT UNSIGNED INT(16). */
 const UNSIGNED_MAPPINGS: ReadonlyMap<string, Mapping> = new Map([
   ['bigint', { decoder: 'decimal', parquetType: 'DECIMAL' }],
@@ -110,8 +128,13 @@ function decimalPlan(column: MySqlCatalogColumn): Pick<ColumnPlan, 'decoder' | '
   return { decoder: 'decimal', parquetType: 'DECIMAL', decimal: { precision, scale } };
 }
 
-function typePlan(column: MySqlCatalogColumn): Pick<ColumnPlan, 'decoder' | 'parquetType' | 'decimal'> {
+function typePlan(
+  column: MySqlCatalogColumn,
+  typeMode: TypeMode,
+): Pick<ColumnPlan, 'decoder' | 'parquetType' | 'decimal'> {
   const dataType = column.dataType.toLowerCase();
+  const native = typeMode === 'native' ? NATIVE_MODE_MAPPINGS.get(dataType) : undefined;
+  if (native) return native;
   if (dataType === 'decimal' || dataType === 'numeric') return decimalPlan(column);
   const unsigned = isUnsigned(column) ? UNSIGNED_MAPPINGS.get(dataType) : undefined;
   if (unsigned?.parquetType === 'DECIMAL') return { ...unsigned, decimal: UNSIGNED_BIGINT_DECIMAL };
@@ -120,8 +143,8 @@ function typePlan(column: MySqlCatalogColumn): Pick<ColumnPlan, 'decoder' | 'par
 }
 
 /** The plan of one column; absent lengths and precisions are 0, as export_tables_info shows them. */
-export function mySqlColumnPlan(column: MySqlCatalogColumn): ColumnPlan {
-  const plan = typePlan(column);
+export function mySqlColumnPlan(column: MySqlCatalogColumn, typeMode: TypeMode = 'aws'): ColumnPlan {
+  const plan = typePlan(column, typeMode);
   return {
     name: column.name,
     originalType: column.columnType,

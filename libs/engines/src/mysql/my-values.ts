@@ -95,6 +95,54 @@ export function datetimeAt(bytes: Uint8Array, start: number, end: number, out: F
   return true;
 }
 
+/**
+ * A DATE as the server prints it, `YYYY-MM-DD` in bytes[start..end), as days since 1970-01-01; null
+ * for a zero date, or a zero month or day, which name no day.
+ */
+export function dateDaysAt(bytes: Uint8Array, start: number, end: number): number | null {
+  const year = digitsAt(bytes, start, start + 4);
+  const month = digitsAt(bytes, start + 5, start + 7);
+  const day = digitsAt(bytes, start + 8, start + 10);
+  if (
+    end - start !== 10 ||
+    bytes[start + 4] !== DASH ||
+    bytes[start + 7] !== DASH ||
+    Math.min(year, month, day) < 0
+  )
+    throw new UnexpectedMySqlValueError('date', Buffer.from(bytes).toString('latin1', start, end));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return daysFromCivil(year, month, day);
+}
+
+/** Days since 1970-01-01 of a DATE's text (see dateDaysAt), or null when it names no day. */
+export function dateDays(text: string): number | null {
+  return dateDaysAt(Buffer.from(text, 'latin1'), 0, text.length);
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/**
+ * `[-]H…H:MM:SS[.ffffff]` as microseconds since midnight; a TIME is also a duration (-838:59:59 to
+ * 838:59:59), and only those within one day are a time of day that Parquet's TIME can hold.
+ */
+export function timeMicros(text: string): bigint | null {
+  const match = /^(-?)(\d+):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/.exec(text);
+  if (!match) throw new UnexpectedMySqlValueError('time', text);
+  const [, sign, hours, minutes, seconds, fraction = ''] = match;
+  const micros =
+    BigInt((Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds)) * 1_000_000) +
+    BigInt(fraction.padEnd(6, '0') || '0');
+  if (sign === '-' && micros !== 0n) return null;
+  return micros < MICROS_PER_DAY ? micros : null;
+}
+
+/** MariaDB's UUID text as its 16 bytes, in the order the text writes them. */
+export function uuidBytes(text: string): Buffer {
+  const hex = text.replace(/-/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new UnexpectedMySqlValueError('uuid', text);
+  return Buffer.from(hex, 'hex');
+}
+
 /** Microseconds since the epoch of a DATETIME's text (see datetimeAt), or null when it has no instant. */
 export function datetimeMicros(text: string): bigint | null {
   const bytes = Buffer.from(text, 'latin1');

@@ -1,6 +1,8 @@
 import { ColumnPlan } from '@snapex/contracts';
 import { ColumnVector } from '@snapex/parquet';
 import { BytesBuilder, ColumnarBatchBuilder, ColumnBuilder } from '../columnar-builders';
+import { ListBuilder } from './array-values';
+import { PG_EPOCH_MICROS, unixDays, unixMicros } from './pg-epoch';
 import { BinaryCopyFormatError, CopyRowSink } from './binary-copy-parser';
 import { PgDecoder } from './pg-types';
 import { quoteIdentifier, textOutputExpression } from './sql';
@@ -94,6 +96,73 @@ class BooleanBuilder implements ColumnBuilder {
   }
 }
 
+/**
+ * A binary send format of `width` bytes turned into the value Parquet's type holds, one slot per row;
+ * `convert` gives null for a value that type cannot hold.
+ */
+function convertingBuilder<A extends Int32Array | BigInt64Array>(
+  capacity: number,
+  width: number,
+  create: (length: number) => A,
+  convert: (buffer: Buffer, start: number) => A[number] | null,
+): ColumnBuilder {
+  let values = create(capacity);
+  return {
+    value(row, buffer, start, end) {
+      checkWidth(width, start, end);
+      const converted = convert(buffer, start);
+      if (converted === null) return false;
+      values[row] = converted;
+      return true;
+    },
+    nullValue() {},
+    take(length, validity, nullCount) {
+      const taken = values;
+      values = create(capacity);
+      return { kind: 'fixed', validity, nullCount, values: taken.subarray(0, length) };
+    },
+  };
+}
+
+/** A date as days since 1970; `infinity` and `-infinity` are not representable. */
+function dateBuilder(capacity: number): ColumnBuilder {
+  return convertingBuilder(capacity, 4, (length) => new Int32Array(length), unixDays);
+}
+
+/** Microseconds as INT64 (see unixMicros); the infinities and what INT64 cannot hold are not representable. */
+function microsBuilder(capacity: number, shift: bigint): ColumnBuilder {
+  return convertingBuilder(
+    capacity,
+    8,
+    (length) => new BigInt64Array(length),
+    (buffer, start) => unixMicros(buffer, start, shift),
+  );
+}
+
+/** numeric's text output is its exact decimal text, or one of these, which a DECIMAL cannot hold. */
+const NOT_A_DECIMAL: ReadonlySet<string> = new Set(['NaN', 'Infinity', '-Infinity']);
+const LONGEST_NOT_A_DECIMAL = 9;
+
+/** numeric's text, as bytes for the writer to scale; NaN and the infinities are not representable. */
+function numericBuilder(capacity: number, column: string): ColumnBuilder {
+  const bytes = new BytesBuilder(capacity, column);
+  return {
+    value(row, buffer, start, end) {
+      const first = buffer[start];
+      // Digits, a sign or a point start every finite value: only N, I and -I need a look.
+      if (
+        end - start <= LONGEST_NOT_A_DECIMAL &&
+        (first === 0x4e || first === 0x49 || buffer[start + 1] === 0x49)
+      )
+        if (NOT_A_DECIMAL.has(buffer.toString('latin1', start, end))) return false;
+      bytes.value(row, buffer, start, end);
+      return true;
+    },
+    nullValue: (row) => bytes.nullValue(row),
+    take: (length, validity, nullCount) => bytes.take(length, validity, nullCount),
+  };
+}
+
 /** Big-endian numbers of `width` bytes, each read with one of Buffer's readers. */
 function numbers<A extends Int16Array | Int32Array | Float32Array | Float64Array>(
   width: number,
@@ -112,7 +181,7 @@ function numbers<A extends Int16Array | Int32Array | Float32Array | Float64Array
  * their binary send format (big-endian integers, IEEE floats with NaN and infinities, one byte per
  * boolean, raw bytea), everything else as the UTF-8 bytes of its text output, however it was selected.
  */
-const BUILDERS: Record<PgDecoder, (capacity: number, column: string) => ColumnBuilder> = {
+const BUILDERS: Record<Exclude<PgDecoder, 'list'>, (capacity: number, column: string) => ColumnBuilder> = {
   int8: (capacity) => new Int8Builder(capacity),
   int4: numbers(4, Int32Array, (buffer, start) => buffer.readInt32BE(start)),
   int2: numbers(2, Int16Array, (buffer, start) => buffer.readInt16BE(start)),
@@ -123,13 +192,19 @@ const BUILDERS: Record<PgDecoder, (capacity: number, column: string) => ColumnBu
   text: (capacity, column) => new BytesBuilder(capacity, column),
   text_cast: (capacity, column) => new BytesBuilder(capacity, column),
   text_output: (capacity, column) => new BytesBuilder(capacity, column),
+  date: dateBuilder,
+  time: (capacity) => microsBuilder(capacity, 0n),
+  timestamp: (capacity) => microsBuilder(capacity, PG_EPOCH_MICROS),
+  uuid: (capacity, column) => new BytesBuilder(capacity, column),
+  numeric: numericBuilder,
 };
 
-function isPgDecoder(decoder: string): decoder is PgDecoder {
+function isPgDecoder(decoder: string): decoder is Exclude<PgDecoder, 'list'> {
   return Object.prototype.hasOwnProperty.call(BUILDERS, decoder);
 }
 
 function builderFor(column: ColumnPlan, capacity: number): ColumnBuilder {
+  if (column.decoder === 'list') return ListBuilder.for(column, capacity);
   if (!isPgDecoder(column.decoder)) throw new UnknownDecoderError(column.decoder);
   return BUILDERS[column.decoder](capacity, column.name);
 }
@@ -140,16 +215,24 @@ function builderFor(column: ColumnPlan, capacity: number): ColumnBuilder {
  * is full at maxRows rows, or earlier once its values reach maxBytes.
  */
 export class CopyBatchBuilder extends ColumnarBatchBuilder<ColumnBuilder> implements CopyRowSink {
-  constructor(columns: readonly ColumnPlan[], maxRows: number, maxBytes: number) {
+  constructor(
+    columns: readonly ColumnPlan[],
+    maxRows: number,
+    maxBytes: number,
+    /** Told of each value written as NULL because its Parquet type cannot hold it. */
+    onNotRepresentable?: (field: number) => void,
+  ) {
     super(
       columns.map((column) => builderFor(column, maxRows)),
       maxRows,
       maxBytes,
+      onNotRepresentable,
     );
   }
 
   value(field: number, buffer: Buffer, start: number, end: number): void {
-    this.columns[field].value(this.rows, buffer, start, end);
+    if (this.columns[field].value(this.rows, buffer, start, end) === false)
+      return this.notRepresentable(field);
     this.present(field);
     this.bytes += end - start;
   }
@@ -168,7 +251,7 @@ export class CopyBatchBuilder extends ColumnarBatchBuilder<ColumnBuilder> implem
 /** What to select for a column so that its binary COPY field is what its builder expects. */
 export function selectExpressionFor(column: ColumnPlan): string {
   const name = quoteIdentifier(column.name);
-  if (column.decoder === 'text_cast') return `${name}::pg_catalog.text`;
+  if (column.decoder === 'text_cast' || column.decoder === 'numeric') return `${name}::pg_catalog.text`;
   if (column.decoder === 'text_output') return textOutputExpression(name);
   return name;
 }

@@ -1,3 +1,4 @@
+import { TypeMode } from '@snapex/contracts';
 import { DiscoveredTable, UnexportedObject, UnexportedObjectKind } from '../engine';
 import { CatalogColumn, columnPlanFor } from './pg-types';
 import { PgSession } from './pg-session';
@@ -28,6 +29,7 @@ const COLUMNS_SQL = `
          CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END AS base_type_oid,
          CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS base_typmod,
          b.typtype = 'd' AS base_is_domain,
+         CASE WHEN b.typcategory = 'A' AND b.typlen = -1 THEN b.typelem ELSE 0 END AS base_element_oid,
          EXISTS (SELECT 1 FROM pg_catalog.pg_cast k
                   WHERE k.castsource = b.oid AND k.casttarget = 'pg_catalog.text'::pg_catalog.regtype
                 ) AS base_casts_to_text
@@ -102,6 +104,7 @@ interface ColumnRow {
   base_type_oid: number;
   base_typmod: number;
   base_is_domain: boolean;
+  base_element_oid: number;
   base_casts_to_text: boolean;
 }
 
@@ -119,6 +122,7 @@ function catalogColumn(row: ColumnRow): CatalogColumn {
     baseTypeOid: row.base_type_oid,
     baseTypmod: row.base_typmod,
     baseIsDomain: row.base_is_domain,
+    baseElementOid: row.base_element_oid,
     baseCastsToText: row.base_casts_to_text,
   };
 }
@@ -137,13 +141,13 @@ function groupByTable(rows: ColumnRow[]): Map<string, CatalogColumn[]> {
 export class PostgresCatalog {
   constructor(private readonly session: PgSession) {}
 
-  async tables(): Promise<DiscoveredTable[]> {
+  async tables(typeMode: TypeMode = 'aws'): Promise<DiscoveredTable[]> {
     const tables = await this.session.query<TableRow>(TABLES_SQL);
     const columnsByTable = groupByTable(await this.session.query<ColumnRow>(COLUMNS_SQL));
     return tables.map((table) => ({
       schema: table.schema_name,
       table: table.table_name,
-      columns: (columnsByTable.get(table.table_oid) ?? []).map(columnPlanFor),
+      columns: (columnsByTable.get(table.table_oid) ?? []).map((column) => columnPlanFor(column, typeMode)),
       estimatedBytes: Number(table.table_bytes),
       persistence: PERSISTENCE[table.persistence],
       readable: table.readable,

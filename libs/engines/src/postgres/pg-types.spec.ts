@@ -152,3 +152,85 @@ describe('columnPlanFor', () => {
     expect(precisionOf(OTHER_TYPES.text)).toBe(0);
   });
 });
+
+describe('columnPlanFor in native types mode', () => {
+  /** numeric(p,s)'s atttypmod. */
+  const numericTypmod = (precision: number, scale: number) => ((precision << 16) | scale) + 4;
+
+  it.each([
+    [PG_TYPE.date, 'date', 'date', 'DATE', 'int32 (DATE)'],
+    [PG_TYPE.time, 'time without time zone', 'time', 'TIME_MICROS', 'int64 (TIME(MICROS,false))'],
+    [
+      PG_TYPE.timestamp,
+      'timestamp without time zone',
+      'timestamp',
+      'TIMESTAMP_MICROS_LOCAL',
+      'int64 (TIMESTAMP(MICROS,false))',
+    ],
+    [
+      PG_TYPE.timestamptz,
+      'timestamp with time zone',
+      'timestamp',
+      'TIMESTAMP_MICROS',
+      'int64 (TIMESTAMP_MICROS)',
+    ],
+    [OTHER_TYPES.uuid, 'uuid', 'uuid', 'UUID', 'fixed_len_byte_array(16) (UUID)'],
+    [OTHER_TYPES.json, 'json', 'text_cast', 'JSON', 'binary (JSON)'],
+    [OTHER_TYPES.jsonb, 'jsonb', 'text_cast', 'JSON', 'binary (JSON)'],
+  ])('maps %s (%s) to its logical type', (typeOid, formatted, decoder, parquetType, exported) => {
+    expect(columnPlanFor(column(typeOid, formatted), 'native')).toMatchObject({
+      decoder,
+      parquetType,
+      expectedExportedType: exported,
+    });
+  });
+
+  it('makes a numeric of at most 38 digits a DECIMAL, and keeps wider or unconstrained ones text', () => {
+    const numeric = (typmod: number) =>
+      columnPlanFor(column(PG_TYPE.numeric, 'numeric', { baseTypmod: typmod }), 'native');
+    expect(numeric(numericTypmod(12, 2))).toMatchObject({
+      decoder: 'numeric',
+      parquetType: 'DECIMAL',
+      decimal: { precision: 12, scale: 2 },
+      expectedExportedType: 'int64 (DECIMAL(12,2))',
+    });
+    expect(numeric(numericTypmod(38, 0)).parquetType).toBe('DECIMAL');
+    expect(numeric(numericTypmod(39, 0)).parquetType).toBe('STRING');
+    expect(numeric(-1).parquetType).toBe('STRING');
+  });
+
+  it('reads a domain as its base type, but not a domain over a domain', () => {
+    const overDate = { typeOid: OTHER_TYPES.userDomainOverInt4, baseTypeOid: PG_TYPE.date };
+    expect(columnPlanFor(column(0, 'birthday', overDate), 'native').parquetType).toBe('DATE');
+    const nested = { ...overDate, baseIsDomain: true };
+    expect(columnPlanFor(column(0, 'birthday', nested), 'native').parquetType).toBe('STRING');
+  });
+
+  it('makes an array of a scalar type a LIST of it, and keeps other arrays text', () => {
+    const array = (elementOid: number) =>
+      columnPlanFor(column(OTHER_TYPES.int4Array, 'x[]', { baseElementOid: elementOid }), 'native');
+    expect(array(PG_TYPE.int4)).toMatchObject({
+      decoder: 'list',
+      parquetType: 'LIST',
+      element: { parquetType: 'INT32' },
+      expectedExportedType: 'list<int32>',
+    });
+    expect(array(PG_TYPE.timestamptz).element).toEqual({ parquetType: 'TIMESTAMP_MICROS' });
+    expect(array(PG_TYPE.varchar).element).toEqual({ parquetType: 'STRING' });
+    expect(array(PG_TYPE.numeric).parquetType).toBe('STRING');
+    expect(array(OTHER_TYPES.uuid).parquetType).toBe('STRING');
+  });
+
+  it('leaves every other type as the AWS mode maps it', () => {
+    for (const [typeOid, formatted] of [
+      [PG_TYPE.interval, 'interval'],
+      [PG_TYPE.timetz, 'time with time zone'],
+      [OTHER_TYPES.int4Array, 'integer[]'],
+      [OTHER_TYPES.money, 'money'],
+    ] as const) {
+      expect(columnPlanFor(column(typeOid, formatted), 'native')).toEqual(
+        columnPlanFor(column(typeOid, formatted)),
+      );
+    }
+  });
+});

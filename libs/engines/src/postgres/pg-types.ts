@@ -1,4 +1,11 @@
-import { ColumnPlan, ParquetColumnType } from '@snapex/contracts';
+import {
+  ColumnPlan,
+  DecimalShape,
+  ListElement,
+  MAX_DECIMAL_PRECISION,
+  ParquetColumnType,
+  TypeMode,
+} from '@snapex/contracts';
 import { expectedExportedType } from '../exported-types';
 
 /** OIDs of the built-in types the mapping and the information_schema rules single out (pg_type.dat). */
@@ -21,6 +28,9 @@ export const PG_TYPE = {
   timestamptz: 1184,
   interval: 1186,
   timetz: 1266,
+  json: 114,
+  jsonb: 3802,
+  uuid: 2950,
   bit: 1560,
   varbit: 1562,
   numeric: 1700,
@@ -32,12 +42,50 @@ export const PG_TYPE = {
  * is, `text_cast` through `::text`, `text_output` through the output function itself.
  */
 export type PgDecoder =
-  'int8' | 'int4' | 'int2' | 'float8' | 'float4' | 'bool' | 'bytea' | 'text' | 'text_cast' | 'text_output';
+  | 'int8'
+  | 'int4'
+  | 'int2'
+  | 'float8'
+  | 'float4'
+  | 'bool'
+  | 'bytea'
+  | 'text'
+  | 'text_cast'
+  | 'text_output'
+  // Native types mode: binary send formats turned into Parquet's, and numeric's text.
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'uuid'
+  | 'numeric'
+  | 'list'; // an array's binary send format, its elements as ColumnPlan.element says
 
 interface NativeMapping {
   decoder: PgDecoder;
   parquetType: ParquetColumnType;
+  decimal?: DecimalShape;
+  element?: ListElement;
 }
+
+/**
+ * Arrays of these element types become LISTs in native types mode; each element's binary send
+ * format is what its Parquet type takes (see binary-values.ts). Arrays of anything else stay text.
+ */
+const LIST_ELEMENTS: ReadonlyMap<number, ListElement['parquetType']> = new Map([
+  [PG_TYPE.int2, 'INT16'],
+  [PG_TYPE.int4, 'INT32'],
+  [PG_TYPE.int8, 'INT64'],
+  [PG_TYPE.float4, 'FLOAT'],
+  [PG_TYPE.float8, 'DOUBLE'],
+  [PG_TYPE.bool, 'BOOLEAN'],
+  [PG_TYPE.text, 'STRING'],
+  [PG_TYPE.varchar, 'STRING'],
+  [PG_TYPE.bpchar, 'STRING'],
+  [PG_TYPE.date, 'DATE'],
+  [PG_TYPE.time, 'TIME_MICROS'],
+  [PG_TYPE.timestamp, 'TIMESTAMP_MICROS_LOCAL'],
+  [PG_TYPE.timestamptz, 'TIMESTAMP_MICROS'],
+]);
 
 /**
  * The seed's table: only these types keep a native Parquet type. Everything else (numeric, money,
@@ -81,6 +129,8 @@ export interface CatalogColumn {
   baseTypmod: number;
   /** The base type is itself a domain (a domain over a domain). */
   baseIsDomain: boolean;
+  /** The element type of an array base type (pg_type.typelem); 0 for every other type. */
+  baseElementOid?: number;
   /** pg_cast holds a cast from the base type to text, which `::text` would take instead of the output function. */
   baseCastsToText: boolean;
 }
@@ -98,8 +148,48 @@ function textDecoderFor(column: CatalogColumn): PgDecoder {
   return column.baseCastsToText ? 'text_output' : 'text_cast';
 }
 
-export function mappingFor(column: CatalogColumn): NativeMapping {
-  return NATIVE_MAPPINGS.get(column.typeOid) ?? { decoder: textDecoderFor(column), parquetType: 'STRING' };
+/** What the native types mode adds, by base type; a domain is read as its base type. */
+const NATIVE_MODE_MAPPINGS: ReadonlyMap<number, NativeMapping> = new Map([
+  [PG_TYPE.date, { decoder: 'date', parquetType: 'DATE' }],
+  [PG_TYPE.time, { decoder: 'time', parquetType: 'TIME_MICROS' }],
+  [PG_TYPE.timestamp, { decoder: 'timestamp', parquetType: 'TIMESTAMP_MICROS_LOCAL' }],
+  [PG_TYPE.timestamptz, { decoder: 'timestamp', parquetType: 'TIMESTAMP_MICROS' }],
+  [PG_TYPE.uuid, { decoder: 'uuid', parquetType: 'UUID' }],
+]);
+
+const JSON_TYPES: ReadonlySet<number> = new Set([PG_TYPE.json, PG_TYPE.jsonb]);
+
+/**
+ * The native types mode's mapping of a column, or null where it keeps the AWS one: numeric only with
+ * a declared precision of at most 38 (an unconstrained numeric has no scale a DECIMAL could take),
+ * nothing below a domain over a domain.
+ */
+function nativeModeMapping(column: CatalogColumn): NativeMapping | null {
+  if (column.baseIsDomain) return null;
+  const { baseTypeOid, baseTypmod } = column;
+  if (JSON_TYPES.has(baseTypeOid)) return { decoder: textDecoderFor(column), parquetType: 'JSON' };
+  if (baseTypeOid === PG_TYPE.numeric) {
+    if (baseTypmod === -1) return null;
+    const precision = numericPrecision(baseTypeOid, baseTypmod)!;
+    if (precision > MAX_DECIMAL_PRECISION) return null;
+    const scale = (baseTypmod - 4) & 0xffff;
+    // PostgreSQL 15 allows negative scales and scales above the precision: those stay text.
+    if (scale > precision) return null;
+    return { decoder: 'numeric', parquetType: 'DECIMAL', decimal: { precision, scale } };
+  }
+  const element = column.baseElementOid ? LIST_ELEMENTS.get(column.baseElementOid) : undefined;
+  if (element) return { decoder: 'list', parquetType: 'LIST', element: { parquetType: element } };
+  return NATIVE_MODE_MAPPINGS.get(baseTypeOid) ?? null;
+}
+
+export function mappingFor(column: CatalogColumn, typeMode: TypeMode = 'aws'): NativeMapping {
+  return (
+    NATIVE_MAPPINGS.get(column.typeOid) ??
+    (typeMode === 'native' ? nativeModeMapping(column) : null) ?? {
+      decoder: textDecoderFor(column),
+      parquetType: 'STRING',
+    }
+  );
 }
 
 /** information_schema._pg_char_max_length */
@@ -144,15 +234,17 @@ export function datetimePrecision(typeOid: number, typmod: number): number | nul
 }
 
 /** The plan of one column; absent lengths and precisions are 0, as export_tables_info shows them. */
-export function columnPlanFor(column: CatalogColumn): ColumnPlan {
-  const { decoder, parquetType } = mappingFor(column);
+export function columnPlanFor(column: CatalogColumn, typeMode: TypeMode = 'aws'): ColumnPlan {
+  const { decoder, parquetType, decimal, element } = mappingFor(column, typeMode);
   const { baseTypeOid, baseTypmod } = column;
   return {
     name: column.name,
     originalType: column.formattedType,
     decoder,
     parquetType,
-    expectedExportedType: expectedExportedType({ parquetType }),
+    ...(decimal ? { decimal } : {}),
+    ...(element ? { element } : {}),
+    expectedExportedType: expectedExportedType({ parquetType, decimal, element }),
     originalCharMaxLength: charMaxLength(baseTypeOid, baseTypmod) ?? 0,
     originalNumPrecision: numericPrecision(baseTypeOid, baseTypmod) ?? 0,
     originalDateTimePrecision: datetimePrecision(baseTypeOid, baseTypmod) ?? 0,

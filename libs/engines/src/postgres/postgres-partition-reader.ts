@@ -41,6 +41,7 @@ export class PostgresPartitionReader {
       request.columns,
       request.batchRows,
       request.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+      (field) => request.nulledValues?.add(request.columns[field].name, 'NOT_REPRESENTABLE'),
     );
     const parser = new BinaryCopyParser(request.columns, request.limits, builder);
     const statement = partitionCopyStatement(

@@ -1,4 +1,5 @@
 import { SourceConfig } from '@snapex/config';
+import { TypeMode } from '@snapex/contracts';
 import { DiscoveredTable, PartitionPlan, PinnedReadPoint, UnexportedObject } from '../engine';
 import { PostgresCatalog } from './catalog';
 import { PostgresPartitionPlanner } from './partition-planner';
@@ -37,8 +38,8 @@ export class PostgresReadPoint implements PinnedReadPoint {
     }
   }
 
-  listTables(): Promise<DiscoveredTable[]> {
-    return new PostgresCatalog(this.session).tables();
+  listTables(typeMode?: TypeMode): Promise<DiscoveredTable[]> {
+    return new PostgresCatalog(this.session).tables(typeMode);
   }
 
   listUnexportedObjects(): Promise<UnexportedObject[]> {

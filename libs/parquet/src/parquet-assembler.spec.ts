@@ -8,7 +8,8 @@ import {
   WriterPropertiesBuilder,
 } from 'parquet-wasm';
 import { ParquetReader } from '@dsnp/parquetjs';
-import { GzipParquetAssembler, UnexpectedParquetError } from './gzip-parquet';
+import { gzipPages } from './page-codecs';
+import { ParquetAssembler, UnexpectedParquetError } from './parquet-assembler';
 import { fileMetaDataOf, format, numberOf, readThrift } from './parquet-thrift';
 
 function tableOf(from: number, count: number): Table {
@@ -39,7 +40,7 @@ function uncompressed(table: Table, codec = Compression.UNCOMPRESSED): Buffer {
 
 /** Each appended file is freed once appended, as the encoder thread frees it: nothing may still point into it. */
 function assembled(pieces: Table[], entries: Record<string, string> = {}): Buffer {
-  const assembler = new GzipParquetAssembler(1);
+  const assembler = new ParquetAssembler(gzipPages(1));
   const bytes = pieces.flatMap((piece) => {
     // A buffer of its own, not a slice of Node's shared pool, so that freeing it frees nothing else.
     const file = Buffer.from(new Uint8Array(uncompressed(piece)).buffer);
@@ -50,7 +51,7 @@ function assembled(pieces: Table[], entries: Record<string, string> = {}): Buffe
   return Buffer.concat([...bytes, ...assembler.finish(entries)]);
 }
 
-describe('GzipParquetAssembler', () => {
+describe('ParquetAssembler', () => {
   const pieces = [tableOf(0, 700), tableOf(700, 1), tableOf(701, 1300)];
   const file = assembled(pieces);
   const metadata = fileMetaDataOf(file);
@@ -131,7 +132,7 @@ describe('GzipParquetAssembler', () => {
   });
 
   it('refuses a file whose pages are already compressed', () => {
-    const assembler = new GzipParquetAssembler(1);
+    const assembler = new ParquetAssembler(gzipPages(1));
     expect(() => assembler.append(uncompressed(tableOf(0, 10), Compression.SNAPPY))).toThrow(
       UnexpectedParquetError,
     );

@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import {
   copyOf,
   fileMetaDataOf,
@@ -8,15 +7,11 @@ import {
   numberOf,
   PARQUET_MAGIC,
   readThrift,
+  topLevelElements,
   writeThrift,
 } from './parquet-thrift';
+import { PageCodec } from './page-codecs';
 import { FooterEntries } from './part-encoder';
-
-/**
- * zlib's largest hash table (memLevel 9, 256 KiB more per call than the default 8): on the benchmark's
- * pages at level 1, about 5% less CPU and slightly smaller output.
- */
-const GZIP_MEM_LEVEL = 9;
 
 /** A file given to the assembler was not written the way it expects. */
 export class UnexpectedParquetError extends Error {
@@ -64,23 +59,32 @@ function withEntries(
   return all.length > 0 ? all : undefined;
 }
 
+/** Logical types set on the footer's schema elements of top-level columns, by column name. */
+export type FooterLogicalTypes = ReadonlyMap<string, format.LogicalType>;
+
 /**
- * One gzip Parquet file put together from uncompressed ones that share a schema: each appended file's
- * row groups are copied page by page, every page compressed on its own at the chosen zlib level, and
+ * One compressed Parquet file put together from uncompressed ones that share a schema: each appended
+ * file's row groups are copied page by page, every page compressed on its own by the codec, and
  * their metadata moved to where the pages now lie (offsets, sizes, codec, offset index); statistics
  * and column indexes are kept as they were. The footer, written last, lists every row group.
  *
  * parquet-wasm compresses gzip inside WebAssembly at a fixed level 6; Node's zlib at level 1 does the
  * same pages more than twice as fast for a few percent more bytes (README, Performance).
  */
-export class GzipParquetAssembler {
+export class ParquetAssembler {
   private position = 0;
   private rows = 0;
   private template: format.FileMetaData | null = null;
   private readonly rowGroups: format.RowGroup[] = [];
   private readonly pageIndexes: ChunkPageIndex[] = [];
 
-  constructor(private readonly level: number) {}
+  constructor(
+    private readonly codec: PageCodec,
+    /** What the writer cannot annotate itself (UUID, JSON), put into the footer's schema. */
+    private readonly logicalTypes: FooterLogicalTypes = new Map(),
+    /** What the writer could not declare as the file should (declaredDecimals), put right last. */
+    private readonly declare: ((metadata: format.FileMetaData) => void) | null = null,
+  ) {}
 
   /** The next bytes of the file: the magic first, then the row groups of `file`, recompressed. */
   append(file: Buffer): Buffer[] {
@@ -108,10 +112,11 @@ export class GzipParquetAssembler {
       index.chunk.offset_index_length = encoded.length;
       this.emit(out, encoded);
     }
+    this.declare?.(this.template);
     const { version, schema, key_value_metadata, created_by, column_orders } = this.template;
     const metadata = new format.FileMetaData({
       version,
-      schema,
+      schema: this.annotated(schema),
       num_rows: int64(this.rows),
       row_groups: this.rowGroups,
       key_value_metadata: withEntries(key_value_metadata, entries),
@@ -120,6 +125,18 @@ export class GzipParquetAssembler {
     });
     this.emit(out, footerBytes(metadata));
     return out;
+  }
+
+  private annotated(schema: format.SchemaElement[]): format.SchemaElement[] {
+    if (this.logicalTypes.size === 0) return schema;
+    const columns = new Set(topLevelElements(schema));
+    return schema.map((element) => {
+      const logicalType =
+        columns.has(element) && !element.num_children ? this.logicalTypes.get(element.name) : undefined;
+      if (!logicalType) return element;
+      const converted = logicalType.JSON ? format.ConvertedType.JSON : element.converted_type;
+      return new format.SchemaElement({ ...element, logicalType, converted_type: converted });
+    });
   }
 
   private appendRowGroup(file: Buffer, rowGroup: format.RowGroup, out: Buffer[]): void {
@@ -149,7 +166,7 @@ export class GzipParquetAssembler {
     const chunkOffset = this.position;
     const pages = this.recompressPages(file, metadata, oldIndex?.page_locations ?? []);
     if (pages.dataPageOffset === null) throw new UnexpectedParquetError('a column chunk has no data page');
-    metadata.codec = format.CompressionCodec.GZIP;
+    metadata.codec = this.codec.codec;
     metadata.data_page_offset = int64(pages.dataPageOffset);
     metadata.dictionary_page_offset =
       pages.dictionaryPageOffset === null ? undefined : int64(pages.dictionaryPageOffset);
@@ -175,7 +192,7 @@ export class GzipParquetAssembler {
     return pages;
   }
 
-  /** Every page of one column chunk, gzip-compressed, with where each now lies. */
+  /** Every page of one column chunk, compressed, with where each now lies. */
   private recompressPages(
     file: Buffer,
     metadata: format.ColumnMetaData,
@@ -194,7 +211,7 @@ export class GzipParquetAssembler {
       const header = new format.PageHeader();
       const bodyStart = at + readThrift(header, file, at, 'page header');
       at = bodyStart + header.compressed_page_size;
-      const body = gzipSync(file.subarray(bodyStart, at), { level: this.level, memLevel: GZIP_MEM_LEVEL });
+      const body = this.codec.compress(file.subarray(bodyStart, at));
       header.compressed_page_size = body.length;
       // A checksum is of the compressed body: none is written rather than a wrong one.
       header.crc = undefined;

@@ -1,0 +1,56 @@
+import { gzipSync } from 'node:zlib';
+import { compress as zstdCompress, init as initZstd } from '@bokuweb/zstd-wasm';
+import { compress as snappyCompress } from 'snappyjs';
+import { Codec } from '@snapex/contracts';
+import { format } from './parquet-thrift';
+
+/** How the pages of a file are compressed, one page body at a time. */
+export interface PageCodec {
+  readonly codec: format.CompressionCodec;
+  compress(body: Buffer): Buffer;
+}
+
+/** A codec and its level, where it has levels. */
+export interface PageCompression {
+  codec: Codec;
+  level: number;
+}
+
+/**
+ * zlib's largest hash table (memLevel 9, 256 KiB more per call than the default 8): on the benchmark's
+ * pages at level 1, about 5% less CPU and slightly smaller output.
+ */
+const GZIP_MEM_LEVEL = 9;
+
+/** gzip through Node's zlib at `level` (1-9). */
+export function gzipPages(level: number): PageCodec {
+  return {
+    codec: format.CompressionCodec.GZIP,
+    compress: (body) => gzipSync(body, { level, memLevel: GZIP_MEM_LEVEL }),
+  };
+}
+
+let zstdReady: Promise<void> | null = null;
+
+/**
+ * The codec's compressor: gzip through Node's zlib, zstd through the reference library compiled to
+ * WebAssembly (Node's zlib has zstd only from 22.15), snappy in JavaScript. zstd's WebAssembly is
+ * loaded once per thread, the first time a file asks for it.
+ */
+export async function pageCodecFor({ codec, level }: PageCompression): Promise<PageCodec> {
+  switch (codec) {
+    case 'gzip':
+      return gzipPages(level);
+    case 'zstd':
+      await (zstdReady ??= initZstd());
+      return {
+        codec: format.CompressionCodec.ZSTD,
+        compress: (body) => {
+          const compressed = zstdCompress(body, level);
+          return Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength);
+        },
+      };
+    case 'snappy':
+      return { codec: format.CompressionCodec.SNAPPY, compress: (body) => snappyCompress(body) };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './health';
+export * from './metrics';
+export * from './ops-server';
+export * from './tracing';

@@ -1,0 +1,160 @@
+import { parseConfig, SERVICE_NAMES } from '@snapex/config';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+const CHART = join(__dirname, '..', '..', 'deploy', 'helm', 'snapex');
+const HELM = process.env.SNAPEX_HELM ?? 'helm';
+const SECRETS_DIR = '/etc/snapex/secrets/';
+const SERVICES = [...SERVICE_NAMES].sort();
+/** Values a real secret could have, for the keys the chart's default configuration names. */
+const SECRET_VALUES = {
+  'api-key': 'an-api-key-of-at-least-16',
+  'demo-source-url': 'postgresql://reader:pw@demo-db:5432/demo',
+  'nats-password': 'a-nats-password',
+  'registry-database-url': 'postgresql://snapex:pw@registry-db:5432/snapex',
+};
+
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string };
+  [field: string]: any;
+}
+
+function helm(args: string[]): string {
+  const run = spawnSync(HELM, args, { encoding: 'utf8' });
+  if (run.error) throw new Error(`${HELM} not found: run scripts/fetch-tools.sh and put its folder on PATH`);
+  if (run.status !== 0) throw new Error(`helm ${args.join(' ')} failed:\n${run.stderr}`);
+  return run.stdout;
+}
+
+function render(values: Record<string, string> = SECRET_VALUES, extra: string[] = []): Manifest[] {
+  const sets = Object.entries(values).flatMap(([key, value]) => [
+    '--set-string',
+    `secrets.values.${key.replace(/\./g, '\\.')}=${value}`,
+  ]);
+  const text = helm(['template', 'snapex', CHART, '--namespace', 'snapex', ...sets, ...extra]);
+  return parseAllDocuments(text)
+    .map((document) => document.toJS() as Manifest)
+    .filter(Boolean);
+}
+
+function find(manifests: Manifest[], kind: string, name: string): Manifest {
+  const found = manifests.find((manifest) => manifest.kind === kind && manifest.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} rendered`);
+  return found;
+}
+
+describe('the Helm chart', () => {
+  let manifests: Manifest[];
+
+  beforeAll(() => {
+    manifests = render();
+  });
+
+  it('lints clean', () => {
+    expect(helm(['lint', '--strict', CHART])).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it('renders manifests that Kubernetes, KEDA and the Prometheus operator schemas accept', () => {
+    const text = manifests.map((manifest) => JSON.stringify(manifest)).join('\n---\n');
+    const run = spawnSync(process.execPath, [join(__dirname, '..', 'support', 'validate-manifests.mjs')], {
+      input: text,
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const results = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(results).toHaveLength(manifests.length);
+    expect(results.filter((result) => result.problem)).toEqual([]);
+    const kinds = [...new Set(manifests.map((manifest) => manifest.kind))].sort();
+    expect(kinds).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'PodDisruptionBudget',
+      'ScaledObject',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+      'ServiceMonitor',
+    ]);
+  });
+
+  it.each(SERVICES)('gives %s a valid configuration and mounts only the secrets it names', (service) => {
+    const name = `snapex-${service}`;
+    const configText = find(manifests, 'ConfigMap', name).data['snapex.yaml'] as string;
+    const named = new Set([...configText.matchAll(/\/etc\/snapex\/secrets\/([\w.-]+)/g)].map((m) => m[1]));
+    const secret = manifests.find(
+      (manifest) => manifest.kind === 'Secret' && manifest.metadata.name === name,
+    );
+    expect(Object.keys(secret?.stringData ?? {}).sort()).toEqual([...named].sort());
+
+    const pod = find(manifests, 'Deployment', name).spec.template.spec;
+    const volume = pod.volumes.find((candidate: any) => candidate.name === 'secrets');
+    expect((volume?.secret.items ?? []).map((item: any) => item.key).sort()).toEqual([...named].sort());
+
+    // The configuration the service would load, its secrets as files the way the pod mounts them.
+    const dir = mkdtempSync(join(tmpdir(), 'snapex-chart-'));
+    for (const [key, value] of Object.entries(secret?.stringData ?? {}))
+      writeFileSync(join(dir, key), `${value}`);
+    const config = parseConfig(
+      parseAllDocuments(configText.replaceAll(SECRETS_DIR, `${dir}/`))[0].toJS(),
+      {},
+    );
+    expect(config.nats.streamReplicas).toBe(3);
+    expect(config.accounts[0].apiKeys.length > 0).toBe(service === 'api-gateway');
+
+    const [container] = pod.containers;
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz/live', port: 'metrics' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz/ready', port: 'metrics' });
+    expect(container.ports.find((port: any) => port.name === 'metrics').containerPort).toBe(9464);
+    // The probes and Prometheus reach the service's own operations listener.
+    expect(config.observability.host).toBe('0.0.0.0');
+    expect(config.observability.ports[service]).toBe(9464);
+    expect(find(manifests, 'PodDisruptionBudget', name).spec.selector.matchLabels).toEqual(
+      find(manifests, 'Deployment', name).spec.selector.matchLabels,
+    );
+    expect(find(manifests, 'ServiceMonitor', name).spec.endpoints).toEqual([
+      { port: 'metrics', path: '/metrics', interval: '30s' },
+    ]);
+  });
+
+  it('hands each secret only to the services that read it', () => {
+    const holders = (key: string) =>
+      manifests
+        .filter((manifest) => manifest.kind === 'Secret' && key in manifest.stringData)
+        .map((manifest) => manifest.metadata.name.replace('snapex-', ''))
+        .sort();
+    expect(holders('api-key')).toEqual(['api-gateway']);
+    expect(holders('registry-database-url')).toEqual(['task-registry']);
+    expect(holders('demo-source-url')).toEqual(['restorer', 'table-extractor', 'task-registry']);
+    expect(holders('nats-password')).toEqual(SERVICES);
+  });
+
+  it('scales table-extractor with KEDA on the work queue consumer backlog', () => {
+    const scaled = find(manifests, 'ScaledObject', 'snapex-table-extractor');
+    expect(scaled.spec.scaleTargetRef).toEqual({ name: 'snapex-table-extractor' });
+    expect(scaled.spec.triggers).toEqual([
+      {
+        type: 'nats-jetstream',
+        metadata: expect.objectContaining({
+          stream: 'SNAPEX_WORK',
+          consumer: 'table-extractor__snapex_work_partition_requested_v1',
+        }),
+      },
+    ]);
+    // KEDA owns the replica count.
+    expect(find(manifests, 'Deployment', 'snapex-table-extractor').spec.replicas).toBeUndefined();
+  });
+
+  it('refuses to render a secret the configuration names without a value', () => {
+    expect(() => render({ ...SECRET_VALUES, 'nats-password': '' })).toThrow(
+      /secrets\.values\.nats-password: named by the configuration of/,
+    );
+  });
+});
