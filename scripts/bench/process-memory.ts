@@ -12,29 +12,6 @@ export function peakRssMiB(pid: number | undefined): number | null {
   }
 }
 
-/** Polls a short-lived process's peak RSS, since /proc forgets it the moment the process exits. */
-export class PeakRssSampler {
-  private peak = 0;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly pid: number | undefined,
-    intervalMs = 100,
-  ) {
-    this.timer = setInterval(() => this.sample(), intervalMs);
-  }
-
-  stop(): number {
-    this.sample();
-    clearInterval(this.timer);
-    return this.peak;
-  }
-
-  private sample(): void {
-    this.peak = Math.max(this.peak, peakRssMiB(this.pid) ?? 0);
-  }
-}
-
 let ticksPerSecond: number | null = null;
 
 /** The kernel's clock ticks per second, in which /proc reports CPU time. */
@@ -43,14 +20,17 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** CPU seconds (user + system) a running process has used, or null once it has exited. */
+/**
+ * CPU seconds (user + system) a running process has used, with those of its children that have
+ * exited (a service's dump and load tools), or null once it has exited.
+ */
 export function cpuSeconds(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     // The command name in parentheses may hold spaces: fields are counted after its closing bracket.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+    return fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0) / clockTicks();
   } catch {
     return null;
   }

@@ -1,4 +1,7 @@
-import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** Resolves when the process exits with 0; rejects with the tail of its stderr otherwise. */
 export function exited(child: ChildProcess, what: string): Promise<void> {
@@ -11,14 +14,6 @@ export function exited(child: ChildProcess, what: string): Promise<void> {
     child.once('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`${what} exited with ${code ?? signal}: ${stderr.trim()}`)),
     );
-  });
-}
-
-/** psql running one statement against the database at `url`, quiet and without reading ~/.psqlrc. */
-export function psql(url: string, sql: string, options: SpawnOptions = {}): ChildProcess {
-  return spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
   });
 }
 
@@ -36,4 +31,40 @@ export async function runNodeScript<T>(
   await exited(child, script);
   const lines = stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;
+}
+
+/** What a command used, as /usr/bin/time reports it once the command has exited. */
+export interface CommandUsage {
+  /** User + system CPU seconds, its own children included. */
+  cpuSeconds: number;
+  peakRssMiB: number;
+}
+
+export interface TimedChild {
+  child: ChildProcess;
+  /** Call once the command has exited. */
+  usage(): CommandUsage;
+}
+
+/**
+ * Runs `program` under /usr/bin/time, its standard output into `stdout` (a file or named pipe, which
+ * the shell rather than Node opens, since opening a pipe blocks until its reader comes) or piped.
+ */
+export function spawnTimed(program: string, args: string[], stdout: string | 'pipe'): TimedChild {
+  const timeFile = join(mkdtempSync(join(tmpdir(), 'snapex-bench-time-')), 'usage');
+  const timed = ['/usr/bin/time', '-f', '%U %S %M', '-o', timeFile, program, ...args];
+  const child =
+    stdout === 'pipe'
+      ? spawn(timed[0], timed.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('sh', ['-c', 'out="$1"; shift; exec "$@" > "$out"', 'sh', stdout, ...timed], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+  return {
+    child,
+    usage: () => {
+      const [user, system, maxKiB] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ');
+      rmSync(dirname(timeFile), { recursive: true, force: true });
+      return { cpuSeconds: Number(user) + Number(system), peakRssMiB: Math.round(Number(maxKiB) / 1024) };
+    },
+  };
 }

@@ -1,20 +1,25 @@
 import { SourceConfig } from '@snapex/config';
 import { DiscoveredTable, engineFor, ExportBatch, NO_READ_LIMITS, PinnedReadPoint } from '@snapex/engines';
-import { BENCH_DATABASE, BENCH_TABLE } from './dataset';
+import { BenchEngine } from './bench-engines';
+import { BENCH_DATABASE } from './dataset';
 import { Measurement, secondsSince } from './measurement';
 import { peakRssMiB } from './process-memory';
 
-const [BENCH_SCHEMA, BENCH_TABLE_NAME] = BENCH_TABLE.split('.');
+function cpuSecondsSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+}
+
 /** The extractor's default batch size (extractor.batchRows). */
 const BATCH_ROWS = 5000;
 
-/** The whole benchmark table at the pinned point, in the extractor's batches. */
+/** The whole benchmark table at the pinned point, in the extractor's batches, read by the source's engine. */
 export function benchTableBatches(
   source: SourceConfig,
   point: PinnedReadPoint,
   table: DiscoveredTable,
 ): AsyncIterable<ExportBatch> {
-  return engineFor('postgres').readPartition(source, {
+  return engineFor(source.engine).readPartition(source, {
     database: BENCH_DATABASE,
     snapshotId: point.snapshotId,
     schema: table.schema,
@@ -26,11 +31,9 @@ export function benchTableBatches(
   });
 }
 
-async function countRows(source: SourceConfig, point: PinnedReadPoint): Promise<number> {
-  const table = (await point.listTables()).find(
-    (candidate) => candidate.schema === BENCH_SCHEMA && candidate.table === BENCH_TABLE_NAME,
-  );
-  if (!table) throw new Error(`${BENCH_TABLE} is not in ${BENCH_DATABASE}`);
+async function countRows(bench: BenchEngine, source: SourceConfig, point: PinnedReadPoint): Promise<number> {
+  const table = (await point.listTables()).find((candidate) => candidate.table === bench.table);
+  if (!table) throw new Error(`${bench.table} is not in ${BENCH_DATABASE}`);
   let rows = 0;
   const batches = benchTableBatches(source, point, table);
   for await (const batch of batches) rows += batch.length;
@@ -38,10 +41,11 @@ async function countRows(source: SourceConfig, point: PinnedReadPoint): Promise<
 }
 
 /**
- * snapex's PostgreSQL read path alone: engine.readPartition over the whole table at a pinned
- * snapshot, every value decoded into export rows and counted, nothing written. Runs in this process.
+ * snapex's read path alone: engine.readPartition over the whole table at a pinned read point, every
+ * value decoded as the encoder takes it and counted, nothing written. Runs in this process.
  */
 export async function measureSnapexReader(
+  bench: BenchEngine,
   url: string,
   rows: number,
   dataBytes: number,
@@ -50,22 +54,25 @@ export async function measureSnapexReader(
     name: 'bench',
     accountId: '123456789012',
     kind: 'cluster',
-    engine: 'postgres',
+    engine: bench.engine,
     url,
   };
-  const point = await engineFor('postgres').pinReadPoint(source, BENCH_DATABASE);
+  const point = await engineFor(bench.engine).pinReadPoint(source, BENCH_DATABASE);
   try {
+    const cpuBefore = process.cpuUsage();
     const start = process.hrtime.bigint();
-    const read = await countRows(source, point);
+    const read = await countRows(bench, source, point);
     const seconds = secondsSince(start);
     if (read !== rows) throw new Error(`the reader returned ${read} rows of ${rows}`);
     return {
-      name: 'snapex PostgreSQL reader (readPartition, rows counted)',
+      name: `snapex ${bench.server} reader (readPartition, rows counted)`,
       seconds,
       rows,
       dataBytes,
       outputBytes: null,
       peakRssMiB: { bench: peakRssMiB(process.pid) ?? 0 },
+      cpuSeconds: { bench: cpuSecondsSince(cpuBefore) },
+      role: 'reader',
     };
   } finally {
     await point.release();

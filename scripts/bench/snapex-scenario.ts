@@ -4,17 +4,17 @@
  * service's peak RSS belongs to this run alone. Prints the result as JSON; the services' logs are
  * left in .snapex/bench/<encoder>-<replicas>/.
  *
- *   node dist/scripts/bench/snapex-scenario.js <encoder> <extractor replicas> <rows> [database]
+ *   node dist/scripts/bench/snapex-scenario.js <engine> <source url> <encoder> <extractor replicas> <rows> [database]
  *
  * It also times StartExportTask to the first Parquet file in the bucket: the wait before any data.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Engine } from '@snapex/contracts';
 import type { PartEncoderName } from '@snapex/parquet';
 import { BENCH_DATABASE } from './dataset';
 import { secondsSince } from './measurement';
 import { cpuSeconds, machineBusySeconds, peakRssMiB } from './process-memory';
-import { pgUrl } from '../local-stack/databases';
 import { adminClients } from '../local-stack/export-target';
 import { listObjects } from '../local-stack/readback';
 import { REPO_ROOT, Stack } from '../local-stack/stack';
@@ -25,7 +25,10 @@ export interface ScenarioResult {
   firstFileSeconds: number | null;
   outputBytes: number;
   peakRssMiB: Record<string, number>;
-  /** CPU seconds each service (and moto) used during the export, and the whole machine's busy core-seconds. */
+  /**
+   * CPU seconds each service (with the dump and load tools it ran) and moto used during the export,
+   * and the whole machine's busy core-seconds.
+   */
   cpuSeconds: Record<string, number>;
 }
 
@@ -107,14 +110,14 @@ async function exportOnce(stack: Stack, source: string, rows: number): Promise<S
 }
 
 async function main(): Promise<void> {
-  const [encoder, replicas, rows, database = BENCH_DATABASE] = process.argv.slice(2);
-  const workDir = join(REPO_ROOT, '.snapex', 'bench', `${encoder}-${replicas}-${database}`);
+  const [engine, url, encoder, replicas, rows, database = BENCH_DATABASE] = process.argv.slice(2);
+  const workDir = join(REPO_ROOT, '.snapex', 'bench', `${engine}-${encoder}-${replicas}-${database}`);
   // Stack waits for "started" in each service's log, which a log left by the last run already holds.
   rmSync(workDir, { recursive: true, force: true });
   const stack = await Stack.start({
     // The registry's database is named after the stack, so it follows the benchmark's database.
     name: database.replace(/_/g, '-'),
-    sources: [{ name: SOURCE, url: pgUrl(database), databases: [database] }],
+    sources: [{ name: SOURCE, engine: engine as Engine, url, databases: [database] }],
     extractors: Number(replicas),
     // The last run's configuration and service logs stay there to look at.
     workDir,

@@ -20,7 +20,7 @@ import {
 } from '@snapex/contracts';
 import { DatabaseEngine, NulledValues, PartitionReadRequest } from '@snapex/engines';
 import { Logger } from '@snapex/logging';
-import type { OpenPartEncoder } from '@snapex/parquet';
+import { batchBytes, ColumnarBatch, type OpenPartEncoder } from '@snapex/parquet';
 import { CONFIG, LOGGER, StoppedTasks } from '@snapex/service';
 import { extractorMetrics } from './extractor-metrics';
 import { extractionVerdict, stalledCause } from './extraction-failures';
@@ -197,7 +197,8 @@ export class ExportPartition implements BeforeApplicationShutdown {
         if (this.stopped.has(request.taskId)) return { kind: 'stopped' };
         if (this.draining) return { kind: 'interrupted' };
         await watchdog.guard('storage', files.append(next.value));
-        this.memory.check();
+        // Rows of values have no byte count at hand: the guard then reads the resident size.
+        this.memory.check(next.value instanceof ColumnarBatch ? batchBytes(next.value) : Infinity);
         progress.report(files.progress());
       }
       const parts = await watchdog.guard('storage', files.finish(nulledValues.list()));

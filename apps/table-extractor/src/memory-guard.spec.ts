@@ -1,4 +1,4 @@
-import { peakResidentBytes } from './memory-guard';
+import { MemoryGuard, peakResidentBytes } from './memory-guard';
 
 describe('peakResidentBytes', () => {
   it("reads the kernel's high-water mark of this process", () => {
@@ -19,5 +19,40 @@ describe('peakResidentBytes', () => {
 
   it('is at least the resident memory now', () => {
     expect(peakResidentBytes()).toBeGreaterThanOrEqual(process.memoryUsage.rss() * 0.9);
+  });
+});
+
+describe('MemoryGuard', () => {
+  it('reads the resident size after the first batch, then once batches of 1/64 of the limit went by', () => {
+    let readings = 0;
+    const guard = new MemoryGuard(64 * 1000, () => {
+      readings++;
+      return 0;
+    });
+    guard.check(100);
+    expect(readings).toBe(1);
+    for (let batch = 0; batch < 9; batch++) guard.check(100);
+    expect(readings).toBe(1);
+    guard.check(100);
+    expect(readings).toBe(2);
+    guard.check(Number.POSITIVE_INFINITY);
+    expect(readings).toBe(3);
+  });
+
+  it('reads it after every batch while above the mark', () => {
+    let resident = 60 * 1000;
+    let readings = 0;
+    const guard = new MemoryGuard(64 * 1000, () => {
+      readings++;
+      return resident;
+    });
+    guard.check(1);
+    guard.check(1);
+    guard.check(1);
+    expect(readings).toBe(3);
+    resident = 0;
+    guard.check(1);
+    guard.check(1);
+    expect(readings).toBe(4);
   });
 });

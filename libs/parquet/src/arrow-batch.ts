@@ -459,6 +459,14 @@ function vectorData(column: PartColumn, vector: ColumnVector, length: number, ty
     case 'boolean':
       if (column.parquetType !== 'BOOLEAN') throw new UnexpectedVectorError(column, vector);
       return makeData({ type: new Bool(), length, ...nulls, data: vector.bits });
+    case 'decimal':
+      if (column.parquetType !== 'DECIMAL') throw new UnexpectedVectorError(column, vector);
+      return makeData({
+        type,
+        length,
+        ...nulls,
+        data: new Uint32Array(vector.words.buffer, vector.words.byteOffset, length * 4),
+      } as never);
     case 'list': {
       if (column.parquetType !== 'LIST') throw new UnexpectedVectorError(column, vector);
       const child = vectorData(

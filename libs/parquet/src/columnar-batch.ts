@@ -6,7 +6,7 @@ import { PartValue } from './part-encoder';
  * value: a validity bitmap (bit i set when value i is not NULL, least significant bit first) and the
  * values themselves.
  */
-export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector | ListVector;
+export type ColumnVector = FixedWidthVector | BooleanVector | BytesVector | DecimalVector | ListVector;
 
 export type FixedWidthValues = Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
@@ -33,6 +33,27 @@ export interface BytesVector {
   nullCount: number;
   offsets: Int32Array;
   data: Uint8Array;
+}
+
+/**
+ * DECIMAL values as Arrow's Decimal128 holds them: each the unscaled integer as two little-endian
+ * 64-bit words, low word first.
+ */
+export interface DecimalVector {
+  kind: 'decimal';
+  validity: Uint8Array;
+  nullCount: number;
+  /** Two words per row. */
+  words: BigInt64Array;
+  scale: number;
+}
+
+/** The exact text of an unscaled decimal at `scale`: 12345 at scale 2 is `123.45`, -5 is `-0.05`. */
+export function decimalText(unscaled: bigint, scale: number): string {
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const sign = unscaled < 0n ? '-' : '';
+  if (scale === 0) return `${sign}${digits}`;
+  return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 /** A LIST column: row i's elements are elements[offsets[i], offsets[i + 1]) of the child vector. */
@@ -62,6 +83,29 @@ export class ColumnarBatch {
   ) {}
 }
 
+/** Bytes the batch's vectors take. */
+export function batchBytes(batch: ColumnarBatch): number {
+  let bytes = 0;
+  for (const vector of batch.columns) bytes += vectorBytes(vector);
+  return bytes;
+}
+
+function vectorBytes(vector: ColumnVector): number {
+  const validity = vector.validity.byteLength;
+  switch (vector.kind) {
+    case 'fixed':
+      return validity + vector.values.byteLength;
+    case 'boolean':
+      return validity + vector.bits.byteLength;
+    case 'bytes':
+      return validity + vector.offsets.byteLength + vector.data.byteLength;
+    case 'decimal':
+      return validity + vector.words.byteLength;
+    case 'list':
+      return validity + vector.offsets.byteLength + vectorBytes(vector.elements);
+  }
+}
+
 export function isSet(bitmap: Uint8Array, index: number): boolean {
   return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
 }
@@ -73,6 +117,10 @@ export function valueAt(vector: ColumnVector, index: number, asText: boolean): P
       return vector.values[index];
     case 'boolean':
       return isSet(vector.bits, index);
+    case 'decimal': {
+      const low = BigInt.asUintN(64, vector.words[2 * index]);
+      return decimalText((vector.words[2 * index + 1] << 64n) | low, vector.scale);
+    }
     case 'list':
       throw new ListWithoutRowFormError();
     case 'bytes': {

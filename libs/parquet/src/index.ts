@@ -8,4 +8,5 @@ export * from './encoder-threads';
 export * from './parquet-wasm-part-encoder';
 export * from './encoders';
 export * from './columnar-batch';
+export { unscaledDecimal } from './decimal';
 export * from './schema-only-part';

@@ -4,7 +4,7 @@
  * a stored file was closed with. The footer is FileMetaData in Thrift's compact protocol, followed by
  * its length (4 bytes, little endian) and the magic `PAR1`.
  */
-import { format, numberOf, readThrift } from './parquet-thrift';
+import { format, numberOf, readFileRowCount, readThrift } from './parquet-thrift';
 
 const MAGIC = 'PAR1';
 
@@ -33,15 +33,23 @@ export interface ParquetFooter {
   entries: ReadonlyMap<string, string>;
 }
 
-/** The FileMetaData that ends `tail`, the last bytes of a Parquet file. */
-export function footerOf(tail: Uint8Array): ParquetFooter {
+/** The footer's bytes in `tail` and where in them it starts. */
+function footerIn(tail: Uint8Array): { bytes: Buffer; start: number } {
   const length = footerLength(tail);
   if (length + 8 > tail.length)
     throw new ParquetFooterError(`the footer is ${length} bytes, more than the ${tail.length - 8} kept`);
-  const bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+  return {
+    bytes: Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength),
+    start: tail.length - 8 - length,
+  };
+}
+
+/** The FileMetaData that ends `tail`, the last bytes of a Parquet file. */
+export function footerOf(tail: Uint8Array): ParquetFooter {
+  const { bytes, start } = footerIn(tail);
   const metadata = new format.FileMetaData();
   try {
-    readThrift(metadata, bytes, tail.length - 8 - length, 'footer');
+    readThrift(metadata, bytes, start, 'footer');
   } catch (error) {
     throw new ParquetFooterError((error as Error).message);
   }
@@ -51,9 +59,20 @@ export function footerOf(tail: Uint8Array): ParquetFooter {
   return { rows: numberOf(metadata.num_rows), entries: new Map(entries) };
 }
 
-/** num_rows of the FileMetaData that ends `tail`, the last bytes of a Parquet file. */
+/**
+ * num_rows of the FileMetaData that ends `tail`, the last bytes of a Parquet file, read without
+ * decoding the rest of the footer (its row groups): this runs for every file written.
+ */
 export function footerRowCount(tail: Uint8Array): number {
-  return footerOf(tail).rows;
+  const { bytes, start } = footerIn(tail);
+  let rows: number | null;
+  try {
+    rows = readFileRowCount(bytes, start);
+  } catch (error) {
+    throw new ParquetFooterError((error as Error).message);
+  }
+  if (rows === null) throw new ParquetFooterError('it has no row count');
+  return rows;
 }
 
 /** Bytes read first from the end of a stored file: most footers fit, longer ones take a second read. */

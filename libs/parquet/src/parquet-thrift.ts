@@ -3,7 +3,7 @@
  * read and written with the thrift library's compact protocol, the encoding every Parquet footer and
  * page header uses.
  */
-import { Int64, TBufferedTransport, TCompactProtocol, TFramedTransport } from 'thrift';
+import { Int64, TBufferedTransport, TCompactProtocol, TFramedTransport, Thrift } from 'thrift';
 import * as format from '@dsnp/parquetjs/dist/gen-nodejs/parquet_types';
 
 export { format };
@@ -48,6 +48,31 @@ export function readThrift<T extends object>(into: T, bytes: Buffer, offset: num
     throw new ParquetThriftError(what, error);
   }
   return transport.readPos - offset;
+}
+
+/** FileMetaData's num_rows: field 3, after the version and the schema. */
+const NUM_ROWS_FIELD = 3;
+
+/**
+ * num_rows of the FileMetaData at bytes[offset], or null when it has none. Only the fields before it
+ * are read, and skipped: not the row groups, whose column chunks make up most of a footer.
+ */
+export function readFileRowCount(bytes: Buffer, offset: number): number | null {
+  const transport = new TFramedTransport(bytes) as PositionedTransport;
+  transport.readPos = offset;
+  try {
+    const protocol = new TCompactProtocol(transport);
+    protocol.readStructBegin();
+    for (;;) {
+      const { ftype, fid } = protocol.readFieldBegin();
+      if (ftype === Thrift.Type.STOP) return null;
+      if (fid === NUM_ROWS_FIELD && ftype === Thrift.Type.I64) return numberOf(protocol.readI64());
+      protocol.skip(ftype);
+      protocol.readFieldEnd();
+    }
+  } catch (error) {
+    throw new ParquetThriftError('footer', error);
+  }
 }
 
 export function writeThrift(struct: object): Buffer {

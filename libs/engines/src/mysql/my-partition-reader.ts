@@ -1,14 +1,18 @@
 import { SourceConfig } from '@snapex/config';
-import { ExportRow, PartitionReadRequest } from '../engine';
-import { rowSizeCheck } from '../read-limits';
-import { MySqlSession, MySqlValue } from './my-session';
+import { ColumnarBatch } from '@snapex/parquet';
+import { PartitionReadRequest } from '../engine';
+import { MySqlBatchBuilder } from './my-columns';
+import { MySqlSession } from './my-session';
 import { CONSISTENT_SNAPSHOT_STATEMENTS, partitionSelect } from './my-sql';
-import { mySqlRowDecoderFor } from './my-values';
 import { rowBatches } from './row-batches';
+
+/** Where the request does not say: wide rows then come in smaller batches than batchRows. */
+const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
  * Streams one partition in its own consistent-snapshot transaction, batch by batch. The rows come
- * through mysql2's text protocol stream, the fastest of the readers measured (see the README).
+ * through mysql2's text protocol stream, the fastest of the readers measured (see the README), each
+ * value as the bytes the server sent, read straight into the batch's columns.
  */
 export class MySqlPartitionReader {
   constructor(
@@ -16,28 +20,22 @@ export class MySqlPartitionReader {
     private readonly request: PartitionReadRequest,
   ) {}
 
-  async *batches(): AsyncGenerator<ExportRow[]> {
+  async *batches(): AsyncGenerator<ColumnarBatch> {
     const { request } = this;
     const { nulledValues } = request;
-    const decodeRow = mySqlRowDecoderFor(
-      request.columns.map((column) => column.decoder),
-      (index, reason) => nulledValues?.add(request.columns[index].name, reason),
-    );
-    const checkSize = rowSizeCheck(
+    const builder = new MySqlBatchBuilder(
+      request.columns,
       request.limits,
-      request.columns.map((column) => column.name),
+      request.batchRows,
+      request.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+      (index, reason) => nulledValues?.add(request.columns[index].name, reason),
     );
     const select = partitionSelect(request.database, request.table, request.columns, request.range);
     const session = await MySqlSession.open(this.source.url, request.database);
     let finished = false;
     try {
       for (const statement of CONSISTENT_SNAPSHOT_STATEMENTS) await session.query(statement);
-      const rows = session.stream(select, request.batchRows);
-      for await (const batch of rowBatches<MySqlValue[]>(rows, request.batchRows)) {
-        const decoded = batch.map(decodeRow);
-        decoded.forEach(checkSize);
-        yield decoded;
-      }
+      yield* rowBatches(session.rawStream(select, request.batchRows), builder);
       finished = true;
     } finally {
       // A consumer that stops early (or a failure) leaves the query mid-stream: dropping the

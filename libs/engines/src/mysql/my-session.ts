@@ -93,15 +93,10 @@ export class MySqlSession {
   }
 
   /**
-   * Rows as arrays streamed as they arrive; the connection pauses while `highWaterMark` rows wait
-   * unread, so a table never sits in memory.
+   * Rows as arrays streamed as they arrive, each value the bytes the server sent for it (its text,
+   * or a binary value's bytes; null for NULL), a view into the packet rather than a decoded value.
+   * The connection pauses while `highWaterMark` rows wait unread, so a table never sits in memory.
    */
-  stream(sql: string, highWaterMark: number): Readable {
-    if (this.lostWith) throw this.lostWith;
-    return this.connection.query({ sql, rowsAsArray: true }).stream({ highWaterMark });
-  }
-
-  /** As stream(), every value the bytes the server sent (a Buffer, or null for NULL), none decoded. */
   rawStream(sql: string, highWaterMark: number): Readable {
     if (this.lostWith) throw this.lostWith;
     return this.connection.query({ sql, rowsAsArray: true, typeCast: false }).stream({ highWaterMark });

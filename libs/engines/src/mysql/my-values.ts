@@ -1,11 +1,3 @@
-import { NulledValueReason } from '@snapex/contracts';
-import { ExportRow } from '../engine';
-import { MySqlValue } from './my-session';
-import { MySqlDecoder } from './my-types';
-
-type ExportValue = ExportRow[number];
-type ValueDecoder = (value: Exclude<MySqlValue, null>) => ExportValue;
-
 export class UnknownMySqlDecoderError extends Error {
   constructor(decoder: string) {
     super(`no MySQL value decoder named ${JSON.stringify(decoder)}`);
@@ -44,69 +36,87 @@ function daysInMonth(year: number, month: number): number {
 const MICROS_PER_SECOND = 1_000_000n;
 const SECONDS_PER_DAY = 86_400;
 
-/** The number written by the digits text[start..end), or -1 when any of them is not a digit. */
-function digitsAt(text: string, start: number, end: number): number {
+/** The number written by the ASCII digits bytes[start..end), or -1 when any of them is not a digit. */
+function digitsAt(bytes: Uint8Array, start: number, end: number): number {
   let value = 0;
   for (let index = start; index < end; index++) {
-    const digit = text.charCodeAt(index) - 48;
+    const digit = bytes[index] - 48;
     if (digit < 0 || digit > 9) return -1;
     value = value * 10 + digit;
   }
   return value;
 }
 
+const DASH = 45;
+const SPACE = 32;
+const COLON = 58;
+const DOT = 46;
+
 /** `YYYY-MM-DD HH:MM:SS` with its separators where they belong, then an optional fraction. */
-function isDatetimeShape(text: string): boolean {
+function isDatetimeShape(bytes: Uint8Array, at: number, length: number): boolean {
   return (
-    text.length >= 19 &&
-    text.length <= 26 &&
-    text[4] === '-' &&
-    text[7] === '-' &&
-    text[10] === ' ' &&
-    text[13] === ':' &&
-    text[16] === ':' &&
-    (text.length === 19 || (text.length > 20 && text[19] === '.'))
+    length >= 19 &&
+    length <= 26 &&
+    bytes[at + 4] === DASH &&
+    bytes[at + 7] === DASH &&
+    bytes[at + 10] === SPACE &&
+    bytes[at + 13] === COLON &&
+    bytes[at + 16] === COLON &&
+    (length === 19 || (length > 20 && bytes[at + 19] === DOT))
   );
 }
 
-/** The fraction after the seconds as microseconds: `.5` is 500000. */
-function fractionMicros(text: string): number {
-  if (text.length === 19) return 0;
-  const digits = digitsAt(text, 20, text.length);
-  return digits < 0 ? -1 : digits * 10 ** (26 - text.length);
+function notADatetime(bytes: Uint8Array, start: number, end: number): UnexpectedMySqlValueError {
+  return new UnexpectedMySqlValueError('datetime', Buffer.from(bytes).toString('latin1', start, end));
 }
 
 /**
- * Microseconds since the epoch of a DATETIME or TIMESTAMP as the server prints it, its wall clock
- * read as UTC (TIMESTAMPs are printed in UTC by the session). Zero dates and dates no calendar has
- * (a zero month or day, or February 30 under ALLOW_INVALID_DATES) become null. Read digit by
+ * A DATETIME or TIMESTAMP as the server prints it, in bytes[start..end), its wall clock read as UTC
+ * (TIMESTAMPs are printed in UTC by the session): the seconds since the epoch go to out[0] and the
+ * microseconds within the second to out[1]. False for zero dates and dates no calendar has (a zero
+ * month or day, or February 30 under ALLOW_INVALID_DATES), which have no instant. Read digit by
  * digit: this runs for every timestamp of every row.
  */
-export function datetimeMicros(text: string): bigint | null {
-  if (!isDatetimeShape(text)) throw new UnexpectedMySqlValueError('datetime', text);
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 7);
-  const day = digitsAt(text, 8, 10);
-  const hour = digitsAt(text, 11, 13);
-  const minute = digitsAt(text, 14, 16);
-  const second = digitsAt(text, 17, 19);
-  const micros = fractionMicros(text);
-  if (Math.min(year, month, day, hour, minute, second, micros) < 0)
-    throw new UnexpectedMySqlValueError('datetime', text);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  const seconds = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
-  return BigInt(seconds) * MICROS_PER_SECOND + BigInt(micros);
+export function datetimeAt(bytes: Uint8Array, start: number, end: number, out: Float64Array): boolean {
+  const length = end - start;
+  if (!isDatetimeShape(bytes, start, length)) throw notADatetime(bytes, start, end);
+  const year = digitsAt(bytes, start, start + 4);
+  const month = digitsAt(bytes, start + 5, start + 7);
+  const day = digitsAt(bytes, start + 8, start + 10);
+  const hour = digitsAt(bytes, start + 11, start + 13);
+  const minute = digitsAt(bytes, start + 14, start + 16);
+  const second = digitsAt(bytes, start + 17, start + 19);
+  // `.5` is 500000 microseconds.
+  const micros = length === 19 ? 0 : digitsAt(bytes, start + 20, end) * 10 ** (26 - length);
+  if (Math.min(year, month, day, hour, minute, second, micros) < 0) throw notADatetime(bytes, start, end);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  out[0] = daysFromCivil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+  out[1] = micros;
+  return true;
 }
 
-/** `YYYY-MM-DD` as days since 1970-01-01; a zero date, or a zero month or day, names no day. */
-export function dateDays(text: string): number | null {
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 7);
-  const day = digitsAt(text, 8, 10);
-  if (text.length !== 10 || text[4] !== '-' || text[7] !== '-' || Math.min(year, month, day) < 0)
-    throw new UnexpectedMySqlValueError('date', text);
+/**
+ * A DATE as the server prints it, `YYYY-MM-DD` in bytes[start..end), as days since 1970-01-01; null
+ * for a zero date, or a zero month or day, which name no day.
+ */
+export function dateDaysAt(bytes: Uint8Array, start: number, end: number): number | null {
+  const year = digitsAt(bytes, start, start + 4);
+  const month = digitsAt(bytes, start + 5, start + 7);
+  const day = digitsAt(bytes, start + 8, start + 10);
+  if (
+    end - start !== 10 ||
+    bytes[start + 4] !== DASH ||
+    bytes[start + 7] !== DASH ||
+    Math.min(year, month, day) < 0
+  )
+    throw new UnexpectedMySqlValueError('date', Buffer.from(bytes).toString('latin1', start, end));
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return daysFromCivil(year, month, day);
+}
+
+/** Days since 1970-01-01 of a DATE's text (see dateDaysAt), or null when it names no day. */
+export function dateDays(text: string): number | null {
+  return dateDaysAt(Buffer.from(text, 'latin1'), 0, text.length);
 }
 
 const MICROS_PER_DAY = 86_400_000_000n;
@@ -133,76 +143,10 @@ export function uuidBytes(text: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
-function expectString(decoder: string, value: Exclude<MySqlValue, null>): string {
-  if (typeof value !== 'string') throw new UnexpectedMySqlValueError(decoder, value);
-  return value;
-}
-
-function expectNumber(decoder: string, value: Exclude<MySqlValue, null>): number {
-  if (typeof value !== 'number') throw new UnexpectedMySqlValueError(decoder, value);
-  return value;
-}
-
-const DECODERS: Record<MySqlDecoder, ValueDecoder> = {
-  int: (value) => expectNumber('int', value),
-  'int-to-bigint': (value) => BigInt(expectNumber('int-to-bigint', value)),
-  bigint: (value) => BigInt(expectString('bigint', value)),
-  decimal: (value) => expectString('decimal', value),
-  float: (value) => Number(value instanceof Buffer ? value.toString('latin1') : expectString('float', value)),
-  double: (value) => expectNumber('double', value),
-  bytes: (value) => (value instanceof Buffer ? value : Buffer.from(expectString('bytes', value), 'utf8')),
-  geometry: (value) =>
-    value instanceof Buffer ? value : Buffer.from(expectString('geometry', value), 'binary'),
-  'text-to-bytes': (value) => Buffer.from(expectString('text-to-bytes', value), 'utf8'),
-  text: (value) => (value instanceof Buffer ? value.toString('utf8') : String(value)),
-  datetime: (value) => datetimeMicros(expectString('datetime', value)),
-  date: (value) => dateDays(expectString('date', value)),
-  time: (value) => timeMicros(expectString('time', value)),
-  uuid: (value) =>
-    uuidBytes(value instanceof Buffer ? value.toString('latin1') : expectString('uuid', value)),
-};
-
-function isMySqlDecoder(decoder: string): decoder is MySqlDecoder {
-  return Object.prototype.hasOwnProperty.call(DECODERS, decoder);
-}
-
-export function mySqlDecoderFor(decoder: string): ValueDecoder {
-  if (!isMySqlDecoder(decoder)) throw new UnknownMySqlDecoderError(decoder);
-  return DECODERS[decoder];
-}
-
-/** Why a decoder returns NULL for a value; only these decoders ever do. */
-const NULLING_DECODERS: Partial<Record<MySqlDecoder, NulledValueReason>> = {
-  datetime: 'NO_INSTANT',
-  date: 'NO_INSTANT',
-  time: 'NOT_REPRESENTABLE',
-};
-
-/** What a decoder that turned the value of column `index` into NULL is told. */
-export type OnNulled = (index: number, reason: NulledValueReason) => void;
-
-/**
- * Turns one row as the session returns it into an ExportRow, column by column; NULL stays null, and
- * a value the decoder cannot keep (a DATETIME with no instant) becomes null and is told to onNulled.
- */
-export function mySqlRowDecoderFor(
-  decoders: readonly string[],
-  onNulled: OnNulled = () => undefined,
-): (row: readonly MySqlValue[]) => ExportRow {
-  const columnDecoders = decoders.map(mySqlDecoderFor);
-  const reasons = decoders.map((decoder) => NULLING_DECODERS[decoder as MySqlDecoder]);
-  return (row) => {
-    const decoded: ExportRow = new Array(columnDecoders.length);
-    for (let index = 0; index < columnDecoders.length; index++) {
-      const value = row[index];
-      if (value === null) {
-        decoded[index] = null;
-        continue;
-      }
-      const result = columnDecoders[index](value);
-      if (result === null) onNulled(index, reasons[index]!);
-      decoded[index] = result;
-    }
-    return decoded;
-  };
+/** Microseconds since the epoch of a DATETIME's text (see datetimeAt), or null when it has no instant. */
+export function datetimeMicros(text: string): bigint | null {
+  const bytes = Buffer.from(text, 'latin1');
+  const parts = new Float64Array(2);
+  if (!datetimeAt(bytes, 0, bytes.length, parts)) return null;
+  return BigInt(parts[0]) * MICROS_PER_SECOND + BigInt(parts[1]);
 }

@@ -1,7 +1,8 @@
 import { SourceConfig } from '@snapex/config';
 import { SourceRefusal } from '../source-refusals';
 import { mySqlRefusal } from './my-refusals';
-import { DatabaseEngine, ExportRow, PartitionReadRequest, PinnedReadPoint, ReadFailureKind } from '../engine';
+import { ColumnarBatch } from '@snapex/parquet';
+import { DatabaseEngine, PartitionReadRequest, PinnedReadPoint, ReadFailureKind } from '../engine';
 import { classifyMySqlFailure } from './my-failures';
 import { MySqlPartitionReader } from './my-partition-reader';
 import { MySqlReadPoint } from './my-read-point';
@@ -35,7 +36,7 @@ export class MySqlEngine implements DatabaseEngine {
     return MySqlReadPoint.pin(source, database);
   }
 
-  readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ExportRow[]> {
+  readPartition(source: SourceConfig, request: PartitionReadRequest): AsyncIterable<ColumnarBatch> {
     return new MySqlPartitionReader(source, request).batches();
   }
 

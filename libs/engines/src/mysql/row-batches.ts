@@ -1,11 +1,20 @@
 import { Readable } from 'node:stream';
 
+/** Where rows go as they are read: a batch being built. */
+export interface RowSink<R, B> {
+  /** Takes one row; true once the batch is full. */
+  add(row: R): boolean;
+  /** The batch so far, and a fresh start. */
+  take(): B;
+  readonly length: number;
+}
+
 /**
- * The rows of an object-mode stream in arrays of up to `size`, taken with read() as they arrive:
- * one wait per batch rather than one per row as `for await` over the stream does. The stream is
- * destroyed when the consumer stops early.
+ * The rows of an object-mode stream put into `sink` as they arrive, taken with read(): one wait per
+ * batch rather than one per row as `for await` over the stream does. Yields each full batch, then the
+ * last one. The stream is destroyed when the consumer stops early.
  */
-export async function* rowBatches<T>(stream: Readable, size: number): AsyncGenerator<T[]> {
+export async function* rowBatches<R, B>(stream: Readable, sink: RowSink<R, B>): AsyncGenerator<B> {
   let ended = false;
   let failure: unknown = null;
   let wake: () => void = () => undefined;
@@ -20,21 +29,14 @@ export async function* rowBatches<T>(stream: Readable, size: number): AsyncGener
     notify();
   });
   try {
-    let batch: T[] = [];
     for (;;) {
-      let row: T | null;
-      while ((row = stream.read() as T | null) !== null) {
-        batch.push(row);
-        if (batch.length >= size) {
-          yield batch;
-          batch = [];
-        }
-      }
+      let row: R | null;
+      while ((row = stream.read() as R | null) !== null) if (sink.add(row)) yield sink.take();
       if (failure) throw failure;
       if (ended) break;
       await new Promise<void>((resolve) => (wake = resolve));
     }
-    if (batch.length > 0) yield batch;
+    if (sink.length > 0) yield sink.take();
   } finally {
     stream.off('readable', notify);
     if (!ended) stream.destroy();

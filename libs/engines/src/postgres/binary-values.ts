@@ -1,5 +1,6 @@
 import { ColumnPlan } from '@snapex/contracts';
-import { ColumnarBatch, ColumnVector } from '@snapex/parquet';
+import { ColumnVector } from '@snapex/parquet';
+import { BytesBuilder, ColumnarBatchBuilder, ColumnBuilder } from '../columnar-builders';
 import { ListBuilder } from './array-values';
 import { PG_EPOCH_MICROS, unixDays, unixMicros } from './pg-epoch';
 import { BinaryCopyFormatError, CopyRowSink } from './binary-copy-parser';
@@ -11,23 +12,6 @@ export class UnknownDecoderError extends Error {
     super(`no PostgreSQL value decoder named ${JSON.stringify(decoder)}`);
     this.name = 'UnknownDecoderError';
   }
-}
-
-/** Values up to this long are copied byte by byte: cheaper than a call into Buffer.copy. */
-const SHORT_VALUE_BYTES = 48;
-/** Larger than the pool Buffer.allocUnsafe hands small buffers out of: each batch owns its bytes. */
-const MIN_BYTES_BUFFER = 64 * 1024;
-
-/** Arrow's 32-bit offsets address at most this many bytes of one column in one batch. */
-const MAX_COLUMN_BYTES = 2 ** 31 - 1;
-
-/** One column of the batch being built; the batch keeps its validity. */
-interface ColumnBuilder {
-  /** Takes the row's value; false when its Parquet type cannot hold it, and the row gets NULL instead. */
-  value(row: number, buffer: Buffer, start: number, end: number): boolean | void;
-  nullValue(row: number): void;
-  /** The values of rows [0, length), and a fresh start for the next batch. */
-  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector;
 }
 
 type FixedWidthArray = Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
@@ -113,61 +97,6 @@ class BooleanBuilder implements ColumnBuilder {
 }
 
 /**
- * Values copied as they come (bytea's bytes; text output's UTF-8, the session's client_encoding) into
- * one growing buffer, with an offset per row.
- */
-class BytesBuilder implements ColumnBuilder {
-  private offsets: Int32Array;
-  private data: Uint8Array = Buffer.allocUnsafe(MIN_BYTES_BUFFER);
-  private used = 0;
-
-  constructor(
-    private readonly capacity: number,
-    private readonly column: string,
-  ) {
-    this.offsets = new Int32Array(capacity + 1);
-  }
-
-  value(row: number, buffer: Buffer, start: number, end: number): void {
-    const needed = this.used + end - start;
-    if (needed > this.data.length) this.grow(needed);
-    const data = this.data;
-    if (end - start > SHORT_VALUE_BYTES) buffer.copy(data, this.used, start, end);
-    else for (let from = start, to = this.used; from < end;) data[to++] = buffer[from++];
-    this.used = needed;
-    this.offsets[row + 1] = needed;
-  }
-
-  nullValue(row: number): void {
-    this.offsets[row + 1] = this.used;
-  }
-
-  take(length: number, validity: Uint8Array, nullCount: number): ColumnVector {
-    const vector: ColumnVector = {
-      kind: 'bytes',
-      validity,
-      nullCount,
-      offsets: this.offsets.subarray(0, length + 1),
-      data: this.data.subarray(0, this.used),
-    };
-    this.offsets = new Int32Array(this.capacity + 1);
-    this.data = Buffer.allocUnsafe(Math.max(MIN_BYTES_BUFFER, Math.min(this.data.length, 2 * this.used)));
-    this.used = 0;
-    return vector;
-  }
-
-  private grow(needed: number): void {
-    if (needed > MAX_COLUMN_BYTES)
-      throw new RangeError(
-        `column ${this.column} holds more than 2 GiB in one batch; lower extractor.batchRows`,
-      );
-    const grown = Buffer.allocUnsafe(Math.min(MAX_COLUMN_BYTES, Math.max(needed, this.data.length * 2)));
-    grown.set(this.data.subarray(0, this.used));
-    this.data = grown;
-  }
-}
-
-/**
  * A binary send format of `width` bytes turned into the value Parquet's type holds, one slot per row;
  * `convert` gives null for a value that type cannot hold.
  */
@@ -225,7 +154,7 @@ function numericBuilder(capacity: number, column: string): ColumnBuilder {
         end - start <= LONGEST_NOT_A_DECIMAL &&
         (first === 0x4e || first === 0x49 || buffer[start + 1] === 0x49)
       )
-        if (NOT_A_DECIMAL.has(buffer.toString('latin1', start, end))) return (bytes.nullValue(row), false);
+        if (NOT_A_DECIMAL.has(buffer.toString('latin1', start, end))) return false;
       bytes.value(row, buffer, start, end);
       return true;
     },
@@ -285,69 +214,37 @@ function builderFor(column: ColumnPlan, capacity: number): ColumnBuilder {
  * field's bytes over and they are copied once, into the batch's typed arrays and byte buffers. A batch
  * is full at maxRows rows, or earlier once its values reach maxBytes.
  */
-export class CopyBatchBuilder implements CopyRowSink {
-  private rows = 0;
-  private bytes = 0;
-  private readonly builders: ColumnBuilder[];
-  private validity: Uint8Array[];
-  private nullCounts: number[];
-
+export class CopyBatchBuilder extends ColumnarBatchBuilder<ColumnBuilder> implements CopyRowSink {
   constructor(
     columns: readonly ColumnPlan[],
-    private readonly maxRows: number,
-    private readonly maxBytes: number,
+    maxRows: number,
+    maxBytes: number,
     /** Told of each value written as NULL because its Parquet type cannot hold it. */
-    private readonly onNotRepresentable: (field: number) => void = () => undefined,
+    onNotRepresentable?: (field: number) => void,
   ) {
-    this.builders = columns.map((column) => builderFor(column, maxRows));
-    this.validity = this.freshValidity();
-    this.nullCounts = this.builders.map(() => 0);
-  }
-
-  get length(): number {
-    return this.rows;
-  }
-
-  get full(): boolean {
-    return this.rows >= this.maxRows || this.bytes >= this.maxBytes;
+    super(
+      columns.map((column) => builderFor(column, maxRows)),
+      maxRows,
+      maxBytes,
+      onNotRepresentable,
+    );
   }
 
   value(field: number, buffer: Buffer, start: number, end: number): void {
-    const row = this.rows;
-    if (this.builders[field].value(row, buffer, start, end) === false) {
-      this.nullCounts[field]++;
-      this.onNotRepresentable(field);
-      return;
-    }
-    this.validity[field][row >> 3] |= 1 << (row & 7);
+    if (this.columns[field].value(this.rows, buffer, start, end) === false)
+      return this.notRepresentable(field);
+    this.present(field);
     this.bytes += end - start;
   }
 
   nullValue(field: number): void {
-    this.builders[field].nullValue(this.rows);
-    this.nullCounts[field]++;
+    this.absent(field);
   }
 
   /** The row is complete; true once the batch is full. */
   endRow(): boolean {
     this.rows++;
     return this.full;
-  }
-
-  take(): ColumnarBatch {
-    const vectors = this.builders.map((builder, index) =>
-      builder.take(this.rows, this.validity[index], this.nullCounts[index]),
-    );
-    const batch = new ColumnarBatch(this.rows, vectors);
-    this.rows = 0;
-    this.bytes = 0;
-    this.validity = this.freshValidity();
-    this.nullCounts = this.builders.map(() => 0);
-    return batch;
-  }
-
-  private freshValidity(): Uint8Array[] {
-    return this.builders.map(() => new Uint8Array((this.maxRows + 7) >> 3));
   }
 }
 
