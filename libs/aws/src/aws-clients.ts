@@ -1,13 +1,14 @@
-import { GlueClient } from '@aws-sdk/client-glue';
+import type { GlueClient } from '@aws-sdk/client-glue';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsCredentialIdentity, AwsCredentialIdentityProvider, InitializeMiddleware } from '@aws-sdk/types';
 import { SnapexConfig } from '@snapex/config';
 import { Logger } from '@snapex/logging';
 import { assumeRoleInput, ExportRole, exportRoleKey } from './export-role';
 import { KeyGuard } from './key-guard';
+import { glueSdk, snsSdk } from './lazy-sdk';
 import { renewalMarginMs, RoleSession } from './role-session';
 import { countingS3Errors } from './s3-metrics';
 
@@ -21,8 +22,8 @@ export interface RoleClients {
   credentials: AwsCredentialIdentityProvider;
   s3: S3Client;
   kms: KMSClient;
-  /** The Data Catalog of the role's account (metadataWriter.glueCatalog). */
-  glue: GlueClient;
+  /** The Data Catalog of the role's account (metadataWriter.glueCatalog), made on first use. */
+  readonly glue: GlueClient;
 }
 
 export type AwsService = 's3' | 'sts' | 'kms' | 'sns' | 'glue';
@@ -57,6 +58,7 @@ export function requestHandlerOf(config: SnapexConfig): { connectionTimeout: num
  */
 export class AwsClients {
   private readonly roles = new Map<string, RoleClients>();
+  private readonly glueClients = new Map<string, GlueClient>();
   private sts: STSClient | undefined;
   private s3: S3Client | undefined;
   private sns: SNSClient | undefined;
@@ -102,7 +104,7 @@ export class AwsClients {
    * publishes as events.rds.amazonaws.com: a topic's access policy must let it Publish.
    */
   serviceSns(): SNSClient {
-    this.sns ??= new SNSClient(this.asService('sns'));
+    this.sns ??= new (snsSdk().SNSClient)(this.asService('sns'));
     return this.sns;
   }
 
@@ -134,8 +136,20 @@ export class AwsClients {
     );
     const guard = new KeyGuard(kms, this.config.aws.keyRecheckSeconds * 1000);
     s3.middlewareStack.add(guardingKmsWrites(guard), { step: 'initialize', name: 'snapexKmsKeyGuard' });
-    const glue = new GlueClient({ ...this.settingsFor('glue'), credentials });
-    const clients: RoleClients = { role, session, credentials, s3, kms, glue };
+    const glueClients = this.glueClients;
+    const glueSettings = { ...this.settingsFor('glue'), credentials };
+    const clients: RoleClients = {
+      role,
+      session,
+      credentials,
+      s3,
+      kms,
+      get glue() {
+        let glue = glueClients.get(key);
+        if (!glue) glueClients.set(key, (glue = new (glueSdk().GlueClient)(glueSettings)));
+        return glue;
+      },
+    };
     this.roles.set(key, clients);
     return clients;
   }
@@ -146,7 +160,8 @@ export class AwsClients {
     const cached = this.roles.get(key);
     cached?.s3.destroy();
     cached?.kms.destroy();
-    cached?.glue.destroy();
+    this.glueClients.get(key)?.destroy();
+    this.glueClients.delete(key);
     this.roles.delete(key);
   }
 

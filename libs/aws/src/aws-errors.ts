@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import { GlueServiceException } from '@aws-sdk/client-glue';
 import { KMSServiceException } from '@aws-sdk/client-kms';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import type { CredentialRefusal } from '@snapex/contracts';
+import { isGlueServiceError } from './lazy-sdk';
 
 interface SdkErrorShape {
   name?: string;
@@ -81,7 +81,7 @@ export function credentialRefusalOf(error: unknown): CredentialRefusal | null {
       ? 'AWS STS'
       : error instanceof KMSServiceException
         ? 'AWS KMS'
-        : error instanceof GlueServiceException
+        : isGlueServiceError(error)
           ? 'AWS Glue'
           : 'Amazon S3';
   return { kind, service, errorCode };

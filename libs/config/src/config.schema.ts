@@ -329,7 +329,7 @@ export const SnapexConfigSchema = z
           .number()
           .int()
           .min(64 * 1024 * 1024)
-          .default(512 * 1024 * 1024),
+          .default(768 * 1024 * 1024),
       })
       .default({}),
     metadataWriter: z

@@ -4,7 +4,7 @@ import { parseConfig } from './load-config';
 const MiB = 1024 * 1024;
 const minimal = { region: 'us-east-1', accounts: [{ id: '123456789012' }] };
 const settings: ExtractorMemorySettings = {
-  memoryLimitBytes: 512 * MiB,
+  memoryLimitBytes: 768 * MiB,
   concurrency: 2,
   encoderThreads: 2,
   uploadPartBytes: 8 * MiB,
@@ -47,6 +47,6 @@ describe('the extractor memory plan', () => {
     expect(() => parseConfig({ ...minimal, extractor: { memoryLimitBytes: 192 * MiB } }, {})).toThrow(
       /lower extractor\.concurrency, encoderThreads, uploadQueueSize or uploadPartBytes/,
     );
-    expect(parseConfig(minimal, {}).extractor.memoryLimitBytes).toBe(512 * MiB);
+    expect(parseConfig(minimal, {}).extractor.memoryLimitBytes).toBe(768 * MiB);
   });
 });

@@ -8,17 +8,20 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  NodeTracerProvider,
-  ParentBasedSampler,
-  SimpleSpanProcessor,
-  SpanExporter,
-  SpanProcessor,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-node';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
+import type * as Resources from '@opentelemetry/resources';
+import type * as TraceSdk from '@opentelemetry/sdk-trace-node';
+import type { NodeTracerProvider, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-node';
+
+/*
+ * The SDK and the exporter are loaded only when tracing is enabled: together they cost ~15-20 MiB of
+ * resident memory in every service, the table extractor's within extractor.memoryLimitBytes.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const traceSdk = () => require('@opentelemetry/sdk-trace-node') as typeof TraceSdk;
+const otlpHttp = () => require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
+const resources = () => require('@opentelemetry/resources') as typeof Resources;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export { SpanKind } from '@opentelemetry/api';
 
@@ -41,6 +44,15 @@ let provider: NodeTracerProvider | null = null;
  */
 export function startTracing(service: string, settings: TracingSettings, exporter?: SpanExporter): void {
   if (!settings.enabled || provider) return;
+  const {
+    BatchSpanProcessor,
+    NodeTracerProvider,
+    ParentBasedSampler,
+    SimpleSpanProcessor,
+    TraceIdRatioBasedSampler,
+  } = traceSdk();
+  const { OTLPTraceExporter } = otlpHttp();
+  const { resourceFromAttributes } = resources();
   const processors: SpanProcessor[] = [];
   if (exporter) processors.push(new SimpleSpanProcessor(exporter));
   else if (settings.otlpEndpoint) {
