@@ -1,4 +1,5 @@
 import { OriginalTypeMapping } from '@snapex/contracts';
+import { quoteMySqlIdentifier as quote } from '@snapex/engines';
 import { Connection, createConnection } from 'mysql2/promise';
 import { Micros, RestoredValue } from './parquet-rows';
 import {
@@ -11,7 +12,6 @@ import {
 } from './restore-target';
 
 const ROWS_PER_INSERT = 500;
-const quote = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 function parameterOf(value: RestoredValue): string | number | Buffer | null {
   if (value === null || Buffer.isBuffer(value) || typeof value === 'string' || typeof value === 'number')
