@@ -41,6 +41,15 @@ interface RecompressedPages {
   locations: format.PageLocation[];
 }
 
+/** The page's uncompressed bytes per value, from its header; undefined when it counts none. */
+function valueBytesOf(header: format.PageHeader): number | undefined {
+  const values =
+    header.data_page_header?.num_values ??
+    header.data_page_header_v2?.num_values ??
+    header.dictionary_page_header?.num_values;
+  return values ? header.uncompressed_page_size / values : undefined;
+}
+
 /** The first byte of a column chunk's pages: its dictionary page when it has one. */
 function chunkStart(metadata: format.ColumnMetaData): number {
   const data = numberOf(metadata.data_page_offset);
@@ -211,7 +220,7 @@ export class ParquetAssembler {
       const header = new format.PageHeader();
       const bodyStart = at + readThrift(header, file, at, 'page header');
       at = bodyStart + header.compressed_page_size;
-      const body = this.codec.compress(file.subarray(bodyStart, at));
+      const body = this.codec.compress(file.subarray(bodyStart, at), valueBytesOf(header));
       header.compressed_page_size = body.length;
       // A checksum is of the compressed body: none is written rather than a wrong one.
       header.crc = undefined;
