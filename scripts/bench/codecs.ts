@@ -10,7 +10,7 @@ import { Compression, TypeMode } from '@snapex/contracts';
 import { engineFor } from '@snapex/engines';
 import { DEFAULT_PARQUET_WASM_TUNING, EncoderThreads, parquetWasmEncoder } from '@snapex/parquet';
 import { BENCH_DATABASE, BENCH_TABLE } from './dataset';
-import { Measurement, secondsSince } from './measurement';
+import { cpuSecondsSince, Measurement, secondsSince } from './measurement';
 import { peakRssMiB } from './process-memory';
 import { benchTableBatches } from './snapex-reader';
 
@@ -70,6 +70,7 @@ export async function measureCodec(
     );
     if (!table) throw new Error(`${BENCH_TABLE} is not in ${BENCH_DATABASE}`);
     const sink = new CountingSink();
+    const cpuBefore = process.cpuUsage();
     const start = process.hrtime.bigint();
     const open = parquetWasmEncoder(threads, DEFAULT_PARQUET_WASM_TUNING);
     const encoder = await open(table.columns, sink, {
@@ -80,6 +81,7 @@ export async function measureCodec(
     for await (const batch of batches) await encoder.write(batch);
     const stats = await encoder.close();
     const seconds = secondsSince(start);
+    const cpuSeconds = cpuSecondsSince(cpuBefore);
     if (stats.rows !== rows) throw new Error(`${stats.rows} rows were encoded of ${rows}`);
     return {
       name: codecScenarioName(scenario),
@@ -88,6 +90,8 @@ export async function measureCodec(
       dataBytes,
       outputBytes: sink.bytes,
       peakRssMiB: { bench: peakRssMiB(process.pid) ?? 0 },
+      // This process's CPU, its encoder threads included: the extractor's work without S3 and NATS.
+      cpuSeconds: { bench: cpuSeconds },
     };
   } finally {
     await point.release();

@@ -2,13 +2,8 @@ import { SourceConfig } from '@snapex/config';
 import { DiscoveredTable, engineFor, ExportBatch, NO_READ_LIMITS, PinnedReadPoint } from '@snapex/engines';
 import { BenchEngine } from './bench-engines';
 import { BENCH_DATABASE } from './dataset';
-import { Measurement, secondsSince } from './measurement';
+import { cpuSecondsSince, Measurement, secondsSince } from './measurement';
 import { peakRssMiB } from './process-memory';
-
-function cpuSecondsSince(before: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1e6;
-}
 
 /** The extractor's default batch size (extractor.batchRows). */
 const BATCH_ROWS = 5000;
