@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BusWiringError, EventPublisher, OnEvent, PermanentError, RetryableError } from '@snapex/bus';
+import {
+  BusWiringError,
+  ConsumerTuning,
+  EventPublisher,
+  OnEvent,
+  PermanentError,
+  RetryableError,
+} from '@snapex/bus';
 import { parseConfig } from '@snapex/config';
 import {
   CancelRequested,
@@ -23,12 +30,17 @@ const config = parseConfig({
 });
 const logger = createLogger('bus-test', 'silent');
 
-function moduleWith(service: string, providers: any[], consumes: EventContract[] = [CancelRequested]) {
+function moduleWith(
+  service: string,
+  providers: any[],
+  consumes: EventContract[] = [CancelRequested],
+  tuning?: ConsumerTuning,
+) {
   return ServiceModule.create({
     config,
     logger,
     failureStage: 'EXTRACTION',
-    bus: { service, consumes },
+    bus: { service, consumes, tuning },
     providers,
   });
 }
@@ -138,6 +150,42 @@ describe('bus wiring and settlement', () => {
     } finally {
       subscription.unsubscribe();
       await app.close();
+    }
+  });
+
+  it('hands long jobs to an idle replica before a busy one takes a second', async () => {
+    const service = `bus-spread-${randomUUID()}`;
+    const tasks: string[] = [randomUUID(), randomUUID()];
+    const handledBy = new Map<string, string>();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+
+    function replica(name: string) {
+      @Injectable()
+      class SlowHandler {
+        @OnEvent(CancelRequested)
+        async handle(payload: EventPayload<typeof CancelRequested>): Promise<void> {
+          // The stream still holds earlier tests' messages, which a new consumer also receives.
+          if (!tasks.includes(payload.taskId)) return;
+          handledBy.set(payload.taskId, name);
+          await released;
+        }
+      }
+      return NestFactory.createApplicationContext(
+        moduleWith(service, [SlowHandler], [CancelRequested], { concurrency: 2 }),
+        { logger: false },
+      );
+    }
+
+    const replicas = [await replica('first'), await replica('second')];
+    try {
+      const publisher = replicas[0].get(EventPublisher);
+      for (const taskId of tasks) await publisher.publish(CancelRequested, event(taskId));
+      await waitFor(() => handledBy.size === 2);
+      expect(new Set(handledBy.values())).toEqual(new Set(['first', 'second']));
+    } finally {
+      release();
+      for (const app of replicas) await app.close();
     }
   });
 

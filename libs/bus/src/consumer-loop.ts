@@ -29,12 +29,17 @@ export function durableName(service: string, subject: string): string {
 }
 
 /**
- * Pulls one message at a time per slot, so a message never waits in a local buffer while its ack
- * timer runs; long handlers keep their message alive with working() heartbeats.
+ * Pulls one message at a time, and only while a slot is free, so a message never waits in a local
+ * buffer while its ack timer runs; long handlers keep their message alive with working() heartbeats.
+ * One pull is outstanding per replica, never one per slot: the server hands each message to the
+ * oldest waiting pull, so a replica that has just taken a message queues behind idle ones, and long
+ * jobs (an extractor's partitions) spread over replicas instead of piling onto one.
  */
 export class ConsumerLoop {
   private running = true;
-  private readonly slots: Promise<void>[] = [];
+  private puller: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
+  private slotFreed: () => void = () => undefined;
   private unwatch: () => void = () => undefined;
 
   constructor(
@@ -49,13 +54,15 @@ export class ConsumerLoop {
       consumer: durableName(this.settings.service, this.settings.contract.subject),
       info: () => consumer.info(),
     });
-    for (let slot = 0; slot < this.settings.concurrency; slot++) this.slots.push(this.runSlot(consumer));
+    this.puller = this.pull(consumer);
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.unwatch();
-    await Promise.allSettled(this.slots);
+    this.slotFreed();
+    await this.puller;
+    await Promise.allSettled(this.inFlight);
   }
 
   private async ensureConsumer(): Promise<Consumer> {
@@ -74,8 +81,10 @@ export class ConsumerLoop {
     return this.nats.jetstream.consumers.get(stream, name);
   }
 
-  private async runSlot(consumer: Consumer): Promise<void> {
+  private async pull(consumer: Consumer): Promise<void> {
     while (this.running && !this.nats.connection.isClosed()) {
+      await this.freeSlot();
+      if (!this.running) return;
       let message: JsMsg | null;
       try {
         message = await consumer.next({ expires: 2000 });
@@ -88,8 +97,25 @@ export class ConsumerLoop {
         await sleep(1000);
         continue;
       }
-      if (message) await this.handle(message);
+      if (message) this.startHandling(message);
     }
+  }
+
+  private freeSlot(): Promise<void> {
+    if (this.inFlight.size < this.settings.concurrency || !this.running) return Promise.resolve();
+    return new Promise((resolve) => (this.slotFreed = resolve));
+  }
+
+  private startHandling(message: JsMsg): void {
+    const handling = this.handle(message)
+      .catch((error) =>
+        this.settings.logger.error({ err: error, subject: message.subject }, 'handling failed'),
+      )
+      .finally(() => {
+        this.inFlight.delete(handling);
+        this.slotFreed();
+      });
+    this.inFlight.add(handling);
   }
 
   private async handle(message: JsMsg): Promise<void> {
