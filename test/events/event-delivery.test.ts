@@ -110,7 +110,13 @@ describe('an export’s RDS events delivered to subscriptions', () => {
           { id: MOTO_ACCOUNT, apiKeys: [API_KEY], accessKeys: [ACCESS_KEY], webhookSecret: WEBHOOK_SECRET },
           { id: OTHER_ACCOUNT, apiKeys: [OTHER_API_KEY] },
         ],
-        notifier: { maxAttempts: MAX_ATTEMPTS, initialRetryDelayMs: 400, maxRetryDelayMs: 2000 },
+        notifier: {
+          maxAttempts: MAX_ATTEMPTS,
+          initialRetryDelayMs: 400,
+          maxRetryDelayMs: 2000,
+          // The receiver listens on this host, which webhooks are otherwise never delivered to.
+          webhookAllowedNetworks: ['127.0.0.1/32'],
+        },
       },
     });
     const admin = { endpoint: stack.moto.endpoint, region: MOTO_REGION, credentials: stack.moto.admin };

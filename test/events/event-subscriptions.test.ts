@@ -162,6 +162,27 @@ describe('event subscriptions through the official RDS SDK', () => {
     expect(refused).toBeInstanceOf(SNSInvalidTopicFault);
   });
 
+  it('refuses a webhook on a loopback, private or link-local address, in RDS fault form', async () => {
+    for (const [index, url] of [
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://127.0.0.1:8222/varz',
+      'https://[::1]/hook',
+      'http://10.0.0.7:9000/',
+    ].entries()) {
+      const refused = await rejection(
+        rds,
+        new CreateEventSubscriptionCommand({ SubscriptionName: `internal-${index}`, SnsTopicArn: url }),
+      );
+      expect(refused).toBeInstanceOf(SNSInvalidTopicFault);
+      expect((refused as Error).message).toMatch(/notifier.webhookAllowedNetworks allows it/);
+    }
+    const modified = await rejection(
+      rds,
+      new ModifyEventSubscriptionCommand({ SubscriptionName: 'hook', SnsTopicArn: 'http://localhost:4222/' }),
+    );
+    expect(modified).toBeInstanceOf(SNSInvalidTopicFault);
+  });
+
   it("keeps each account's subscriptions to itself, to its quota, and pages them", async () => {
     const otherRds = stack.rds(other);
     for (let index = 0; index < 21; index++) {

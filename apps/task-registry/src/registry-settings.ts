@@ -1,4 +1,4 @@
-import { requireSection, SnapexConfig } from '@snapex/config';
+import { requireSection, SnapexConfig, WebhookDestinations } from '@snapex/config';
 import { Codec, TypeMode } from '@snapex/contracts';
 
 export const REGISTRY_SETTINGS = Symbol('snapex:registry-settings');
@@ -15,6 +15,8 @@ export interface RegistrySettings {
   longTableNoticeMinutes: number;
   /** Accounts with a webhook signing key: only they may subscribe a webhook. */
   webhookAccounts: ReadonlySet<string>;
+  /** Which webhook addresses the notifier delivers to (config `notifier.webhookAllowedNetworks`). */
+  webhookDestinations: WebhookDestinations;
 }
 
 export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
@@ -29,5 +31,6 @@ export function registrySettingsFrom(config: SnapexConfig): RegistrySettings {
     maxEventSubscriptionsPerAccount: registry.maxEventSubscriptionsPerAccount,
     longTableNoticeMinutes: registry.longTableNoticeMinutes,
     webhookAccounts: new Set(config.accounts.filter((account) => account.webhookSecret).map(({ id }) => id)),
+    webhookDestinations: new WebhookDestinations(config.notifier.webhookAllowedNetworks),
   };
 }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { extractorMemoryPlan } from './extractor-memory';
+import { parseCidr } from './webhook-destinations';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const Identifier = z
@@ -45,6 +46,14 @@ export const SERVICE_NAMES = [
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 const Port = z.number().int().min(0).max(65_535);
+
+const cidrSchema = z.string().superRefine((cidr, context) => {
+  try {
+    parseCidr(cidr);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
 /** task-registry's operations port; the others follow it in SERVICE_NAMES order. */
 export const DEFAULT_OPS_PORT = 9464;
 
@@ -195,6 +204,11 @@ export const SnapexConfigSchema = z
         requestTimeoutMs: z.number().int().min(100).default(10_000),
         /** Deliveries in flight at once. */
         concurrency: z.number().int().min(1).default(4),
+        /**
+         * Networks (CIDR) webhooks may be delivered to although they are loopback, private, link-local
+         * or reserved; none by default, so a subscriber cannot reach into snapex's own network.
+         */
+        webhookAllowedNetworks: z.array(cidrSchema).default([]),
       })
       .default({}),
     gateway: z

@@ -4,3 +4,4 @@ export * from './sources';
 export * from './account-trust';
 export * from './extractor-memory';
 export * from './scratch';
+export * from './webhook-destinations';

@@ -111,7 +111,12 @@ export class EventSubscriptionsUseCase {
   }
 
   private targetOf(accountId: string, snsTopicArn: string) {
-    return deliveryTargetOf(snsTopicArn, this.settings.region, this.settings.webhookAccounts.has(accountId));
+    return deliveryTargetOf(
+      snsTopicArn,
+      this.settings.region,
+      this.settings.webhookAccounts.has(accountId),
+      this.settings.webhookDestinations,
+    );
   }
 
   private view(record: SubscriptionRecord): EventSubscriptionView {

@@ -5,6 +5,7 @@ import {
   EventSourceTypeSchema,
   Fault,
 } from '@snapex/contracts';
+import { WebhookDestinations } from '@snapex/config';
 
 /** RDS's rule for subscription names: a letter first, letters, digits and hyphens, no double or trailing hyphen. */
 const SUBSCRIPTION_NAME = /^[A-Za-z](?:-?[A-Za-z0-9])*$/;
@@ -28,6 +29,7 @@ export function deliveryTargetOf(
   snsTopicArn: string,
   region: string,
   webhookAllowed: boolean,
+  destinations: WebhookDestinations,
 ): DeliveryTarget {
   if (/^https?:\/\//i.test(snsTopicArn)) {
     if (!URL.canParse(snsTopicArn)) {
@@ -39,6 +41,10 @@ export function deliveryTargetOf(
         `The account has no webhook signing key, so events cannot be delivered to ${snsTopicArn}. Subscribe an SNS topic, or ask the operator for a key.`,
       );
     }
+    // A host given as an address is judged now; a name is judged by the notifier, each time it resolves.
+    const refusal = destinations.refusalOfLiteralHost(new URL(snsTopicArn));
+    if (refusal)
+      throw new Fault('SNSInvalidTopic', `The webhook URL ${snsTopicArn} cannot be used: ${refusal}.`);
     return { kind: 'webhook', url: snsTopicArn };
   }
   const arn = /^arn:aws[\w-]*:sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256}(?:\.fifo)?)$/.exec(snsTopicArn);
