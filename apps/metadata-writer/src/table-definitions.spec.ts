@@ -1,5 +1,11 @@
-import { athenaDefinitions, athenaNames, duckdbDefinitions, textCastOf } from './table-definitions';
-import { ORDERS } from './table-definitions.fixture';
+import {
+  athenaDefinitions,
+  athenaNames,
+  duckdbDefinitions,
+  hiveColumnsOf,
+  textCastOf,
+} from './table-definitions';
+import { column, ORDERS } from './table-definitions.fixture';
 
 describe('table definitions', () => {
   it('reads text as the type its original type names, and leaves what no DECIMAL holds as text', () => {
@@ -32,6 +38,29 @@ describe('table definitions', () => {
     expect(sql).toContain('TRY_CAST("at" AS TIMESTAMPTZ) AS "at"');
     expect(sql).toContain('"it\'s"');
     expect(sql).toContain("read_parquet('s3://bucket/p/x/shop/sales.Order__Lines_/*/*.parquet')");
+  });
+
+  it('declares native-type columns with the Hive type of their Parquet logical type, not as text', () => {
+    const native = [
+      ['d', 'date', 'int32 (DATE)'],
+      ['t', 'time without time zone', 'int64 (TIME(MICROS,false))'],
+      ['wall', 'timestamp without time zone', 'int64 (TIMESTAMP(MICROS,false))'],
+      ['u', 'uuid', 'fixed_len_byte_array(16) (UUID)'],
+      ['j', 'jsonb', 'binary (JSON)'],
+      ['ids', 'bigint[]', 'list<int64>'],
+      ['days', 'date[]', 'list<int32 (DATE)>'],
+    ].map(([name, originalType, expectedExportedType]) => column(name, originalType, expectedExportedType));
+    const table = { ...ORDERS, columns: native };
+    expect(hiveColumnsOf(table).map(({ name, type }) => `${name} ${type}`)).toEqual([
+      'd date',
+      't bigint',
+      'wall timestamp',
+      'u binary',
+      'j string',
+      'ids array<bigint>',
+      'days array<date>',
+    ]);
+    expect(native.map(textCastOf)).toEqual(native.map(() => null));
   });
 
   it('numbers Athena names two tables would share', () => {

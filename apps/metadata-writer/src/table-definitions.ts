@@ -63,11 +63,22 @@ function athenaColumnType(kind: ExportedKind): string {
     case 'binary':
       return 'binary';
     case 'timestamp':
+    case 'localTimestamp':
       return 'timestamp';
+    case 'date':
+      return 'date';
+    // Hive has no time of day: the INT64 column is read as its microseconds since midnight.
+    case 'time':
+      return 'bigint';
+    case 'uuid':
+      return 'binary';
     case 'decimal':
       return `decimal(${kind.precision},${kind.scale})`;
     case 'string':
+    case 'json':
       return 'string';
+    case 'list':
+      return `array<${athenaColumnType(kind.element)}>`;
   }
 }
 

@@ -81,8 +81,24 @@ export const ExportTablesInfoSchema = z.object({ perTableStatus: z.array(PerTabl
 
 /** What a Parquet column holds, read off its `expectedExportedType`. */
 export type ExportedKind =
-  | { kind: 'boolean' | 'int32' | 'int64' | 'float' | 'double' | 'string' | 'binary' | 'timestamp' }
-  | { kind: 'decimal'; precision: number; scale: number };
+  | {
+      kind:
+        | 'boolean'
+        | 'int32'
+        | 'int64'
+        | 'float'
+        | 'double'
+        | 'string'
+        | 'binary'
+        | 'timestamp'
+        | 'localTimestamp'
+        | 'date'
+        | 'time'
+        | 'uuid'
+        | 'json';
+    }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'list'; element: ExportedKind };
 
 const PLAIN_KINDS: Record<string, ExportedKind> = {
   boolean: { kind: 'boolean' },
@@ -94,12 +110,19 @@ const PLAIN_KINDS: Record<string, ExportedKind> = {
   'binary (UTF8)': { kind: 'string' },
   binary: { kind: 'binary' },
   'int64 (TIMESTAMP_MICROS)': { kind: 'timestamp' },
+  'int64 (TIMESTAMP(MICROS,false))': { kind: 'localTimestamp' },
+  'int32 (DATE)': { kind: 'date' },
+  'int64 (TIME(MICROS,false))': { kind: 'time' },
+  'fixed_len_byte_array(16) (UUID)': { kind: 'uuid' },
+  'binary (JSON)': { kind: 'json' },
 };
 
 /** The kind of an `expectedExportedType`; a name this version does not know reads as text. */
 export function exportedKindOf(expectedExportedType: string): ExportedKind {
   const decimal = /\(DECIMAL\((\d+),(\d+)\)\)$/.exec(expectedExportedType);
   if (decimal) return { kind: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
+  const list = /^list<(.+)>$/.exec(expectedExportedType);
+  if (list) return { kind: 'list', element: exportedKindOf(list[1]) };
   return PLAIN_KINDS[expectedExportedType] ?? { kind: 'string' };
 }
 

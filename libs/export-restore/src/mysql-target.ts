@@ -1,13 +1,15 @@
 import { OriginalTypeMapping } from '@snapex/contracts';
 import { quoteMySqlIdentifier as quote } from '@snapex/engines';
 import { Connection, createConnection } from 'mysql2/promise';
-import { Micros, RestoredValue } from './parquet-rows';
+import { CalendarDate, Micros, RestoredValue, ScalarValue, TimeOfDay } from './parquet-rows';
 import {
   ColumnDefinition,
+  dateText,
   fallbackType,
   kindOfColumn,
   RestoredTableName,
   RestoreTarget,
+  timeText,
   utcText,
 } from './restore-target';
 
@@ -16,9 +18,21 @@ const ROWS_PER_INSERT = 500;
 function parameterOf(value: RestoredValue): string | number | Buffer | null {
   if (value === null || Buffer.isBuffer(value) || typeof value === 'string' || typeof value === 'number')
     return value;
+  // MySQL has no arrays: a list (from a PostgreSQL export) is kept as a JSON array.
+  if (Array.isArray(value)) return JSON.stringify(value.map(jsonElement));
   if (value instanceof Micros) return utcText(value);
+  if (value instanceof CalendarDate) return dateText(value);
+  if (value instanceof TimeOfDay) return timeText(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   return value.toString();
+}
+
+function jsonElement(value: ScalarValue): unknown {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
+  const text = parameterOf(value);
+  return Buffer.isBuffer(text) ? text.toString('base64') : text;
 }
 
 /** A MySQL or MariaDB database, the one the URL names; tables keep their names, the source schema dropped. */

@@ -3,13 +3,30 @@ import { readParquet } from 'parquet-wasm';
 
 /**
  * A value read back from an exported part, in the form the restore writes it: number, bigint
- * (INT64), boolean, string (text, and a decimal as its exact digits), Buffer (bytes), a timestamp
- * as microseconds since the epoch in a `Micros`, or null.
+ * (INT64), boolean, string (text, a decimal as its exact digits, a UUID in its 36-character form),
+ * Buffer (bytes), a timestamp as microseconds since the epoch in a `Micros`, a DATE's days in a
+ * `CalendarDate`, a TIME's microseconds in a `TimeOfDay`, a list as an array of its elements, or null.
  */
-export type RestoredValue = number | bigint | boolean | string | Buffer | Micros | null;
+export type RestoredValue = ScalarValue | ScalarValue[];
+export type ScalarValue =
+  number | bigint | boolean | string | Buffer | Micros | CalendarDate | TimeOfDay | null;
 
+/** Microseconds since 1970-01-01 00:00: an instant of UTC, or (instant false) a wall clock's reading. */
 export class Micros {
-  constructor(readonly value: bigint) {}
+  constructor(
+    readonly value: bigint,
+    readonly instant = true,
+  ) {}
+}
+
+/** Days since 1970-01-01 (Parquet DATE). */
+export class CalendarDate {
+  constructor(readonly days: number) {}
+}
+
+/** Microseconds since midnight (Parquet TIME(MICROS)); a whole day is PostgreSQL's 24:00:00. */
+export class TimeOfDay {
+  constructor(readonly micros: bigint) {}
 }
 
 export class UnreadableColumnError extends Error {
@@ -88,8 +105,55 @@ const UNIT_TO_MICROS = [
 
 function timestampReader(data: Data<DataType>): (row: number) => RestoredValue {
   const values = data.values as BigInt64Array;
-  const toMicros = UNIT_TO_MICROS[(data.type as unknown as { unit: number }).unit];
-  return (row) => new Micros(toMicros(values[data.offset + row]));
+  const { unit, timezone } = data.type as unknown as { unit: number; timezone: string | null };
+  const toMicros = UNIT_TO_MICROS[unit];
+  // isAdjustedToUTC=true arrives with a time zone; a wall clock (isAdjustedToUTC=false) without one.
+  const instant = timezone !== null && timezone !== undefined;
+  return (row) => new Micros(toMicros(values[data.offset + row]), instant);
+}
+
+const MILLIS_PER_DAY = 86_400_000;
+
+function dateReader(data: Data<DataType>): (row: number) => RestoredValue {
+  const { unit } = data.type as unknown as { unit: number };
+  const values = data.values as Int32Array | BigInt64Array;
+  // DateUnit.DAY is 0; DateUnit.MILLISECOND counts milliseconds.
+  return unit === 0
+    ? (row) => new CalendarDate(Number(values[data.offset + row]))
+    : (row) => new CalendarDate(Math.floor(Number(values[data.offset + row]) / MILLIS_PER_DAY));
+}
+
+function timeReader(data: Data<DataType>): (row: number) => RestoredValue {
+  const { unit } = data.type as unknown as { unit: number };
+  const values = data.values as Int32Array | BigInt64Array;
+  const toMicros = UNIT_TO_MICROS[unit];
+  return (row) => new TimeOfDay(toMicros(BigInt(values[data.offset + row])));
+}
+
+/** snapex writes UUIDs, and only UUIDs, as 16-byte fixed-length values (decimals arrive as Decimal). */
+function fixedBytesReader(data: Data<DataType>): (row: number) => RestoredValue {
+  const width = (data.type as unknown as { byteWidth: number }).byteWidth;
+  const bytes = data.values as Uint8Array;
+  return (row) => {
+    const start = bytes.byteOffset + (data.offset + row) * width;
+    const value = Buffer.from(bytes.buffer, start, width);
+    return width === 16 ? uuidText(value) : Buffer.from(value);
+  };
+}
+
+function uuidText(bytes: Buffer): string {
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function listReader(data: Data<DataType>): (row: number) => RestoredValue {
+  const offsets = data.valueOffsets as Int32Array;
+  const child = data.children[0];
+  const elements = valuesOf(
+    `${(data.type as unknown as { children: { name: string }[] }).children[0].name}`,
+    child,
+  );
+  return (row) => elements.slice(offsets[data.offset + row], offsets[data.offset + row + 1]) as ScalarValue[];
 }
 
 /** A decimal's unscaled value is a little-endian two's complement of bitWidth bits. */
@@ -125,4 +189,8 @@ const READERS: ReadonlyMap<Type, (data: Data<DataType>) => (row: number) => Rest
   [Type.LargeBinary, bytesReader(false)],
   [Type.Timestamp, timestampReader],
   [Type.Decimal, decimalReader],
+  [Type.Date, dateReader],
+  [Type.Time, timeReader],
+  [Type.FixedSizeBinary, fixedBytesReader],
+  [Type.List, listReader],
 ]);

@@ -1,12 +1,14 @@
 import { OriginalTypeMapping } from '@snapex/contracts';
 import { Client, escapeIdentifier } from 'pg';
-import { Micros, RestoredValue } from './parquet-rows';
+import { CalendarDate, Micros, RestoredValue, ScalarValue, TimeOfDay } from './parquet-rows';
 import {
   ColumnDefinition,
+  dateText,
   fallbackType,
   kindOfColumn,
   RestoredTableName,
   RestoreTarget,
+  timeText,
   utcText,
 } from './restore-target';
 
@@ -20,10 +22,28 @@ function numberText(value: number): string {
   return Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN';
 }
 
+/** An ISO date or timestamp with an astronomical year (0 is 1 BC) as PostgreSQL reads it: `0001-… BC`. */
+function withEra(text: string): string {
+  const [, sign, digits, rest] = /^(-?)(\d+)(.*)$/.exec(text)!;
+  const year = sign ? -Number(digits) : Number(digits);
+  return year > 0 ? text : `${String(1 - year).padStart(4, '0')}${rest} BC`;
+}
+
+/** An element of an array literal: NULL bare, anything else double-quoted with `"` and `\` escaped. */
+function arrayElement(value: ScalarValue): string {
+  const text = parameterOf(value);
+  if (text === null) return 'NULL';
+  const plain = Buffer.isBuffer(text) ? `\\x${text.toString('hex')}` : text;
+  return `"${plain.replace(/[\\"]/g, (character) => `\\${character}`)}"`;
+}
+
 /** Every value goes as text (bytes as bytea), PostgreSQL's input function parsing it for the column's type. */
 function parameterOf(value: RestoredValue): string | Buffer | null {
   if (value === null || Buffer.isBuffer(value) || typeof value === 'string') return value;
-  if (value instanceof Micros) return `${utcText(value)}+00`;
+  if (Array.isArray(value)) return `{${value.map(arrayElement).join(',')}}`;
+  if (value instanceof Micros) return withEra(value.instant ? `${utcText(value)}+00` : utcText(value));
+  if (value instanceof CalendarDate) return withEra(dateText(value));
+  if (value instanceof TimeOfDay) return timeText(value);
   if (typeof value === 'number') return numberText(value);
   if (typeof value === 'boolean') return value ? 't' : 'f';
   return value.toString();

@@ -1,5 +1,5 @@
 import { ExportedKind, exportedKindOf, OriginalTypeMapping } from '@snapex/contracts';
-import { Micros, RestoredValue } from './parquet-rows';
+import { CalendarDate, Micros, RestoredValue, TimeOfDay } from './parquet-rows';
 
 /** A database tables are restored into; one connection each, opened per table. */
 export interface RestoreTarget {
@@ -55,7 +55,7 @@ export class TableExistsError extends Error {
 }
 
 /** The PostgreSQL and the MySQL type a column gets when the target does not know its original type. */
-const FALLBACK_TYPES: Record<Exclude<ExportedKind['kind'], 'decimal'>, [string, string]> = {
+const FALLBACK_TYPES: Record<Exclude<ExportedKind['kind'], 'decimal' | 'list'>, [string, string]> = {
   boolean: ['boolean', 'BOOLEAN'],
   int32: ['integer', 'INT'],
   int64: ['bigint', 'BIGINT'],
@@ -63,6 +63,11 @@ const FALLBACK_TYPES: Record<Exclude<ExportedKind['kind'], 'decimal'>, [string, 
   double: ['double precision', 'DOUBLE'],
   binary: ['bytea', 'LONGBLOB'],
   timestamp: ['timestamp with time zone', 'DATETIME(6)'],
+  localTimestamp: ['timestamp', 'DATETIME(6)'],
+  date: ['date', 'DATE'],
+  time: ['time', 'TIME(6)'],
+  uuid: ['uuid', 'CHAR(36)'],
+  json: ['json', 'JSON'],
   string: ['text', 'LONGTEXT'],
 };
 
@@ -70,10 +75,20 @@ const FALLBACK_TYPES: Record<Exclude<ExportedKind['kind'], 'decimal'>, [string, 
 export function fallbackType(kind: ExportedKind, engine: 'postgres' | 'mysql'): string {
   if (kind.kind === 'decimal')
     return `${engine === 'postgres' ? 'numeric' : 'DECIMAL'}(${kind.precision},${kind.scale})`;
+  // MySQL has no arrays, so a list is kept there as a JSON array.
+  if (kind.kind === 'list') return engine === 'postgres' ? `${fallbackType(kind.element, engine)}[]` : 'JSON';
   return FALLBACK_TYPES[kind.kind][engine === 'postgres' ? 0 : 1];
 }
 
 export const kindOfColumn = (column: OriginalTypeMapping) => exportedKindOf(column.expectedExportedType);
+
+const pad = (value: number | bigint, width = 2) => String(value).padStart(width, '0');
+
+/** The UTC calendar date `milliseconds` after the epoch as `YYYY-MM-DD` (a year before 1 as `-YYYY`). */
+function utcDateText(date: Date): string {
+  const year = date.getUTCFullYear();
+  return `${year < 0 ? '-' : ''}${pad(Math.abs(year), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
 
 /** Microseconds since the epoch as `YYYY-MM-DD HH:MM:SS.ffffff`, in UTC. */
 export function utcText(micros: Micros): string {
@@ -85,10 +100,20 @@ export function utcText(micros: Micros): string {
     whole -= 1n;
   }
   const date = new Date(Number(whole) * 1000);
-  const year = date.getUTCFullYear();
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
   return (
-    `${year < 0 ? '-' : ''}${pad(Math.abs(year), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${fraction.toString().padStart(6, '0')}`
+    `${utcDateText(date)} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(fraction, 6)}`
   );
+}
+
+/** A DATE as `YYYY-MM-DD`, its year astronomical (year 0 is 1 BC). */
+export function dateText(date: CalendarDate): string {
+  return utcDateText(new Date(date.days * 86_400_000));
+}
+
+/** A TIME as `HH:MM:SS.ffffff`; a whole day reads `24:00:00.000000`, as PostgreSQL writes it. */
+export function timeText(time: TimeOfDay): string {
+  const micros = time.micros;
+  const seconds = micros / 1_000_000n;
+  return `${pad(seconds / 3600n)}:${pad((seconds / 60n) % 60n)}:${pad(seconds % 60n)}.${pad(micros % 1_000_000n, 6)}`;
 }
