@@ -1,9 +1,9 @@
 import { parseConfig, SERVICE_NAMES } from '@snapex/config';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 const CHART = join(__dirname, '..', '..', 'deploy', 'helm', 'snapex');
 const HELM = process.env.SNAPEX_HELM ?? 'helm';
@@ -46,6 +46,28 @@ function find(manifests: Manifest[], kind: string, name: string): Manifest {
   const found = manifests.find((manifest) => manifest.kind === kind && manifest.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name} rendered`);
   return found;
+}
+
+/** Sections every service's configuration holds, whatever it reads. */
+const EVERY_SERVICE = new Set(['region', 'accounts', 'nats', 'logging', 'observability']);
+
+/** The configuration sections a service's own code reads (`config.<section>`, requireSection). */
+function sectionsReadBy(service: string): string[] {
+  const source = join(__dirname, '..', '..', 'apps', service, 'src');
+  const read = new Set<string>();
+  for (const file of readdirSync(source, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) continue;
+    const text = readFileSync(join(source, file), 'utf8');
+    for (const match of text.matchAll(/\bconfig\.(\w+)|requireSection\(config, '(\w+)'\)/g))
+      read.add(match[1] ?? match[2]);
+  }
+  return [...read].filter((section) => !EVERY_SERVICE.has(section)).sort();
+}
+
+/** One rendered service's snapex.yaml, parsed. */
+function renderedConfig(manifests: Manifest[], service: string): Record<string, unknown> {
+  const text = find(manifests, 'ConfigMap', `snapex-${service}`).data['snapex.yaml'] as string;
+  return parseAllDocuments(text)[0].toJS() as Record<string, unknown>;
 }
 
 describe('the Helm chart', () => {
@@ -122,6 +144,40 @@ describe('the Helm chart', () => {
     expect(find(manifests, 'ServiceMonitor', name).spec.endpoints).toEqual([
       { port: 'metrics', path: '/metrics', interval: '30s' },
     ]);
+  });
+
+  it.each(SERVICES)('hands %s every configured section its code reads', (service) => {
+    // Sections the chart's defaults leave out, set so that every section is there to be handed on.
+    const added = {
+      'output.typeMode': 'native',
+      'notifier.maxAttempts': '3',
+      'metadataWriter.glueCatalog.enabled': 'true',
+      'scratch.restoreJobs': '2',
+    };
+    const withMore = render(
+      SECRET_VALUES,
+      Object.entries(added).flatMap(([key, value]) => ['--set', `config.${key}=${value}`]),
+    );
+    const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { config: object };
+    const configured = new Set([
+      ...Object.keys(values.config),
+      ...Object.keys(added).map((key) => key.split('.')[0]),
+    ]);
+    const config = renderedConfig(withMore, service);
+    const missing = sectionsReadBy(service).filter(
+      (section) => configured.has(section) && !(section in config),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('hands api-gateway the sources without their URLs or the secrets they name', () => {
+    const sources = renderedConfig(manifests, 'api-gateway').sources as Record<string, unknown>[];
+    expect(sources.map(({ name, engine }) => ({ name, engine }))).toEqual(
+      (renderedConfig(manifests, 'task-registry').sources as Record<string, unknown>[]).map(
+        ({ name, engine }) => ({ name, engine }),
+      ),
+    );
+    expect(JSON.stringify(sources)).not.toContain(SECRETS_DIR);
   });
 
   it('hands each secret only to the services that read it', () => {

@@ -19,7 +19,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 
 {{/*
 One service's snapex.yaml: region, nats and logging, the sections it reads, and the accounts; the
-accounts' API keys and access keys only where accountKeys is set; its operations listener on all
+accounts' API keys and access keys only where accountKeys is set; where sourceNamesOnly is set, the
+sources without their URLs (a placeholder the schema accepts stands in) or snapshot schedules; its operations listener on all
 interfaces at observability.port, so probes and Prometheus reach it.
 */}}
 {{- define "snapex.config" -}}
@@ -29,6 +30,13 @@ interfaces at observability.port, so probes and Prometheus reach it.
 {{- if hasKey $config . -}}
 {{- $_ := set $out . (get $config .) -}}
 {{- end -}}
+{{- end -}}
+{{- if and .values.sourceNamesOnly (hasKey $out "sources") -}}
+{{- $names := list -}}
+{{- range $out.sources -}}
+{{- $names = append $names (set (omit . "url" "automatedSnapshots") "url" "postgresql://not-connected-to.invalid/") -}}
+{{- end -}}
+{{- $_ := set $out "sources" $names -}}
 {{- end -}}
 {{- $accounts := list -}}
 {{- range $config.accounts -}}
