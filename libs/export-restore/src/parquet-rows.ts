@@ -148,11 +148,8 @@ function uuidText(bytes: Buffer): string {
 
 function listReader(data: Data<DataType>): (row: number) => RestoredValue {
   const offsets = data.valueOffsets as Int32Array;
-  const child = data.children[0];
-  const elements = valuesOf(
-    `${(data.type as unknown as { children: { name: string }[] }).children[0].name}`,
-    child,
-  );
+  const [element] = (data.type as unknown as { children: { name: string }[] }).children;
+  const elements = valuesOf(element.name, data.children[0]);
   return (row) => elements.slice(offsets[data.offset + row], offsets[data.offset + row + 1]) as ScalarValue[];
 }
 
