@@ -146,7 +146,7 @@ describe('the Helm chart', () => {
     ]);
   });
 
-  it.each(SERVICES)('hands %s every configured section its code reads', (service) => {
+  describe('with every configuration section set', () => {
     // Sections the chart's defaults leave out, set so that every section is there to be handed on.
     const added = {
       'output.typeMode': 'native',
@@ -154,20 +154,28 @@ describe('the Helm chart', () => {
       'metadataWriter.glueCatalog.enabled': 'true',
       'scratch.restoreJobs': '2',
     };
-    const withMore = render(
-      SECRET_VALUES,
-      Object.entries(added).flatMap(([key, value]) => ['--set', `config.${key}=${value}`]),
-    );
-    const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { config: object };
-    const configured = new Set([
-      ...Object.keys(values.config),
-      ...Object.keys(added).map((key) => key.split('.')[0]),
-    ]);
-    const config = renderedConfig(withMore, service);
-    const missing = sectionsReadBy(service).filter(
-      (section) => configured.has(section) && !(section in config),
-    );
-    expect(missing).toEqual([]);
+    let withMore: Manifest[];
+    let configured: Set<string>;
+
+    beforeAll(() => {
+      withMore = render(
+        SECRET_VALUES,
+        Object.entries(added).flatMap(([key, value]) => ['--set', `config.${key}=${value}`]),
+      );
+      const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { config: object };
+      configured = new Set([
+        ...Object.keys(values.config),
+        ...Object.keys(added).map((key) => key.split('.')[0]),
+      ]);
+    });
+
+    it.each(SERVICES)('hands %s every configured section its code reads', (service) => {
+      const config = renderedConfig(withMore, service);
+      const missing = sectionsReadBy(service).filter(
+        (section) => configured.has(section) && !(section in config),
+      );
+      expect(missing).toEqual([]);
+    });
   });
 
   it('hands api-gateway the sources without their URLs or the secrets they name', () => {

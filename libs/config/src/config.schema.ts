@@ -54,6 +54,7 @@ const cidrSchema = z.string().superRefine((cidr, context) => {
     context.addIssue({ code: 'custom', message: (error as Error).message });
   }
 });
+
 /** task-registry's operations port; the others follow it in SERVICE_NAMES order. */
 export const DEFAULT_OPS_PORT = 9464;
 

@@ -112,7 +112,7 @@ function timestampReader(data: Data<DataType>): (row: number) => RestoredValue {
   return (row) => new Micros(toMicros(values[data.offset + row]), instant);
 }
 
-const MILLIS_PER_DAY = 86_400_000;
+export const MILLIS_PER_DAY = 86_400_000;
 
 function dateReader(data: Data<DataType>): (row: number) => RestoredValue {
   const { unit } = data.type as unknown as { unit: number };

@@ -1,5 +1,5 @@
 import { ExportedKind, exportedKindOf, OriginalTypeMapping } from '@snapex/contracts';
-import { CalendarDate, Micros, RestoredValue, TimeOfDay } from './parquet-rows';
+import { CalendarDate, Micros, MILLIS_PER_DAY, RestoredValue, TimeOfDay } from './parquet-rows';
 
 /** A database tables are restored into; one connection each, opened per table. */
 export interface RestoreTarget {
@@ -84,7 +84,7 @@ export const kindOfColumn = (column: OriginalTypeMapping) => exportedKindOf(colu
 
 const pad = (value: number | bigint, width = 2) => String(value).padStart(width, '0');
 
-/** The UTC calendar date `milliseconds` after the epoch as `YYYY-MM-DD` (a year before 1 as `-YYYY`). */
+/** The UTC calendar date of `date` as `YYYY-MM-DD` (a year before 1 as `-YYYY`). */
 function utcDateText(date: Date): string {
   const year = date.getUTCFullYear();
   return `${year < 0 ? '-' : ''}${pad(Math.abs(year), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
@@ -108,7 +108,7 @@ export function utcText(micros: Micros): string {
 
 /** A DATE as `YYYY-MM-DD`, its year astronomical (year 0 is 1 BC). */
 export function dateText(date: CalendarDate): string {
-  return utcDateText(new Date(date.days * 86_400_000));
+  return utcDateText(new Date(date.days * MILLIS_PER_DAY));
 }
 
 /** A TIME as `HH:MM:SS.ffffff`; a whole day reads `24:00:00.000000`, as PostgreSQL writes it. */

@@ -20,8 +20,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{/*
 One service's snapex.yaml: region, nats and logging, the sections it reads, and the accounts; the
 accounts' API keys and access keys only where accountKeys is set; where sourceNamesOnly is set, the
-sources without their URLs (a placeholder the schema accepts stands in) or snapshot schedules; its operations listener on all
-interfaces at observability.port, so probes and Prometheus reach it.
+sources without their URLs (a placeholder the schema accepts stands in) or snapshot schedules; its
+operations listener on all interfaces at observability.port, so probes and Prometheus reach it.
 */}}
 {{- define "snapex.config" -}}
 {{- $config := .root.Values.config -}}
