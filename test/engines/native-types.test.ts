@@ -1,12 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { SourceConfig } from '@snapex/config';
 import { Engine, NulledValueCount } from '@snapex/contracts';
 import { engineFor, NO_READ_LIMITS, NulledValues } from '@snapex/engines';
-import { EncoderThreads, parquetWasmEncoder, DEFAULT_PARQUET_WASM_TUNING } from '@snapex/parquet';
+import { parquetWasmEncoder, DEFAULT_PARQUET_WASM_TUNING } from '@snapex/parquet';
 import {
   dropMySqlDatabase,
   MY_ADMIN_URL,
@@ -14,6 +11,7 @@ import {
   withMySql,
 } from '../../scripts/local-stack/mariadb';
 import { dropDatabase, PG_ADMIN_URL, recreateDatabase, withPg } from '../support/databases';
+import { encoderWorkspace } from '../support/encoder-workspace';
 
 jest.setTimeout(60_000);
 
@@ -91,24 +89,10 @@ function sourceOf(engine: Engine, url: string): SourceConfig {
   return { name: 'local', accountId: '123456789012', kind: 'cluster', engine, url };
 }
 
-let dir: string;
-let duck: DuckDBConnection;
-let threads: EncoderThreads;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'native-types-'));
-  duck = await (await DuckDBInstance.create(':memory:')).connect();
-  threads = new EncoderThreads(1);
-});
-
-afterAll(async () => {
-  duck?.closeSync();
-  await threads?.terminate();
-  await rm(dir, { recursive: true, force: true });
-});
+const workspace = encoderWorkspace('native-types-');
 
 async function duckRows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await duck.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  return (await workspace.duck.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
 }
 
 /** Reads the table in native types mode and writes it as the extractor does; the file and what was nulled. */
@@ -121,8 +105,8 @@ async function exportNative(
   try {
     const [table] = await point.listTables('native');
     const nulledValues = new NulledValues();
-    const path = join(dir, `${engine}.parquet`);
-    const open = parquetWasmEncoder(threads, { ...DEFAULT_PARQUET_WASM_TUNING, threads: 1 });
+    const path = join(workspace.dir, `${engine}.parquet`);
+    const open = parquetWasmEncoder(workspace.threads, { ...DEFAULT_PARQUET_WASM_TUNING, threads: 1 });
     const encoder = await open(table.columns, createWriteStream(path), { rowGroupRows: 2 });
     const batches = engineFor(engine).readPartition(source, {
       database: DATABASE,

@@ -1,13 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Compression } from '@snapex/contracts';
 import { ColumnarBatch } from './columnar-batch';
-import { EncoderThreads } from './encoder-threads';
 import { DEFAULT_PARQUET_WASM_TUNING, parquetWasmEncoder } from './parquet-wasm-part-encoder';
 import { PartBatch, PartColumn, PartRow } from './part-encoder';
+import { encoderWorkspace } from '../../../test/support/encoder-workspace';
 
 const COLUMNS: PartColumn[] = [
   { name: 'id', parquetType: 'INT32' },
@@ -74,13 +71,11 @@ function columnarOf(rows: readonly PartRow[]): ColumnarBatch {
   ]);
 }
 
-let dir: string;
-let duck: DuckDBConnection;
-let threads: EncoderThreads;
-const open = () => parquetWasmEncoder(threads, { ...DEFAULT_PARQUET_WASM_TUNING, threads: 1 });
+const workspace = encoderWorkspace('native-types-');
+const open = () => parquetWasmEncoder(workspace.threads, { ...DEFAULT_PARQUET_WASM_TUNING, threads: 1 });
 
 async function write(name: string, batch: PartBatch, compression?: Compression): Promise<string> {
-  const path = join(dir, name);
+  const path = join(workspace.dir, name);
   const encoder = await open()(COLUMNS, createWriteStream(path), { rowGroupRows: 10, compression });
   await encoder.write(batch);
   await encoder.close();
@@ -88,20 +83,8 @@ async function write(name: string, batch: PartBatch, compression?: Compression):
 }
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
-  return (await duck.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  return (await workspace.duck.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
 }
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'native-types-'));
-  duck = await (await DuckDBInstance.create(':memory:')).connect();
-  threads = new EncoderThreads(1);
-});
-
-afterAll(async () => {
-  duck?.closeSync();
-  await threads?.terminate();
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe.each([
   ['rows', () => ROWS as PartBatch],
