@@ -24,6 +24,7 @@ function encoderTuning(config: SnapexConfig): ParquetWasmTuning {
     maxBytesInFlight,
     gzipLevel: config.extractor.gzipLevel,
     zstdLevel: config.extractor.zstdLevel,
+    pages: config.extractor.pageWriter,
   };
 }
 

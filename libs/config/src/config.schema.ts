@@ -323,6 +323,11 @@ export const SnapexConfigSchema = z
         /** Parquet encoder: parquet-wasm is several times faster (see the README's benchmark); parquetjs is pure JS. */
         encoder: z.enum(['parquet-wasm', 'parquetjs']).default('parquet-wasm'),
         /**
+         * Who writes parquet-wasm files' pages: `plain` writes PLAIN pages straight from the columns read
+         * (LIST columns excepted, which parquet-wasm writes), `parquet-wasm` has arrow-rs write them all.
+         */
+        pageWriter: z.enum(['plain', 'parquet-wasm']).default('plain'),
+        /**
          * zlib level of parquet-wasm's gzip pages: 1 is the fastest and, on the benchmark's table, ~2%
          * larger than 6 (README, Performance); 9 the smallest.
          */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { FromEncoderThread, ToEncoderThread, WasmFileSettings } from './parquet-wasm-protocol';
+import { FromEncoderThread, ThreadBatch, ToEncoderThread, WasmFileSettings } from './parquet-wasm-protocol';
 import { FooterEntries } from './part-encoder';
 
 /** What a file hears from the thread that encodes it. */
@@ -132,8 +132,8 @@ class EncoderThread {
 
 /** One file's line to the thread that encodes it. */
 export interface FileChannel {
-  /** Transfers the Arrow IPC bytes: `ipc` is unusable here afterwards. */
-  batch(ipc: Uint8Array, endsRowGroup: boolean): void;
+  /** Transfers the batch's buffers (`transfer`): they are unusable here afterwards. */
+  batch(batch: ThreadBatch, transfer: ArrayBuffer[], endsRowGroup: boolean): void;
   chunkWritten(): void;
   /** No more batches: the thread writes the footer, holding `entries`. */
   close(entries: FooterEntries): void;
@@ -164,8 +164,8 @@ export class EncoderThreads {
     const fileId = this.nextFileId++;
     thread.attach(fileId, listener, settings);
     return {
-      batch: (ipc, endsRowGroup) =>
-        thread.send({ kind: 'batch', fileId, ipc, endsRowGroup }, [ipc.buffer as ArrayBuffer]),
+      batch: (batch, transfer, endsRowGroup) =>
+        thread.send({ kind: 'batch', fileId, batch, endsRowGroup }, transfer),
       chunkWritten: () => thread.send({ kind: 'chunk-written', fileId }),
       close: (entries) => thread.send({ kind: 'close', fileId, entries }),
       abort: () => {

@@ -12,6 +12,7 @@ import {
 } from './parquet-thrift';
 import { PageCodec } from './page-codecs';
 import { FooterEntries } from './part-encoder';
+import type { EncodedChunk } from './plain-row-group';
 
 /** A file given to the assembler was not written the way it expects. */
 export class UnexpectedParquetError extends Error {
@@ -88,7 +89,7 @@ export class ParquetAssembler {
   private readonly pageIndexes: ChunkPageIndex[] = [];
 
   constructor(
-    private readonly codec: PageCodec,
+    readonly codec: PageCodec,
     /** What the writer cannot annotate itself (UUID, JSON), put into the footer's schema. */
     private readonly logicalTypes: FooterLogicalTypes = new Map(),
     /** What the writer could not declare as the file should (declaredDecimals), put right last. */
@@ -103,6 +104,81 @@ export class ParquetAssembler {
     if (this.position === 0) this.emit(out, PARQUET_MAGIC);
     for (const rowGroup of metadata.row_groups) this.appendRowGroup(file, rowGroup, out);
     return out;
+  }
+
+  /** Takes the schema and the writer's entries from `schemaFile`, a file of the same columns. */
+  adoptSchemaOf(schemaFile: Buffer): void {
+    this.template ??= fileMetaDataOf(schemaFile);
+  }
+
+  /** The next bytes of the file: the magic first, then one row group of pages already compressed. */
+  appendEncoded(rows: number, chunks: readonly EncodedChunk[]): Buffer[] {
+    const out: Buffer[] = [];
+    if (this.position === 0) this.emit(out, PARQUET_MAGIC);
+    // A file closed before any row has no row group, as parquet-wasm writes it.
+    if (rows === 0) return out;
+    const start = this.position;
+    let compressed = 0;
+    let uncompressed = 0;
+    const columns = chunks.map((encoded) => {
+      const placed = this.placeChunk(encoded, out);
+      compressed += numberOf(placed.meta_data!.total_compressed_size);
+      uncompressed += numberOf(placed.meta_data!.total_uncompressed_size);
+      return placed;
+    });
+    const rowGroup = new format.RowGroup({
+      columns: [],
+      total_byte_size: int64(uncompressed),
+      num_rows: int64(rows),
+      file_offset: int64(start),
+      total_compressed_size: int64(compressed),
+      ordinal: this.rowGroups.length,
+    });
+    // Not through the constructor, which copies them: finish() sets their page index offsets later.
+    rowGroup.columns = columns;
+    this.rowGroups.push(rowGroup);
+    this.rows += rows;
+    return out;
+  }
+
+  /** Emits the chunk's pages where the file now ends and gives its metadata their offsets. */
+  private placeChunk(
+    { metadata, pages, columnIndex, offsetIndexBytes }: EncodedChunk,
+    out: Buffer[],
+  ): format.ColumnChunk {
+    const chunkOffset = this.position;
+    let compressed = 0;
+    let uncompressed = 0;
+    const locations = pages.map((page) => {
+      const location = new format.PageLocation({
+        offset: int64(this.position),
+        compressed_page_size: page.header.length + page.body.length,
+        first_row_index: int64(page.firstRow),
+      });
+      this.emit(out, page.header);
+      this.emit(out, page.body);
+      compressed += page.header.length + page.body.length;
+      uncompressed += page.uncompressedBytes;
+      return location;
+    });
+    metadata.data_page_offset = int64(chunkOffset);
+    metadata.total_compressed_size = int64(compressed);
+    metadata.total_uncompressed_size = int64(uncompressed);
+    const encodedIndex = columnIndex ? writeThrift(columnIndex) : null;
+    const chunk = new format.ColumnChunk({
+      file_offset: int64(chunkOffset),
+      meta_data: metadata,
+      column_index_length: encodedIndex?.length,
+    });
+    this.pageIndexes.push({
+      chunk,
+      columnIndex: encodedIndex,
+      offsetIndex: new format.OffsetIndex({
+        page_locations: locations,
+        unencoded_byte_array_data_bytes: offsetIndexBytes,
+      }),
+    });
+    return chunk;
   }
 
   /** The page indexes and the footer, holding `entries` beside the writer's own: the file's last bytes. */

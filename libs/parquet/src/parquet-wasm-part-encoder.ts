@@ -7,6 +7,8 @@ import { EncoderThreads, FileChannel } from './encoder-threads';
 import { DroppedBytes } from './garbage';
 import { PageCompression } from './page-codecs';
 import { footerRowCount, TailBytes } from './parquet-footer';
+import { PageWriterName, ThreadBatch } from './parquet-wasm-protocol';
+import { plainPagesCanWrite, wireBatchOf } from './plain-columns';
 import {
   FooterEntries,
   OpenPartEncoder,
@@ -33,6 +35,8 @@ export interface ParquetWasmTuning {
   gzipLevel: number;
   /** zstd level (1-22) of zstd pages, for files whose compression names no level. */
   zstdLevel: number;
+  /** Who writes the pages of files whose columns it can write (parquet-wasm writes the others). */
+  pages: PageWriterName;
 }
 
 export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
@@ -42,6 +46,7 @@ export const DEFAULT_PARQUET_WASM_TUNING: ParquetWasmTuning = {
   maxBytesInFlight: 2 * 128 * 1024 * 1024,
   gzipLevel: 1,
   zstdLevel: 3,
+  pages: 'plain',
 };
 
 /** The file's codec with its level: the one asked for, else the tuning's for that codec. */
@@ -134,11 +139,13 @@ class BatchSizer {
 }
 
 /**
- * PartEncoder on parquet-wasm (Rust's arrow/parquet crates in WebAssembly), run in an encoder thread:
- * this thread builds each batch's Arrow IPC bytes, cuts row groups (rowGroupRows rows, or fewer once
- * their Arrow data reaches maxRowGroupBytes) and transfers the batches to the thread that owns the
- * file, which encodes each row group (data pages v1, gzip) and transfers its bytes back to be written
- * to the output with its back-pressure. Once closed, the file's footer must count the rows written.
+ * PartEncoder run in an encoder thread, the file's schema and footer entries parquet-wasm's (Rust's
+ * arrow/parquet crates in WebAssembly): this thread builds each batch as Arrow data, cuts row groups
+ * (rowGroupRows rows, or fewer once their data reaches maxRowGroupBytes) and transfers the batches to
+ * the thread that owns the file, which encodes each row group (data pages v1: PLAIN pages of its own
+ * from the columns' buffers, or parquet-wasm's from Arrow IPC) and transfers its bytes back to be
+ * written to the output with its back-pressure. Once closed, the file's footer must count the rows
+ * written.
  */
 export class ParquetWasmPartEncoder implements PartEncoder {
   private rows = 0;
@@ -155,6 +162,7 @@ export class ParquetWasmPartEncoder implements PartEncoder {
   private readonly schema: Schema;
   private readonly sizer: BatchSizer;
   private readonly channel: FileChannel;
+  private readonly pages: PageWriterName;
 
   private constructor(
     threads: EncoderThreads,
@@ -165,10 +173,12 @@ export class ParquetWasmPartEncoder implements PartEncoder {
   ) {
     this.schema = arrowSchemaFor(columns);
     this.sizer = new BatchSizer(tuning.maxBatchBytes);
+    this.pages = tuning.pages === 'plain' && plainPagesCanWrite(columns) ? 'plain' : 'parquet-wasm';
     this.channel = threads.open(
       {
         columns,
         rowGroupRows: options.rowGroupRows,
+        pages: this.pages,
         compression: pageCompressionOf(options.compression, tuning),
       },
       {
@@ -245,14 +255,24 @@ export class ParquetWasmPartEncoder implements PartEncoder {
       await this.room.promise;
       this.throwIfFailed();
     }
-    const ipc = ipcStreamOf(batch);
-    this.bytesInFlight += ipc.byteLength;
-    this.sizesInFlight.push(ipc.byteLength);
-    this.channel.batch(ipc, this.endsRowGroup(batch.numRows, ipc.byteLength));
+    const { sent, transfer, bytes } = this.packed(batch);
+    this.bytesInFlight += bytes;
+    this.sizesInFlight.push(bytes);
+    this.channel.batch(sent, transfer, this.endsRowGroup(batch.numRows, bytes));
     this.rows += batch.numRows;
-    // The batch's own buffers, now copied into the IPC bytes that went to the thread.
-    droppedBatches.add(ipc.byteLength);
-    return ipc.byteLength;
+    // The batch's own buffers, now copied into those that went to the thread.
+    droppedBatches.add(bytes);
+    return bytes;
+  }
+
+  /** The batch as the file's page writer takes it, in buffers of its own. */
+  private packed(batch: RecordBatch): { sent: ThreadBatch; transfer: ArrayBuffer[]; bytes: number } {
+    if (this.pages === 'plain') {
+      const wire = wireBatchOf(batch);
+      return { sent: { wire }, transfer: [wire.buffer], bytes: wire.buffer.byteLength };
+    }
+    const ipc = ipcStreamOf(batch);
+    return { sent: { ipc }, transfer: [ipc.buffer as ArrayBuffer], bytes: ipc.byteLength };
   }
 
   /** Counts the batch into the row group; true when the row group is then complete, and starts the next. */

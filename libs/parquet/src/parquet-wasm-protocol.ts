@@ -1,10 +1,21 @@
 import { PageCompression } from './page-codecs';
 import { FooterEntries, PartColumn } from './part-encoder';
+import { WireBatch } from './plain-columns';
+
+/**
+ * Who writes a file's pages: parquet-wasm from Arrow IPC batches, or the plain page writer from the
+ * columns' own buffers (every column but LIST).
+ */
+export type PageWriterName = 'parquet-wasm' | 'plain';
+
+/** One batch of rows as the file's page writer takes it. */
+export type ThreadBatch = { ipc: Uint8Array } | { wire: WireBatch };
 
 /** How one file is to be written: the worker thread builds the writer's properties from it. */
 export interface WasmFileSettings {
   columns: readonly PartColumn[];
   rowGroupRows: number;
+  pages: PageWriterName;
   /** The codec and level each page is compressed with. */
   compression: PageCompression;
 }
@@ -13,10 +24,10 @@ export interface WasmFileSettings {
 export type ToEncoderThread =
   | { kind: 'open'; fileId: number; settings: WasmFileSettings }
   /**
-   * One Arrow IPC stream holding one record batch; its buffer is transferred, not copied. The last
-   * batch of a row group says so: the thread then encodes the row group.
+   * One batch (an Arrow IPC stream holding one record batch, or the columns' buffers); its buffers are
+   * transferred, not copied. The last batch of a row group says so: the thread then encodes the row group.
    */
-  | { kind: 'batch'; fileId: number; ipc: Uint8Array; endsRowGroup: boolean }
+  | { kind: 'batch'; fileId: number; batch: ThreadBatch; endsRowGroup: boolean }
   /** The last chunk handed over is in the output: the thread may send the next. */
   | { kind: 'chunk-written'; fileId: number }
   | { kind: 'close'; fileId: number; entries: FooterEntries }

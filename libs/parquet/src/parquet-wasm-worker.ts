@@ -69,7 +69,7 @@ port.on('message', (message: ToEncoderThread) => {
   if (!file) return;
   switch (message.kind) {
     case 'batch':
-      return file.writer.add(message.ipc, message.endsRowGroup);
+      return file.writer.add(message.batch, message.endsRowGroup);
     case 'chunk-written': {
       const written = file.chunkWritten;
       file.chunkWritten = null;

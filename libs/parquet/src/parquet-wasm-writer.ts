@@ -12,8 +12,11 @@ import { footerLogicalTypes } from './logical-types';
 import { pageCodecFor } from './page-codecs';
 import { ParquetAssembler } from './parquet-assembler';
 import { joinIpcStreams } from './ipc-streams';
-import { WasmFileSettings } from './parquet-wasm-protocol';
+import { ThreadBatch, WasmFileSettings } from './parquet-wasm-protocol';
 import { FooterEntries } from './part-encoder';
+import { columnLayoutOf, encodeRowGroup } from './plain-row-group';
+import { schemaOnlyPart } from './schema-only-part';
+import { fileMetaDataOf, topLevelElements } from './parquet-thrift';
 
 /**
  * Each row group is encoded uncompressed by parquet-wasm and then compressed page by page (page-codecs),
@@ -33,6 +36,58 @@ function writerProperties(settings: WasmFileSettings): WriterProperties {
   );
 }
 
+/** Turns one row group's batches into the file's next bytes. */
+interface RowGroupWriter {
+  write(assembler: ParquetAssembler, batches: readonly ThreadBatch[]): Buffer[];
+}
+
+class UnexpectedBatchError extends TypeError {
+  constructor(expected: string) {
+    super(`the encoder thread was sent a batch that is not ${expected}`);
+    this.name = 'UnexpectedBatchError';
+  }
+}
+
+/** parquet-wasm encodes the row group uncompressed; the assembler compresses its pages. */
+function parquetWasmRowGroups(settings: WasmFileSettings): RowGroupWriter {
+  return {
+    write: (assembler, batches) => {
+      const streams = batches.map((batch) => {
+        if (!('ipc' in batch)) throw new UnexpectedBatchError('Arrow IPC');
+        return batch.ipc;
+      });
+      const ipc = joinIpcStreams(streams);
+      // writeParquet takes the table: its WebAssembly memory is freed once the file is written.
+      const encoded = writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(settings));
+      const bytes = assembler.append(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength));
+      release(...streams, ipc, encoded);
+      return bytes;
+    },
+  };
+}
+
+/**
+ * PLAIN pages written straight from the columns' buffers, compressed as they are made; the schema and
+ * the writer's footer entries are parquet-wasm's, from a file of the same columns and no rows.
+ */
+function plainRowGroups(settings: WasmFileSettings, assembler: ParquetAssembler): RowGroupWriter {
+  const template = Buffer.from(schemaOnlyPart(settings.columns));
+  assembler.adoptSchemaOf(template);
+  const layouts = topLevelElements(fileMetaDataOf(template).schema).map(columnLayoutOf);
+  return {
+    write: (target, batches) => {
+      const wire = batches.map((batch) => {
+        if (!('wire' in batch)) throw new UnexpectedBatchError('columns');
+        return batch.wire;
+      });
+      const rows = wire.reduce((total, { columns }) => total + (columns[0]?.length ?? 0), 0);
+      const bytes = target.appendEncoded(rows, encodeRowGroup(layouts, wire, target.codec));
+      release(...wire.map(({ buffer }) => new Uint8Array(buffer)));
+      return bytes;
+    },
+  };
+}
+
 export interface WasmFileOutput {
   /** Resolves once the chunk is in the file's output and the next may come. */
   chunk(bytes: Uint8Array): Promise<void>;
@@ -43,17 +98,17 @@ export interface WasmFileOutput {
 }
 
 /**
- * One Parquet file written inside an encoder thread: Arrow IPC batches go in, in order, gathered until
- * the main thread says their row group is complete; row groups are then encoded and compressed one at
- * a time, each handed to `output` as one chunk, the next only once that chunk is written. A batch is
+ * One Parquet file written inside an encoder thread: batches go in, in order (Arrow IPC streams for
+ * parquet-wasm, the columns' buffers for the plain page writer), gathered until the main thread says
+ * their row group is complete; row groups are then encoded and compressed one at a time, each handed to `output` as one chunk, the next only once that chunk is written. A batch is
  * `taken` once its row group is encoded, so the main thread can build the next row group meanwhile.
  * The footer, with every row group's metadata, is the last chunk.
  */
 export class WasmFileWriter {
   /** Resolves once every byte, footer included, has been handed to the output. */
   readonly done: Promise<void>;
-  private readonly building: Uint8Array[] = [];
-  private readonly assembler: Promise<ParquetAssembler>;
+  private readonly building: ThreadBatch[] = [];
+  private readonly assembler: Promise<{ assembler: ParquetAssembler; rowGroups: RowGroupWriter }>;
   private work: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
   private finished!: () => void;
@@ -62,10 +117,16 @@ export class WasmFileWriter {
     private readonly settings: WasmFileSettings,
     private readonly output: WasmFileOutput,
   ) {
-    this.assembler = pageCodecFor(settings.compression).then(
-      (codec) =>
-        new ParquetAssembler(codec, footerLogicalTypes(settings.columns), declaredDecimals(settings.columns)),
-    );
+    this.assembler = pageCodecFor(settings.compression).then((codec) => {
+      const assembler = new ParquetAssembler(
+        codec,
+        footerLogicalTypes(settings.columns),
+        declaredDecimals(settings.columns),
+      );
+      const rowGroups =
+        settings.pages === 'plain' ? plainRowGroups(settings, assembler) : parquetWasmRowGroups(settings);
+      return { assembler, rowGroups };
+    });
     // A codec that cannot be loaded fails the first step that needs it.
     this.assembler.catch(() => undefined);
     this.done = new Promise<void>((resolve) => {
@@ -73,16 +134,16 @@ export class WasmFileWriter {
     });
   }
 
-  add(ipc: Uint8Array, endsRowGroup: boolean): void {
+  add(batch: ThreadBatch, endsRowGroup: boolean): void {
     if (this.failure) return;
-    this.building.push(ipc);
+    this.building.push(batch);
     if (endsRowGroup) this.writeRowGroup(this.building.splice(0));
   }
 
   end(entries: FooterEntries): void {
     if (this.building.length > 0) this.writeRowGroup(this.building.splice(0));
     this.then(async () => {
-      await this.output.chunk(concatOwned((await this.assembler).finish(entries)));
+      await this.output.chunk(concatOwned((await this.assembler).assembler.finish(entries)));
       this.finished();
     });
   }
@@ -101,16 +162,10 @@ export class WasmFileWriter {
       .catch((error: Error) => this.fail(error));
   }
 
-  private writeRowGroup(batches: Uint8Array[]): void {
+  private writeRowGroup(batches: ThreadBatch[]): void {
     this.then(async () => {
-      const ipc = joinIpcStreams(batches);
-      // writeParquet takes the table: its WebAssembly memory is freed once the file is written.
-      const encoded = writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(this.settings));
-      const assembler = await this.assembler;
-      const compressed = concatOwned(
-        assembler.append(Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength)),
-      );
-      release(...batches, ipc, encoded);
+      const { assembler, rowGroups } = await this.assembler;
+      const compressed = concatOwned(rowGroups.write(assembler, batches));
       for (let taken = 0; taken < batches.length; taken++) this.output.taken();
       await this.output.chunk(compressed);
     });
