@@ -67,7 +67,10 @@ function plainBytes(column: WireColumn, start: number, end: number): number {
   }
 }
 
-/** The last row r in (start, end] such that rows [start, r) take fewer than `room` bytes, at least start + 1. */
+/**
+ * The largest r in (start, end] such that rows [start, r) take at most `room` bytes; start + 1 when even
+ * one row takes more, so that every page holds a row.
+ */
 function rowsWithin(column: WireColumn, start: number, end: number, room: number): number {
   if (plainBytes(column, start, end) <= room) return end;
   let low = start + 1;
