@@ -89,7 +89,7 @@ export class ParquetAssembler {
   private readonly pageIndexes: ChunkPageIndex[] = [];
 
   constructor(
-    readonly codec: PageCodec,
+    private readonly codec: PageCodec,
     /** What the writer cannot annotate itself (UUID, JSON), put into the footer's schema. */
     private readonly logicalTypes: FooterLogicalTypes = new Map(),
     /** What the writer could not declare as the file should (declaredDecimals), put right last. */
@@ -143,7 +143,7 @@ export class ParquetAssembler {
 
   /** Emits the chunk's pages where the file now ends and gives its metadata their offsets. */
   private placeChunk(
-    { metadata, pages, columnIndex, offsetIndexBytes }: EncodedChunk,
+    { metadata, pages, columnIndex, pageUnencodedBytes }: EncodedChunk,
     out: Buffer[],
   ): format.ColumnChunk {
     const chunkOffset = this.position;
@@ -175,7 +175,7 @@ export class ParquetAssembler {
       columnIndex: encodedIndex,
       offsetIndex: new format.OffsetIndex({
         page_locations: locations,
-        unencoded_byte_array_data_bytes: offsetIndexBytes,
+        unencoded_byte_array_data_bytes: pageUnencodedBytes,
       }),
     });
     return chunk;

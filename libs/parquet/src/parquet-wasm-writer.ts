@@ -9,7 +9,7 @@ import {
 import { declaredDecimals } from './declared-decimals';
 import { release } from './garbage';
 import { footerLogicalTypes } from './logical-types';
-import { pageCodecFor } from './page-codecs';
+import { PageCodec, pageCodecFor } from './page-codecs';
 import { ParquetAssembler } from './parquet-assembler';
 import { joinIpcStreams } from './ipc-streams';
 import { ThreadBatch, WasmFileSettings } from './parquet-wasm-protocol';
@@ -36,9 +36,9 @@ function writerProperties(settings: WasmFileSettings): WriterProperties {
   );
 }
 
-/** Turns one row group's batches into the file's next bytes. */
+/** Turns one row group's batches into the file's next bytes, through the file's assembler. */
 interface RowGroupWriter {
-  write(assembler: ParquetAssembler, batches: readonly ThreadBatch[]): Buffer[];
+  write(batches: readonly ThreadBatch[]): Buffer[];
 }
 
 class UnexpectedBatchError extends TypeError {
@@ -49,9 +49,9 @@ class UnexpectedBatchError extends TypeError {
 }
 
 /** parquet-wasm encodes the row group uncompressed; the assembler compresses its pages. */
-function parquetWasmRowGroups(settings: WasmFileSettings): RowGroupWriter {
+function parquetWasmRowGroups(settings: WasmFileSettings, assembler: ParquetAssembler): RowGroupWriter {
   return {
-    write: (assembler, batches) => {
+    write: (batches) => {
       const streams = batches.map((batch) => {
         if (!('ipc' in batch)) throw new UnexpectedBatchError('Arrow IPC');
         return batch.ipc;
@@ -70,18 +70,22 @@ function parquetWasmRowGroups(settings: WasmFileSettings): RowGroupWriter {
  * PLAIN pages written straight from the columns' buffers, compressed as they are made; the schema and
  * the writer's footer entries are parquet-wasm's, from a file of the same columns and no rows.
  */
-function plainRowGroups(settings: WasmFileSettings, assembler: ParquetAssembler): RowGroupWriter {
+function plainRowGroups(
+  settings: WasmFileSettings,
+  assembler: ParquetAssembler,
+  codec: PageCodec,
+): RowGroupWriter {
   const template = Buffer.from(schemaOnlyPart(settings.columns));
   assembler.adoptSchemaOf(template);
   const layouts = topLevelElements(fileMetaDataOf(template).schema).map(columnLayoutOf);
   return {
-    write: (target, batches) => {
+    write: (batches) => {
       const wire = batches.map((batch) => {
         if (!('wire' in batch)) throw new UnexpectedBatchError('columns');
         return batch.wire;
       });
       const rows = wire.reduce((total, { columns }) => total + (columns[0]?.length ?? 0), 0);
-      const bytes = target.appendEncoded(rows, encodeRowGroup(layouts, wire, target.codec));
+      const bytes = assembler.appendEncoded(rows, encodeRowGroup(layouts, wire, codec));
       release(...wire.map(({ buffer }) => new Uint8Array(buffer)));
       return bytes;
     },
@@ -100,8 +104,9 @@ export interface WasmFileOutput {
 /**
  * One Parquet file written inside an encoder thread: batches go in, in order (Arrow IPC streams for
  * parquet-wasm, the columns' buffers for the plain page writer), gathered until the main thread says
- * their row group is complete; row groups are then encoded and compressed one at a time, each handed to `output` as one chunk, the next only once that chunk is written. A batch is
- * `taken` once its row group is encoded, so the main thread can build the next row group meanwhile.
+ * their row group is complete; row groups are then encoded and compressed one at a time, each handed
+ * to `output` as one chunk, the next only once that chunk is written. A batch is `taken` once its row
+ * group is encoded, so the main thread can build the next row group meanwhile.
  * The footer, with every row group's metadata, is the last chunk.
  */
 export class WasmFileWriter {
@@ -124,7 +129,9 @@ export class WasmFileWriter {
         declaredDecimals(settings.columns),
       );
       const rowGroups =
-        settings.pages === 'plain' ? plainRowGroups(settings, assembler) : parquetWasmRowGroups(settings);
+        settings.pages === 'plain'
+          ? plainRowGroups(settings, assembler, codec)
+          : parquetWasmRowGroups(settings, assembler);
       return { assembler, rowGroups };
     });
     // A codec that cannot be loaded fails the first step that needs it.
@@ -164,8 +171,8 @@ export class WasmFileWriter {
 
   private writeRowGroup(batches: ThreadBatch[]): void {
     this.then(async () => {
-      const { assembler, rowGroups } = await this.assembler;
-      const compressed = concatOwned(rowGroups.write(assembler, batches));
+      const { rowGroups } = await this.assembler;
+      const compressed = concatOwned(rowGroups.write(batches));
       for (let taken = 0; taken < batches.length; taken++) this.output.taken();
       await this.output.chunk(compressed);
     });

@@ -67,17 +67,10 @@ export function nullsIn(column: WireColumn, start: number, end: number): number 
   return nulls;
 }
 
-/** Bits [start, start + count) of `bitmap`, as a bitmap of their own starting at bit 0. */
-export function bitsOf(bitmap: Uint8Array, start: number, count: number): Uint8Array {
-  const bytes = (count + 7) >> 3;
-  let out: Uint8Array;
-  if ((start & 7) === 0) out = bitmap.slice(start >> 3, (start >> 3) + bytes);
-  else {
-    out = new Uint8Array(bytes);
-    copyBits(bitmap, start, out, 0, count);
-  }
-  // Bits past the last row are left clear, whatever the source held there.
-  if (count & 7) out[bytes - 1] &= (1 << (count & 7)) - 1;
+/** Bits [start, start + count) of `bitmap`, copied to bit 0 of bytes of their own. */
+function bitsOf(bitmap: Uint8Array, start: number, count: number): Uint8Array {
+  const out = new Uint8Array((count + 7) >> 3);
+  copyBits(bitmap, start, out, 0, count);
   return out;
 }
 
@@ -152,10 +145,8 @@ function plannedValidity(into: OneBuffer, data: Data): (buffer: ArrayBuffer) => 
   return plannedBits(into, data.nullBitmap, data.offset, data.length);
 }
 
-/** Bytes per value of a fixed-width Arrow type. */
-function widthOf(type: DataType, data: Data): number {
-  if (type.typeId === Type.Decimal) return 16;
-  if (type.typeId === Type.FixedSizeBinary) return (type as DataType & { byteWidth: number }).byteWidth;
+/** Bytes per value of fixed-width Arrow data (Decimal128: four 32-bit words; FixedSizeBinary: its width). */
+function widthOf(data: Data): number {
   return (data.values as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT * data.stride;
 }
 
@@ -207,7 +198,7 @@ function plannedColumn(into: OneBuffer, data: Data): PlannedColumn {
     return (buffer) => ({ kind: 'bits', length, nullCount, validity: validity(buffer), bits: bits(buffer) });
   }
   if (!FIXED_WIDTH_TYPES.has(type.typeId)) throw new UnsupportedPlainColumnError(type);
-  const width = widthOf(type, data);
+  const width = widthOf(data);
   const validity = plannedValidity(into, data);
   const at = into.add(bytesOf(data.values as ArrayBufferView, 0, length * width));
   return (buffer) => ({

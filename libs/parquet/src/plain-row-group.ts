@@ -52,7 +52,8 @@ export interface EncodedChunk {
   metadata: format.ColumnMetaData;
   pages: EncodedPage[];
   columnIndex: format.ColumnIndex | null;
-  offsetIndexBytes: format.OffsetIndex['unencoded_byte_array_data_bytes'];
+  /** BYTE_ARRAY only: each page's values' own bytes, as the offset index carries them. */
+  pageUnencodedBytes: format.OffsetIndex['unencoded_byte_array_data_bytes'];
 }
 
 /** Bytes a run of rows takes as PLAIN values, about: what decides where a page ends. */
@@ -209,12 +210,14 @@ function signedOrder(physical: PhysicalType): boolean {
   }
 }
 
-function chunkStatistics(layout: ColumnLayout, pages: readonly EncodedPage[]): format.Statistics {
+function chunkStatistics(
+  layout: ColumnLayout,
+  pages: readonly EncodedPage[],
+  nulls: number,
+): format.Statistics {
   let min: Buffer | null = null;
   let max: Buffer | null = null;
-  let nulls = 0;
   for (const page of pages) {
-    nulls += page.nulls;
     if (page.min && (min === null || compareStatistics(layout.physical, page.min, min) < 0)) min = page.min;
     if (page.max && (max === null || compareStatistics(layout.physical, page.max, max) > 0)) max = page.max;
   }
@@ -310,7 +313,7 @@ function encodeChunk(
     total_uncompressed_size: int64(0),
     total_compressed_size: int64(0),
     data_page_offset: int64(0),
-    statistics: chunkStatistics(layout, pages),
+    statistics: chunkStatistics(layout, pages, nulls),
     encoding_stats: [
       new format.PageEncodingStats({
         page_type: format.PageType.DATA_PAGE,
@@ -327,7 +330,7 @@ function encodeChunk(
     metadata,
     pages,
     columnIndex: columnIndexOf(layout, pages),
-    offsetIndexBytes: byteArray ? pages.map((page) => int64(page.unencodedBytes)) : undefined,
+    pageUnencodedBytes: byteArray ? pages.map((page) => int64(page.unencodedBytes)) : undefined,
   };
 }
 

@@ -59,7 +59,6 @@ export interface Segment {
 /** One page's values: PLAIN, NULLs left out, and their smallest and largest as the statistics hold them. */
 export interface PageValues {
   values: Uint8Array;
-  nonNull: number;
   /** null when the page has no value that orders (only NULLs, or only NaNs). */
   min: Buffer | null;
   max: Buffer | null;
@@ -169,7 +168,6 @@ function booleanValues(segments: readonly Segment[], nonNull: number): PageValue
   const some = anyTrue || anyFalse;
   return {
     values: out,
-    nonNull,
     min: some ? Buffer.from([anyFalse ? 0 : 1]) : null,
     max: some ? Buffer.from([anyTrue ? 1 : 0]) : null,
     unencodedBytes: 0,
@@ -241,7 +239,6 @@ function byteArrayValues(segments: readonly Segment[], nonNull: number): PageVal
   }
   return {
     values: out,
-    nonNull,
     min: minData ? Buffer.from(minData.subarray(minStart, minEnd)) : null,
     max: maxData ? Buffer.from(maxData.subarray(maxStart, maxEnd)) : null,
     unencodedBytes: dataBytes,
@@ -367,7 +364,7 @@ export function pageValuesOf(type: PhysicalType, segments: readonly Segment[], n
     case 'DOUBLE':
     case 'FIXED_LEN_BYTE_ARRAY': {
       const values = fixedValues(type, segments, nonNull);
-      return { values, nonNull, ...fixedStats(type, values, nonNull), unencodedBytes: 0 };
+      return { values, ...fixedStats(type, values, nonNull), unencodedBytes: 0 };
     }
   }
 }
